@@ -1,0 +1,39 @@
+// The unit of work handed from the reactor to a worker and back: all the complete requests
+// read from one connection in one go, and then their replies.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arg_list.h"
+#include "client_session.h"
+
+namespace mini_redis {
+
+// Owned by exactly one thread at a time: the reactor builds it, moves it to a worker queue,
+// the worker fills `reply` and moves it to the completion queue, the reactor takes it back.
+// It names its connection by id (ids are never reused), never by pointer.
+struct Batch {
+    uint64_t conn_id = 0;
+    size_t worker = 0;             // which worker ran it (for the load heap)
+    ArgList args;                  // every argument of every request, in order
+    std::vector<uint32_t> argc;    // arguments per request
+    ClientSession session;         // the connection's state, copied in and back out
+    std::string reply;             // RESP bytes of every reply, in request order
+    uint32_t executed = 0;         // requests run (fewer than argc.size() after QUIT)
+    bool close_after = false;      // QUIT ran: close once `reply` is written
+
+    size_t requests() const { return argc.size(); }
+    void reset() {
+        conn_id = 0;
+        worker = 0;
+        args.clear();
+        argc.clear();
+        reply.clear();
+        executed = 0;
+        close_after = false;
+    }
+};
+
+}  // namespace mini_redis

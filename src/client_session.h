@@ -1,0 +1,18 @@
+// Per-connection state that commands read and change (name, selected db, ...).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mini_redis {
+
+// Travels inside the connection's one in-flight Batch and is copied back by the reactor on
+// completion, so exactly one thread touches it at a time (the hand-off is the queue).
+struct ClientSession {
+    uint64_t id = 0;    // CLIENT ID; never reused in a server's lifetime
+    std::string name;   // CLIENT SETNAME
+    std::string peer;   // "ip:port"
+    int db = 0;         // SELECT; only 0 exists
+};
+
+}  // namespace mini_redis

@@ -1,0 +1,33 @@
+// What a command handler gets: its arguments, the store, a reply to write, the session.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "client_session.h"
+#include "command_table.h"
+#include "config.h"
+#include "reply.h"
+#include "server_stats.h"
+#include "shared_config.h"
+#include "store.h"
+
+namespace mini_redis {
+
+// Lives on a worker's stack for one request. Handlers parse argv (the name is argv[0]), call
+// store operations, and turn their status into exactly one reply.
+struct CommandContext {
+    std::span<const std::string_view> argv;
+    const CommandSpec& spec;
+    Store& store;
+    Reply& reply;
+    ClientSession& session;
+    const Config& config;      // snapshot taken for this batch
+    SharedConfig& shared_config;
+    ServerStats& stats;
+    WorkerStats& worker_stats;
+    const CommandTable& table;
+    bool close_after = false;  // set by QUIT: nothing after it runs, the connection closes
+};
+
+}  // namespace mini_redis

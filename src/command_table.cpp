@@ -1,0 +1,55 @@
+// Command table construction and lookup.
+#include "command_table.h"
+
+#include <stdexcept>
+
+namespace mini_redis {
+
+CommandTable CommandTable::build() {
+    CommandTable table;
+    registerStringCommands(table);
+    registerKeyspaceCommands(table);
+    registerServerCommands(table);
+    return table;
+}
+
+void CommandTable::add(const CommandSpec& spec) {
+    std::string key(spec.name);
+    for (char& c : key) {
+        if (c >= 'A' && c <= 'Z') throw std::logic_error("command name not lower case: " + key);
+    }
+    if (spec.handler == nullptr || spec.arity == 0) {
+        throw std::logic_error("command declared without handler or arity: " + key);
+    }
+    if (!index_.emplace(key, specs_.size()).second) {
+        throw std::logic_error("command declared twice: " + key);
+    }
+    specs_.push_back(spec);
+}
+
+const CommandSpec* CommandTable::find(std::string_view name) const {
+    char lower[32];
+    if (name.size() >= sizeof lower) return nullptr;
+    for (size_t i = 0; i < name.size(); ++i) {
+        char c = name[i];
+        lower[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    }
+    // Heterogeneous lookup would avoid this string; names are short enough for SSO.
+    auto it = index_.find(std::string(lower, name.size()));
+    return it == index_.end() ? nullptr : &specs_[it->second];
+}
+
+std::vector<std::string_view> CommandTable::flagNames(uint32_t flags) {
+    static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
+        {kCmdWrite, "write"},   {kCmdReadOnly, "readonly"}, {kCmdFast, "fast"},
+        {kCmdAdmin, "admin"},   {kCmdNoAuth, "no_auth"},    {kCmdLoading, "loading"},
+        {kCmdStale, "stale"},
+    };
+    std::vector<std::string_view> out;
+    for (const auto& [bit, name] : kNames) {
+        if (flags & bit) out.push_back(name);
+    }
+    return out;
+}
+
+}  // namespace mini_redis

@@ -1,0 +1,67 @@
+// The command table: every command declared exactly once, with arity, flags, key positions
+// and handler. Families register themselves (string_commands.cpp, ...); nothing else lists
+// commands, and HELP and COMMAND are generated from here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace mini_redis {
+
+struct CommandContext;
+using CommandHandler = void (*)(CommandContext&);
+
+enum CommandFlag : uint32_t {
+    kCmdWrite = 1u << 0,     // may modify the keyspace
+    kCmdReadOnly = 1u << 1,  // reads the keyspace only
+    kCmdFast = 1u << 2,      // O(1) or O(log N)
+    kCmdAdmin = 1u << 3,     // server administration
+    kCmdNoAuth = 1u << 4,    // allowed before AUTH (for when requirepass is set)
+    kCmdLoading = 1u << 5,   // allowed while loading
+    kCmdStale = 1u << 6,     // allowed on a stale replica
+    kCmdConnection = 1u << 7,// about the connection itself, not the data
+};
+
+struct CommandSpec {
+    std::string_view name;     // lower case
+    int arity;                 // +N exact, -N at least N; counts the command name
+    uint32_t flags;            // CommandFlag bits
+    int first_key, last_key, key_step;  // key positions, as COMMAND INFO reports them
+    CommandHandler handler;
+    std::string_view group;    // "string", "keyspace", "connection", "server"
+    std::string_view usage;    // arguments after the name, e.g. "key value"
+    std::string_view summary;  // one line, for HELP and COMMAND DOCS
+};
+
+// Built once at start-up on the main thread, then read-only: any thread may read it.
+class CommandTable {
+public:
+    // The table with every family registered. Throws std::logic_error on a duplicate name.
+    static CommandTable build();
+
+    void add(const CommandSpec& spec);
+    // Case-insensitive lookup; nullptr if unknown.
+    const CommandSpec* find(std::string_view name) const;
+    const std::vector<CommandSpec>& all() const { return specs_; }
+    // Whether `argc` (counting the name) satisfies the arity.
+    static bool arityOk(const CommandSpec& spec, size_t argc) {
+        return spec.arity >= 0 ? argc == static_cast<size_t>(spec.arity)
+                               : argc >= static_cast<size_t>(-spec.arity);
+    }
+    // Flag names as COMMAND INFO spells them.
+    static std::vector<std::string_view> flagNames(uint32_t flags);
+
+private:
+    std::vector<CommandSpec> specs_;
+    std::unordered_map<std::string, size_t> index_;
+};
+
+// Family registration functions, one per *_commands.cpp file.
+void registerStringCommands(CommandTable& table);
+void registerKeyspaceCommands(CommandTable& table);
+void registerServerCommands(CommandTable& table);
+
+}  // namespace mini_redis

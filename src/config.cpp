@@ -1,0 +1,227 @@
+// The option table and the JSON loader built on it.
+#include "config.h"
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+namespace mini_redis {
+
+namespace {
+
+using Json = nlohmann::json;
+using Error = std::optional<std::string>;
+
+// One configuration key. `fromJson` and `fromString` return what was expected on failure.
+struct Option {
+    const char* name;
+    bool live;
+    std::function<Error(Config&, const Json&)> fromJson;
+    std::function<Error(Config&, std::string_view)> fromString;
+    std::function<std::string(const Config&)> toString;
+    std::function<Json(const Config&)> toJson;
+};
+
+std::string rangeText(int64_t min, int64_t max) {
+    return "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+}
+
+Option intOption(const char* name, int64_t Config::*member, int64_t min, int64_t max, bool live) {
+    Option opt;
+    opt.name = name;
+    opt.live = live;
+    opt.fromJson = [=](Config& c, const Json& v) -> Error {
+        if (!v.is_number_integer() || v.get<int64_t>() < min || v.get<int64_t>() > max) {
+            return rangeText(min, max);
+        }
+        c.*member = v.get<int64_t>();
+        return std::nullopt;
+    };
+    opt.fromString = [=](Config& c, std::string_view s) -> Error {
+        int64_t value = 0;
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+        if (ec != std::errc() || end != s.data() + s.size() || value < min || value > max) {
+            return rangeText(min, max);
+        }
+        c.*member = value;
+        return std::nullopt;
+    };
+    opt.toString = [=](const Config& c) { return std::to_string(c.*member); };
+    opt.toJson = [=](const Config& c) { return Json(c.*member); };
+    return opt;
+}
+
+const std::vector<Option>& options() {
+    static const std::vector<Option> table = [] {
+        std::vector<Option> t;
+        {
+            Option opt;
+            opt.name = "bind";
+            opt.live = false;
+            opt.fromString = [](Config& c, std::string_view s) -> Error {
+                if (s.empty()) return "a non-empty IPv4 or IPv6 address";
+                c.bind = std::string(s);
+                return std::nullopt;
+            };
+            opt.fromJson = [f = opt.fromString](Config& c, const Json& v) -> Error {
+                if (!v.is_string()) return "a string (an IPv4 or IPv6 address)";
+                return f(c, v.get<std::string>());
+            };
+            opt.toString = [](const Config& c) { return c.bind; };
+            opt.toJson = [](const Config& c) { return Json(c.bind); };
+            t.push_back(opt);
+        }
+        t.push_back(intOption("port", &Config::port, 1, 65535, false));
+        {
+            Option opt = intOption("workers", &Config::workers, 1, 256, false);
+            auto parseInt = opt.fromString;
+            opt.fromString = [parseInt](Config& c, std::string_view s) -> Error {
+                if (s == "auto") {
+                    c.workers = 0;
+                    return std::nullopt;
+                }
+                if (parseInt(c, s)) return "\"auto\" or an integer from 1 to 256";
+                return std::nullopt;
+            };
+            opt.fromJson = [f = opt.fromString](Config& c, const Json& v) -> Error {
+                if (v.is_string()) return f(c, v.get<std::string>());
+                if (v.is_number_integer()) return f(c, std::to_string(v.get<int64_t>()));
+                return "\"auto\" or an integer from 1 to 256";
+            };
+            opt.toString = [](const Config& c) {
+                return c.workers == 0 ? std::string("auto") : std::to_string(c.workers);
+            };
+            opt.toJson = [](const Config& c) {
+                return c.workers == 0 ? Json("auto") : Json(c.workers);
+            };
+            t.push_back(opt);
+        }
+        {
+            Option opt;
+            opt.name = "loglevel";
+            opt.live = true;
+            opt.fromString = [](Config& c, std::string_view s) -> Error {
+                if (!Log::parseLevel(s, c.loglevel)) {
+                    return "one of \"debug\", \"verbose\", \"info\", \"notice\", \"warning\"";
+                }
+                return std::nullopt;
+            };
+            opt.fromJson = [f = opt.fromString](Config& c, const Json& v) -> Error {
+                if (!v.is_string()) {
+                    return "one of \"debug\", \"verbose\", \"info\", \"notice\", \"warning\"";
+                }
+                return f(c, v.get<std::string>());
+            };
+            opt.toString = [](const Config& c) { return std::string(Log::levelName(c.loglevel)); };
+            opt.toJson = [](const Config& c) { return Json(Log::levelName(c.loglevel)); };
+            t.push_back(opt);
+        }
+        t.push_back(intOption("maxclients", &Config::maxclients, 1, 1000000, true));
+        t.push_back(intOption("proto-inline-max-size", &Config::proto_inline_max_size, 1024,
+                              64LL * 1024 * 1024, true));
+        t.push_back(intOption("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024,
+                              4LL * 1024 * 1024 * 1024, true));
+        t.push_back(intOption("proto-max-multibulk-len", &Config::proto_max_multibulk_len, 1,
+                              INT32_MAX, true));
+        t.push_back(intOption("client-query-buffer-limit", &Config::client_query_buffer_limit,
+                              1024 * 1024, 16LL * 1024 * 1024 * 1024, true));
+        t.push_back(intOption("shutdown-timeout", &Config::shutdown_timeout, 0, 3600, true));
+        return t;
+    }();
+    return table;
+}
+
+const Option* findOption(std::string_view name) {
+    for (const auto& opt : options()) {
+        if (name == opt.name) return &opt;
+    }
+    return nullptr;
+}
+
+std::string knownKeys() {
+    std::string out;
+    for (const auto& opt : options()) {
+        if (!out.empty()) out += ", ";
+        out += opt.name;
+    }
+    return out;
+}
+
+}  // namespace
+
+int Config::effectiveWorkers() const {
+    if (workers > 0) return static_cast<int>(workers);
+    unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : static_cast<int>(n);
+}
+
+std::optional<std::string> Config::loadFile(const std::string& path, Config& out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return path + ": cannot open file";
+    std::stringstream text;
+    text << in.rdbuf();
+    if (in.bad()) return path + ": cannot read file";
+    return loadJson(text.str(), path, out);
+}
+
+std::optional<std::string> Config::loadJson(std::string_view text, const std::string& source,
+                                            Config& out) {
+    Json doc;
+    try {
+        doc = Json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+    } catch (const Json::exception& e) {
+        return source + ": invalid JSON: " + e.what();
+    }
+    if (!doc.is_object()) return source + ": expected a JSON object at the top level";
+    Config next = out;
+    for (const auto& [key, value] : doc.items()) {
+        const Option* opt = findOption(key);
+        if (opt == nullptr) {
+            return source + ": unknown key '" + key + "' (known keys: " + knownKeys() + ")";
+        }
+        if (auto expected = opt->fromJson(next, value)) {
+            return source + ": key '" + key + "': expected " + *expected + ", got " + value.dump();
+        }
+    }
+    next.config_file = source;
+    out = std::move(next);
+    return std::nullopt;
+}
+
+std::optional<std::string> Config::set(std::string_view key, std::string_view value) {
+    const Option* opt = findOption(key);
+    if (opt == nullptr) return "unknown key '" + std::string(key) + "'";
+    if (auto expected = opt->fromString(*this, value)) {
+        return "key '" + std::string(key) + "': expected " + *expected + ", got '" +
+               std::string(value) + "'";
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> Config::get(std::string_view key) const {
+    const Option* opt = findOption(key);
+    if (opt == nullptr) return std::nullopt;
+    return opt->toString(*this);
+}
+
+std::vector<std::pair<std::string, std::string>> Config::all() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& opt : options()) out.emplace_back(opt.name, opt.toString(*this));
+    return out;
+}
+
+std::string Config::toJson() const {
+    Json doc = Json::object();
+    for (const auto& opt : options()) doc[opt.name] = opt.toJson(*this);
+    return doc.dump(2);
+}
+
+bool Config::isLive(std::string_view key) {
+    const Option* opt = findOption(key);
+    return opt != nullptr && opt->live;
+}
+
+}  // namespace mini_redis

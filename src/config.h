@@ -1,0 +1,54 @@
+// Server configuration: the JSON file's schema, validation, defaults and string forms.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "log.h"
+
+namespace mini_redis {
+
+// A plain value; copy it freely. Not synchronised: the owner decides which thread touches it.
+// Every key is declared once in config.cpp's option table, which drives the JSON loader,
+// --check-config, command-line overrides and CONFIG GET/SET alike.
+struct Config {
+    std::string bind = "127.0.0.1";
+    int64_t port = 9999;
+    int64_t workers = 0;  // 0 = "auto": one per CPU
+    LogLevel loglevel = LogLevel::Info;
+    int64_t maxclients = 10000;
+    int64_t proto_inline_max_size = 64 * 1024;
+    int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+    int64_t proto_max_multibulk_len = 1024 * 1024;
+    int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
+    int64_t shutdown_timeout = 5;  // seconds
+
+    std::string config_file;  // where it was loaded from; empty for built-in defaults
+
+    // Worker threads to start: `workers`, or the CPU count when it is "auto".
+    int effectiveWorkers() const;
+
+    // Loads `path` over the defaults. Returns an error naming the file, the key and what was
+    // expected, or nothing on success.
+    static std::optional<std::string> loadFile(const std::string& path, Config& out);
+    // Parses JSON text as if read from `source` (a file name, for messages).
+    static std::optional<std::string> loadJson(std::string_view text, const std::string& source,
+                                               Config& out);
+
+    // Sets one key from its string form (command-line flags, CONFIG SET).
+    std::optional<std::string> set(std::string_view key, std::string_view value);
+    // The string form of one key, or nothing if there is no such key.
+    std::optional<std::string> get(std::string_view key) const;
+    // Every key with its current value, in table order.
+    std::vector<std::pair<std::string, std::string>> all() const;
+    // Pretty JSON of the effective configuration (for --check-config).
+    std::string toJson() const;
+    // Whether a key can change while the server runs (else it needs a restart).
+    static bool isLive(std::string_view key);
+};
+
+}  // namespace mini_redis

@@ -1,0 +1,71 @@
+// One client socket: its buffers, its IO, and where it stands in the request/reply cycle.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "client_session.h"
+
+namespace mini_redis {
+
+// Reactor thread only. Workers never see a Connection: they see a Batch naming its id.
+class Connection {
+public:
+    enum class IoStatus {
+        Ok,       // drained to EAGAIN (read) or wrote everything (write)
+        Capped,   // read the per-round cap; more may be waiting (re-queue on the ready list)
+        Blocked,  // write hit EAGAIN; EPOLLOUT will tell when to continue
+        Closed,   // the peer closed its side (read returned 0)
+        Error,    // the socket failed; close it
+    };
+
+    Connection(uint64_t id, int fd, std::string peer);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    uint64_t id() const { return id_; }
+    int fd() const { return fd_; }
+    const std::string& peer() const { return peer_; }
+
+    // Reads until EAGAIN, a short read, EOF, or `cap` bytes this round. Appends to the input.
+    IoStatus readSome(size_t cap, size_t& bytes_read);
+    // Writes pending output until done or EAGAIN.
+    IoStatus flush(size_t& bytes_written);
+
+    // Unparsed input: bytes from inputOffset() on.
+    std::string_view input() const { return std::string_view(in_).substr(in_pos_); }
+    void consumeInput(size_t n);
+    size_t inputSize() const { return in_.size() - in_pos_; }
+
+    void appendOutput(std::string_view bytes);
+    size_t pendingOutput() const { return out_.size() - out_pos_; }
+
+    ClientSession& session() { return session_; }
+
+    // The order rule's state: at most one batch in flight per connection.
+    bool in_flight = false;
+    // The peer half-closed (EOF): finish what was received, flush, then close.
+    bool read_closed = false;
+    // Reading stopped for backpressure (too much unprocessed input or unsent output); the
+    // reactor re-reads when the pressure is gone, since no new edge will come.
+    bool read_paused = false;
+    // QUIT, a protocol error or shutdown: close once the output is written.
+    bool close_after_write = false;
+    // Set while the connection sits on the loop's ready list, so it is queued once.
+    bool on_ready_list = false;
+    // A protocol error found after requests that are in flight: sent after their replies.
+    std::string pending_error;
+
+private:
+    uint64_t id_;
+    int fd_;
+    std::string peer_;
+    ClientSession session_;
+    std::string in_;
+    size_t in_pos_ = 0;
+    std::string out_;
+    size_t out_pos_ = 0;
+};
+
+}  // namespace mini_redis

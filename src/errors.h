@@ -1,0 +1,22 @@
+// Every error text a client can see, spelled as Redis spells it (without the leading '-').
+#pragma once
+
+namespace mini_redis::errors {
+
+inline constexpr const char* kSyntax = "ERR syntax error";
+inline constexpr const char* kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr const char* kOverflow = "ERR increment or decrement would overflow";
+inline constexpr const char* kWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr const char* kDbIndexOutOfRange = "ERR DB index is out of range";
+inline constexpr const char* kMaxClients = "ERR max number of clients reached";
+inline constexpr const char* kNoProto = "NOPROTO sorry, this protocol version is not supported";
+inline constexpr const char* kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr const char* kQueryBufferLimit = "ERR Protocol error: client query buffer limit reached";
+inline constexpr const char* kShuttingDown = "ERR server is shutting down";
+// Formats with the command name (lower case, as Redis's canonical name).
+inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
+inline constexpr const char* kUnknownSubcommandFmt =
+    "ERR unknown subcommand '%s'. Try %s HELP.";
+
+}  // namespace mini_redis::errors

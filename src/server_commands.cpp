@@ -1,0 +1,463 @@
+// The connection and server family: PING, ECHO, SELECT, QUIT, HELP, COMMAND, CONFIG, INFO,
+// HELLO, TIME, CLIENT.
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "build_config.h"
+#include "command_args.h"
+#include "command_context.h"
+#include "errors.h"
+#include "glob.h"
+
+namespace mini_redis {
+
+namespace {
+
+void pingCommand(CommandContext& ctx) {
+    if (ctx.argv.size() > 2) {
+        ctx.reply.errorf(errors::kWrongArityFmt, "ping");
+    } else if (ctx.argv.size() == 2) {
+        ctx.reply.bulk(ctx.argv[1]);
+    } else {
+        ctx.reply.simple("PONG");
+    }
+}
+
+void echoCommand(CommandContext& ctx) { ctx.reply.bulk(ctx.argv[1]); }
+
+void selectCommand(CommandContext& ctx) {
+    int64_t index = 0;
+    if (!parseInteger(ctx.argv[1], index)) {
+        ctx.reply.error(errors::kNotInteger);
+    } else if (index != 0) {
+        ctx.reply.error(errors::kDbIndexOutOfRange);
+    } else {
+        ctx.session.db = 0;
+        ctx.reply.ok();
+    }
+}
+
+void quitCommand(CommandContext& ctx) {
+    ctx.reply.ok();
+    ctx.close_after = true;
+}
+
+std::string upper(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    }
+    return out;
+}
+
+// HELP [command]: one line per command, usage and purpose, generated from the table.
+void helpCommand(CommandContext& ctx) {
+    std::vector<const CommandSpec*> specs;
+    if (ctx.argv.size() >= 2) {
+        for (size_t i = 1; i < ctx.argv.size(); ++i) {
+            if (const CommandSpec* spec = ctx.table.find(ctx.argv[i])) specs.push_back(spec);
+        }
+    } else {
+        for (const auto& spec : ctx.table.all()) specs.push_back(&spec);
+    }
+    ctx.reply.arrayHeader(specs.size());
+    for (const CommandSpec* spec : specs) {
+        std::string line = upper(spec->name);
+        if (!spec->usage.empty()) {
+            line += ' ';
+            line.append(spec->usage);
+        }
+        line += " -- ";
+        line.append(spec->summary);
+        ctx.reply.simple(line);
+    }
+}
+
+void commandInfo(Reply& reply, const CommandSpec& spec) {
+    reply.arrayHeader(10);
+    reply.bulk(spec.name);
+    reply.integer(spec.arity);
+    auto flags = CommandTable::flagNames(spec.flags);
+    reply.arrayHeader(flags.size());
+    for (auto f : flags) reply.simple(f);
+    reply.integer(spec.first_key);
+    reply.integer(spec.last_key);
+    reply.integer(spec.key_step);
+    reply.arrayHeader(0);  // ACL categories
+    reply.arrayHeader(0);  // tips
+    reply.arrayHeader(0);  // key specs
+    reply.arrayHeader(0);  // subcommands
+}
+
+void commandDocs(Reply& reply, const CommandSpec& spec) {
+    reply.bulk(spec.name);
+    reply.arrayHeader(6);
+    reply.bulk("summary");
+    reply.bulk(spec.summary);
+    reply.bulk("since");
+    reply.bulk("1.0.0");
+    reply.bulk("group");
+    reply.bulk(spec.group);
+}
+
+// COMMAND | COMMAND COUNT | COMMAND INFO [name ...] | COMMAND DOCS [name ...] | COMMAND LIST
+void commandCommand(CommandContext& ctx) {
+    const auto& all = ctx.table.all();
+    if (ctx.argv.size() == 1) {
+        ctx.reply.arrayHeader(all.size());
+        for (const auto& spec : all) commandInfo(ctx.reply, spec);
+        return;
+    }
+    std::string_view sub = ctx.argv[1];
+    auto names = ctx.argv.subspan(2);
+    if (equalsNoCase(sub, "count") && names.empty()) {
+        ctx.reply.integer(static_cast<int64_t>(all.size()));
+    } else if (equalsNoCase(sub, "list") && names.empty()) {
+        ctx.reply.arrayHeader(all.size());
+        for (const auto& spec : all) ctx.reply.bulk(spec.name);
+    } else if (equalsNoCase(sub, "info")) {
+        if (names.empty()) {
+            ctx.reply.arrayHeader(all.size());
+            for (const auto& spec : all) commandInfo(ctx.reply, spec);
+            return;
+        }
+        ctx.reply.arrayHeader(names.size());
+        for (auto name : names) {
+            const CommandSpec* spec = ctx.table.find(name);
+            spec ? commandInfo(ctx.reply, *spec) : ctx.reply.nilArray();
+        }
+    } else if (equalsNoCase(sub, "docs")) {
+        std::vector<const CommandSpec*> specs;
+        if (names.empty()) {
+            for (const auto& spec : all) specs.push_back(&spec);
+        } else {
+            for (auto name : names) {
+                if (const CommandSpec* spec = ctx.table.find(name)) specs.push_back(spec);
+            }
+        }
+        ctx.reply.arrayHeader(specs.size() * 2);
+        for (const CommandSpec* spec : specs) commandDocs(ctx.reply, *spec);
+    } else if (equalsNoCase(sub, "help")) {
+        ctx.reply.arrayHeader(5);
+        ctx.reply.simple("COMMAND -- Return details about all commands.");
+        ctx.reply.simple("COMMAND COUNT -- Return the number of commands.");
+        ctx.reply.simple("COMMAND LIST -- Return the names of all commands.");
+        ctx.reply.simple("COMMAND INFO [<command-name> ...] -- Details about some commands.");
+        ctx.reply.simple("COMMAND DOCS [<command-name> ...] -- Documentary information.");
+    } else {
+        std::string s(sub);
+        ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "COMMAND");
+    }
+}
+
+// Redis settings that clients and tools ask about, with the values that describe mini-redis.
+constexpr std::pair<std::string_view, std::string_view> kFixedSettings[] = {
+    {"save", ""},
+    {"appendonly", "no"},
+    {"databases", "1"},
+    {"maxmemory", "0"},
+    {"maxmemory-policy", "noeviction"},
+};
+
+void configGet(CommandContext& ctx) {
+    std::vector<std::pair<std::string, std::string>> matches;
+    auto settings = ctx.config.all();
+    for (auto pattern : ctx.argv.subspan(2)) {
+        auto add = [&](std::string_view name, std::string_view value) {
+            if (!globMatch(pattern, name, /*nocase=*/true)) return;
+            for (const auto& m : matches) {
+                if (m.first == name) return;
+            }
+            matches.emplace_back(std::string(name), std::string(value));
+        };
+        for (const auto& [name, value] : settings) add(name, value);
+        for (const auto& [name, value] : kFixedSettings) add(name, value);
+    }
+    ctx.reply.arrayHeader(matches.size() * 2);
+    for (const auto& [name, value] : matches) {
+        ctx.reply.bulk(name);
+        ctx.reply.bulk(value);
+    }
+}
+
+// CONFIG SET name value [name value ...]: all or nothing, live settings only.
+void configSet(CommandContext& ctx) {
+    auto args = ctx.argv.subspan(2);
+    if (args.empty() || args.size() % 2 != 0) {
+        ctx.reply.errorf(errors::kWrongArityFmt, "config|set");
+        return;
+    }
+    std::string failed;
+    auto err = ctx.shared_config.update([&](Config& next) -> std::optional<std::string> {
+        for (size_t i = 0; i < args.size(); i += 2) {
+            std::string name(args[i]);
+            for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            failed = name;
+            if (!next.get(name)) return std::string("Unknown option or number of arguments for CONFIG SET");
+            if (!Config::isLive(name)) return std::string("can't set immutable config");
+            if (auto e = next.set(name, args[i + 1])) return *e;
+        }
+        return std::nullopt;
+    });
+    if (err) {
+        ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '" + failed +
+                        "') - " + *err);
+        return;
+    }
+    Log::setLevel(ctx.shared_config.get()->loglevel);
+    ctx.reply.ok();
+}
+
+void configCommand(CommandContext& ctx) {
+    std::string_view sub = ctx.argv[1];
+    if (equalsNoCase(sub, "get") && ctx.argv.size() >= 3) {
+        configGet(ctx);
+    } else if (equalsNoCase(sub, "set")) {
+        configSet(ctx);
+    } else if (equalsNoCase(sub, "resetstat") && ctx.argv.size() == 2) {
+        ctx.reply.ok();
+    } else if (equalsNoCase(sub, "help")) {
+        ctx.reply.arrayHeader(3);
+        ctx.reply.simple("CONFIG GET <pattern> [<pattern> ...] -- Return matching settings.");
+        ctx.reply.simple("CONFIG SET <name> <value> [...] -- Change live settings.");
+        ctx.reply.simple("CONFIG RESETSTAT -- Accepted for compatibility.");
+    } else if (equalsNoCase(sub, "get")) {
+        ctx.reply.errorf(errors::kWrongArityFmt, "config|get");
+    } else {
+        std::string s(sub);
+        ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "CONFIG");
+    }
+}
+
+uint64_t readRssBytes() {
+    std::ifstream statm("/proc/self/statm");
+    uint64_t pages_total = 0, pages_rss = 0;
+    statm >> pages_total >> pages_rss;
+    return pages_rss * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+void appendField(std::string& out, const char* name, const std::string& value) {
+    out += name;
+    out += ':';
+    out += value;
+    out += "\r\n";
+}
+
+void appendField(std::string& out, const char* name, uint64_t value) {
+    appendField(out, name, std::to_string(value));
+}
+
+std::string infoText(CommandContext& ctx, std::string_view section) {
+    auto wants = [&](std::string_view name) {
+        return section.empty() || equalsNoCase(section, "all") ||
+               equalsNoCase(section, "default") || equalsNoCase(section, "everything") ||
+               equalsNoCase(section, name);
+    };
+    const ServerStats& st = ctx.stats;
+    std::string out;
+    if (wants("server")) {
+        auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::steady_clock::now() - st.started)
+                          .count();
+        out += "# Server\r\n";
+        appendField(out, "redis_version", std::string("7.0.0"));
+        appendField(out, "mini_redis_version", std::string(MINI_REDIS_VERSION));
+        appendField(out, "redis_mode", std::string("standalone"));
+        appendField(out, "os", std::string("Linux"));
+        appendField(out, "multiplexing_api", std::string("epoll"));
+        appendField(out, "process_id", static_cast<uint64_t>(getpid()));
+        appendField(out, "tcp_port", static_cast<uint64_t>(st.tcp_port));
+        appendField(out, "uptime_in_seconds", static_cast<uint64_t>(uptime));
+        appendField(out, "uptime_in_days", static_cast<uint64_t>(uptime / 86400));
+        appendField(out, "io_threads_active", std::string("0"));
+        appendField(out, "worker_threads", static_cast<uint64_t>(st.workers.size()));
+        appendField(out, "config_file", st.config_file);
+        out += "\r\n";
+    }
+    if (wants("clients")) {
+        out += "# Clients\r\n";
+        appendField(out, "connected_clients", st.connected_clients.load());
+        appendField(out, "maxclients", static_cast<uint64_t>(ctx.config.maxclients));
+        appendField(out, "blocked_clients", uint64_t{0});
+        out += "\r\n";
+    }
+    if (wants("memory")) {
+        out += "# Memory\r\n";
+        appendField(out, "used_memory", static_cast<uint64_t>(ctx.store.usedBytes()));
+        appendField(out, "used_memory_rss", readRssBytes());
+        out += "\r\n";
+    }
+    if (wants("stats")) {
+        uint64_t hits = 0, misses = 0;
+        for (const auto& w : st.workers) {
+            hits += w.keyspace_hits.load(std::memory_order_relaxed);
+            misses += w.keyspace_misses.load(std::memory_order_relaxed);
+        }
+        out += "# Stats\r\n";
+        appendField(out, "total_connections_received", st.total_connections.load());
+        appendField(out, "total_commands_processed", st.totalCommands());
+        appendField(out, "instantaneous_ops_per_sec", st.ops_per_sec.load());
+        appendField(out, "total_net_input_bytes", st.net_input_bytes.load());
+        appendField(out, "total_net_output_bytes", st.net_output_bytes.load());
+        appendField(out, "rejected_connections", st.rejected_connections.load());
+        appendField(out, "keyspace_hits", hits);
+        appendField(out, "keyspace_misses", misses);
+        out += "\r\n";
+    }
+    if (wants("workers")) {
+        out += "# Workers\r\n";
+        for (size_t i = 0; i < st.workers.size(); ++i) {
+            const auto& w = st.workers[i];
+            char line[256];
+            std::snprintf(line, sizeof line,
+                          "worker%zu:queue_depth=%lld,batches=%llu,commands=%llu,load=%lld\r\n", i,
+                          static_cast<long long>(w.queued.load()),
+                          static_cast<unsigned long long>(w.batches.load()),
+                          static_cast<unsigned long long>(w.commands.load()),
+                          static_cast<long long>(w.load.load()));
+            out += line;
+        }
+        out += "\r\n";
+    }
+    if (wants("keyspace")) {
+        out += "# Keyspace\r\n";
+        size_t keys = ctx.store.size();
+        if (keys > 0) {
+            appendField(out, "db0", "keys=" + std::to_string(keys) + ",expires=0,avg_ttl=0");
+        }
+        out += "\r\n";
+    }
+    if (out.size() >= 2) out.resize(out.size() - 2);  // no blank line after the last section
+    return out;
+}
+
+void infoCommand(CommandContext& ctx) {
+    std::string text;
+    if (ctx.argv.size() <= 2) {
+        text = infoText(ctx, ctx.argv.size() == 2 ? ctx.argv[1] : std::string_view());
+    } else {
+        for (auto section : ctx.argv.subspan(1)) {
+            std::string part = infoText(ctx, section);
+            if (part.empty()) continue;
+            if (!text.empty()) text += "\r\n";
+            text += part;
+        }
+    }
+    ctx.reply.bulk(text);
+}
+
+// HELLO [protover [AUTH username password] [SETNAME clientname]]
+void helloCommand(CommandContext& ctx) {
+    if (ctx.argv.size() >= 2) {
+        int64_t version = 0;
+        if (!parseInteger(ctx.argv[1], version)) {
+            ctx.reply.error("ERR Protocol version is not an integer or out of range");
+            return;
+        }
+        if (version != 2) {
+            ctx.reply.error(errors::kNoProto);
+            return;
+        }
+        for (size_t i = 2; i < ctx.argv.size(); ++i) {
+            bool more = i + 1 < ctx.argv.size();
+            if (equalsNoCase(ctx.argv[i], "auth") && i + 2 < ctx.argv.size()) {
+                i += 2;  // no password is configured: any credentials are accepted
+            } else if (equalsNoCase(ctx.argv[i], "setname") && more) {
+                ctx.session.name = std::string(ctx.argv[++i]);
+            } else {
+                std::string opt(ctx.argv[i]);
+                ctx.reply.error("ERR Syntax error in HELLO option '" + opt + "'");
+                return;
+            }
+        }
+    }
+    ctx.reply.arrayHeader(14);
+    ctx.reply.bulk("server");
+    ctx.reply.bulk("redis");
+    ctx.reply.bulk("version");
+    ctx.reply.bulk("7.0.0");
+    ctx.reply.bulk("proto");
+    ctx.reply.integer(2);
+    ctx.reply.bulk("id");
+    ctx.reply.integer(static_cast<int64_t>(ctx.session.id));
+    ctx.reply.bulk("mode");
+    ctx.reply.bulk("standalone");
+    ctx.reply.bulk("role");
+    ctx.reply.bulk("master");
+    ctx.reply.bulk("modules");
+    ctx.reply.arrayHeader(0);
+}
+
+void timeCommand(CommandContext& ctx) {
+    timeval tv{};
+    gettimeofday(&tv, nullptr);
+    ctx.reply.arrayHeader(2);
+    ctx.reply.bulk(std::to_string(tv.tv_sec));
+    ctx.reply.bulk(std::to_string(tv.tv_usec));
+}
+
+// CLIENT ID | GETNAME | SETNAME name | SETINFO attr value | HELP
+void clientCommand(CommandContext& ctx) {
+    std::string_view sub = ctx.argv[1];
+    size_t argc = ctx.argv.size();
+    if (equalsNoCase(sub, "id") && argc == 2) {
+        ctx.reply.integer(static_cast<int64_t>(ctx.session.id));
+    } else if (equalsNoCase(sub, "getname") && argc == 2) {
+        ctx.session.name.empty() ? ctx.reply.nil() : ctx.reply.bulk(ctx.session.name);
+    } else if (equalsNoCase(sub, "setname") && argc == 3) {
+        for (char c : ctx.argv[2]) {
+            if (c < '!' || c > '~') {
+                ctx.reply.error("ERR Client names cannot contain spaces, newlines or special characters.");
+                return;
+            }
+        }
+        ctx.session.name = std::string(ctx.argv[2]);
+        ctx.reply.ok();
+    } else if (equalsNoCase(sub, "setinfo") && argc == 4) {
+        ctx.reply.ok();
+    } else if (equalsNoCase(sub, "help")) {
+        ctx.reply.arrayHeader(3);
+        ctx.reply.simple("CLIENT ID -- Return the ID of the current connection.");
+        ctx.reply.simple("CLIENT GETNAME -- Return the name of the current connection.");
+        ctx.reply.simple("CLIENT SETNAME <name> -- Assign a name to the current connection.");
+    } else {
+        std::string s(sub);
+        ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "CLIENT");
+    }
+}
+
+}  // namespace
+
+void registerServerCommands(CommandTable& t) {
+    constexpr uint32_t kConn = kCmdConnection | kCmdFast | kCmdLoading | kCmdStale;
+    t.add({"ping", -1, kConn, 0, 0, 0, pingCommand, "connection", "[message]",
+           "Ping the server (PONG, or the message back)"});
+    t.add({"echo", 2, kConn, 0, 0, 0, echoCommand, "connection", "message",
+           "Echo the given string"});
+    t.add({"select", 2, kConn, 0, 0, 0, selectCommand, "connection", "index",
+           "Change the selected database (only 0 exists)"});
+    t.add({"quit", -1, kConn | kCmdNoAuth, 0, 0, 0, quitCommand, "connection", "",
+           "Close the connection after replying OK"});
+    t.add({"hello", -1, kConn | kCmdNoAuth, 0, 0, 0, helloCommand, "connection",
+           "[protover [AUTH username password] [SETNAME clientname]]",
+           "Handshake: server facts; RESP2 only"});
+    t.add({"client", -2, kCmdConnection | kCmdLoading | kCmdStale, 0, 0, 0, clientCommand,
+           "connection", "ID|GETNAME|SETNAME name", "Inspect or name the current connection"});
+    t.add({"help", -1, kConn, 0, 0, 0, helpCommand, "server", "[command ...]",
+           "List commands with their arguments and purpose"});
+    t.add({"command", -1, kCmdLoading | kCmdStale, 0, 0, 0, commandCommand, "server",
+           "[COUNT|LIST|INFO name...|DOCS name...]", "Details about the commands"});
+    t.add({"config", -2, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, configCommand, "server",
+           "GET pattern [pattern ...] | SET name value [name value ...]",
+           "Read or change the configuration"});
+    t.add({"info", -1, kCmdLoading | kCmdStale, 0, 0, 0, infoCommand, "server", "[section ...]",
+           "Server information and statistics (field:value lines)"});
+    t.add({"time", 1, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, timeCommand, "server", "",
+           "Return the server time (seconds, microseconds)"});
+}
+
+}  // namespace mini_redis

@@ -1,0 +1,44 @@
+// Counters behind INFO. Each field has one writer (named beside it); readers use relaxed loads.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mini_redis {
+
+// One per worker, cache-line aligned so workers never share a line.
+struct alignas(64) WorkerStats {
+    std::atomic<uint64_t> batches{0};        // writer: the worker
+    std::atomic<uint64_t> commands{0};       // writer: the worker
+    std::atomic<uint64_t> keyspace_hits{0};  // writer: the worker
+    std::atomic<uint64_t> keyspace_misses{0};// writer: the worker
+    std::atomic<int64_t> queued{0};          // batches waiting; writer: reactor (+) and worker (-)
+    std::atomic<int64_t> load{0};            // the load heap's key; writer: reactor
+};
+
+// Any thread may read; the writer of each field is named beside it.
+struct ServerStats {
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // const
+    int tcp_port = 0;                                           // const after start
+    std::string config_file;                                    // const after start
+    std::atomic<uint64_t> connected_clients{0};                 // writer: reactor
+    std::atomic<uint64_t> total_connections{0};                 // writer: reactor
+    std::atomic<uint64_t> rejected_connections{0};              // writer: reactor
+    std::atomic<uint64_t> net_input_bytes{0};                   // writer: reactor
+    std::atomic<uint64_t> net_output_bytes{0};                  // writer: reactor
+    std::atomic<uint64_t> ops_per_sec{0};                       // writer: reactor (sampler)
+    std::vector<WorkerStats> workers;                           // sized once before start
+
+    explicit ServerStats(size_t worker_count) : workers(worker_count) {}
+
+    uint64_t totalCommands() const {
+        uint64_t n = 0;
+        for (const auto& w : workers) n += w.commands.load(std::memory_order_relaxed);
+        return n;
+    }
+};
+
+}  // namespace mini_redis

@@ -1,0 +1,46 @@
+// The running configuration, swappable as a whole (CONFIG SET, reload) and read as snapshots.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "config.h"
+
+namespace mini_redis {
+
+// Any thread. Readers take a snapshot (a shared_ptr copy under a short lock) and keep it for
+// the duration of their work; writers replace the whole Config, never edit it in place.
+class SharedConfig {
+public:
+    explicit SharedConfig(Config initial)
+        : current_(std::make_shared<const Config>(std::move(initial))) {}
+
+    std::shared_ptr<const Config> get() const {
+        std::lock_guard lock(mu_);
+        return current_;
+    }
+    void replace(Config next) {
+        auto fresh = std::make_shared<const Config>(std::move(next));
+        std::lock_guard lock(mu_);
+        current_.swap(fresh);
+    }
+
+    // Read-modify-replace under the lock, so concurrent updates never lose each other.
+    // `edit(Config&)` returns an error to abandon the change.
+    template <class Edit>
+    std::optional<std::string> update(Edit&& edit) {
+        std::lock_guard lock(mu_);
+        Config next = *current_;
+        if (auto err = edit(next)) return err;
+        current_ = std::make_shared<const Config>(std::move(next));
+        return std::nullopt;
+    }
+
+private:
+    mutable std::mutex mu_;
+    std::shared_ptr<const Config> current_;  // guarded by mu_
+};
+
+}  // namespace mini_redis

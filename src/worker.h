@@ -1,0 +1,43 @@
+// One worker thread: takes batches from its own lock-free queue, runs them, hands them back.
+#pragma once
+
+#include <memory>
+#include <thread>
+
+#include <concurrentqueue/blockingconcurrentqueue.h>
+
+#include "batch.h"
+#include "command_executor.h"
+#include "completion_queue.h"
+#include "server_stats.h"
+
+namespace mini_redis {
+
+// submit()/stop(): reactor (or owning) thread only; run(): the worker's own thread.
+// Order: the reactor is the queue's only producer and this thread its only consumer, so
+// batches run in the order submitted.
+class Worker {
+public:
+    Worker(size_t index, const CommandExecutor& executor, CompletionQueue& completions,
+           WorkerStats& stats);
+    ~Worker();
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+
+    void start();
+    void submit(std::unique_ptr<Batch> batch);
+    // Finishes every batch already submitted, then joins the thread.
+    void stop();
+
+private:
+    void run();
+
+    size_t index_;
+    const CommandExecutor& executor_;
+    CompletionQueue& completions_;
+    WorkerStats& stats_;
+    moodycamel::BlockingConcurrentQueue<std::unique_ptr<Batch>> queue_;
+    std::thread thread_;
+};
+
+}  // namespace mini_redis
