@@ -23,6 +23,7 @@ struct Batch {
     std::string reply;             // RESP bytes of every reply, in request order
     uint32_t executed = 0;         // requests run (fewer than argc.size() after QUIT)
     bool close_after = false;      // QUIT ran: close once `reply` is written
+    bool overflow = false;         // replies passed the output hard limit: stopped, close
 
     size_t requests() const { return argc.size(); }
     void reset() {
@@ -33,6 +34,7 @@ struct Batch {
         reply.clear();
         executed = 0;
         close_after = false;
+        overflow = false;
     }
 };
 

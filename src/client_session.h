@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace mini_redis {
 
@@ -13,6 +14,8 @@ struct ClientSession {
     std::string name;   // CLIENT SETNAME
     std::string peer;   // "ip:port"
     int db = 0;         // SELECT; only 0 exists
+    bool authenticated = true;     // false until AUTH when requirepass is set at connect time
+    std::string_view last_command; // the table's name of the last command run (CLIENT LIST)
 };
 
 }  // namespace mini_redis

@@ -4,12 +4,14 @@
 #include <span>
 #include <string_view>
 
+#include "client_directory.h"
 #include "client_session.h"
 #include "command_table.h"
 #include "config.h"
 #include "reply.h"
 #include "server_stats.h"
 #include "shared_config.h"
+#include "slow_log.h"
 #include "store.h"
 
 namespace mini_redis {
@@ -27,6 +29,8 @@ struct CommandContext {
     ServerStats& stats;
     WorkerStats& worker_stats;
     const CommandTable& table;
+    SlowLog& slowlog;
+    ClientDirectory* clients;  // non-null only for kCmdReactor commands, on the reactor
     bool close_after = false;  // set by QUIT: nothing after it runs, the connection closes
 };
 

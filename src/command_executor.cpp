@@ -1,6 +1,7 @@
 // Dispatch of one batch: the only place unknown commands and wrong arity are rejected.
 #include "command_executor.h"
 
+#include <chrono>
 #include <vector>
 
 #include "command_context.h"
@@ -9,6 +10,8 @@
 namespace mini_redis {
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 // Redis's reply for an unknown command quotes the name and up to the first few arguments.
 void replyUnknown(Reply& reply, std::span<const std::string_view> argv) {
@@ -25,7 +28,8 @@ void replyUnknown(Reply& reply, std::span<const std::string_view> argv) {
 
 }  // namespace
 
-void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats) const {
+void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats,
+                          ClientDirectory* clients) const {
     auto config = config_.get();
     Reply reply(batch.reply);
     thread_local std::vector<std::string_view> argv;
@@ -46,11 +50,32 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats) const {
             reply.errorf(errors::kWrongArityFmt, name.c_str());
             continue;
         }
-        CommandContext ctx{argv,    *spec,   store_, reply, batch.session, *config, config_,
-                           stats_,  worker_stats, table_};
+        if (!batch.session.authenticated && !(spec->flags & kCmdNoAuth) &&
+            !config->requirepass.empty()) {
+            reply.error(errors::kNoAuth);
+            continue;
+        }
+        batch.session.last_command = spec->name;
+        CommandContext ctx{argv,   *spec,        store_, reply,    batch.session, *config,
+                           config_, stats_,      worker_stats, table_, slowlog_, clients};
+        const bool timed = config->slowlog_log_slower_than >= 0;
+        auto started = timed ? Clock::now() : Clock::time_point();
         spec->handler(ctx);
+        if (timed) {
+            auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started)
+                          .count();
+            if (us >= config->slowlog_log_slower_than) {
+                slowlog_.add(argv, us, batch.session.peer, batch.session.name,
+                             static_cast<size_t>(config->slowlog_max_len));
+            }
+        }
         if (ctx.close_after) {
             batch.close_after = true;
+            break;
+        }
+        if (config->output_hard_limit > 0 &&
+            batch.reply.size() > static_cast<size_t>(config->output_hard_limit)) {
+            batch.overflow = true;  // the reactor disconnects; no point producing more
             break;
         }
     }

@@ -5,6 +5,8 @@
 #include "command_table.h"
 #include "server_stats.h"
 #include "shared_config.h"
+#include "slow_log.h"
+#include "client_directory.h"
 #include "store.h"
 
 namespace mini_redis {
@@ -18,13 +20,19 @@ public:
 
     // Runs every request of the batch in order, appending one reply each to batch.reply.
     // Stops after QUIT (batch.close_after).
-    void run(Batch& batch, WorkerStats& worker_stats) const;
+    // Commands flagged kCmdReactor get `clients` (the reactor passes itself); workers never
+    // run them (the reactor keeps them out of batches).
+    // Stops early, setting batch.overflow, once the replies pass the output hard limit.
+    void run(Batch& batch, WorkerStats& worker_stats, ClientDirectory* clients = nullptr) const;
+
+    SlowLog& slowlog() const { return slowlog_; }
 
 private:
     const CommandTable& table_;
     Store& store_;
     SharedConfig& config_;
     ServerStats& stats_;
+    mutable SlowLog slowlog_;
 };
 
 }  // namespace mini_redis

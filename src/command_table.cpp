@@ -9,6 +9,7 @@ CommandTable CommandTable::build() {
     CommandTable table;
     registerStringCommands(table);
     registerKeyspaceCommands(table);
+    registerConnectionCommands(table);
     registerServerCommands(table);
     return table;
 }

@@ -23,6 +23,7 @@ enum CommandFlag : uint32_t {
     kCmdLoading = 1u << 5,   // allowed while loading
     kCmdStale = 1u << 6,     // allowed on a stale replica
     kCmdConnection = 1u << 7,// about the connection itself, not the data
+    kCmdReactor = 1u << 8,   // needs the reactor's view of clients: runs on the reactor thread
 };
 
 struct CommandSpec {
@@ -62,6 +63,7 @@ private:
 // Family registration functions, one per *_commands.cpp file.
 void registerStringCommands(CommandTable& table);
 void registerKeyspaceCommands(CommandTable& table);
+void registerConnectionCommands(CommandTable& table);
 void registerServerCommands(CommandTable& table);
 
 }  // namespace mini_redis

@@ -129,6 +129,34 @@ const std::vector<Option>& options() {
         t.push_back(intOption("client-query-buffer-limit", &Config::client_query_buffer_limit,
                               1024 * 1024, 16LL * 1024 * 1024 * 1024, true));
         t.push_back(intOption("shutdown-timeout", &Config::shutdown_timeout, 0, 3600, true));
+        {
+            Option opt;
+            opt.name = "requirepass";
+            opt.live = true;
+            opt.fromString = [](Config& c, std::string_view s) -> Error {
+                if (s.size() > 512) return "a string of at most 512 bytes";
+                c.requirepass = std::string(s);
+                return std::nullopt;
+            };
+            opt.fromJson = [f = opt.fromString](Config& c, const Json& v) -> Error {
+                if (!v.is_string()) return "a string (empty for no password)";
+                return f(c, v.get<std::string>());
+            };
+            opt.toString = [](const Config& c) { return c.requirepass; };
+            opt.toJson = [](const Config& c) { return Json(c.requirepass); };
+            t.push_back(opt);
+        }
+        t.push_back(intOption("timeout", &Config::timeout, 0, 365LL * 86400, true));
+        t.push_back(intOption("tcp-keepalive", &Config::tcp_keepalive, 0, 86400, true));
+        t.push_back(intOption("client-output-buffer-hard-limit", &Config::output_hard_limit, 0,
+                              INT64_MAX, true));
+        t.push_back(intOption("client-output-buffer-soft-limit", &Config::output_soft_limit, 0,
+                              INT64_MAX, true));
+        t.push_back(intOption("client-output-buffer-soft-seconds", &Config::output_soft_seconds,
+                              0, 86400, true));
+        t.push_back(intOption("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1,
+                              INT64_MAX, true));
+        t.push_back(intOption("slowlog-max-len", &Config::slowlog_max_len, 0, 1000000, true));
         return t;
     }();
     return table;

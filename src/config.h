@@ -26,6 +26,16 @@ struct Config {
     int64_t proto_max_multibulk_len = 1024 * 1024;
     int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
     int64_t shutdown_timeout = 5;  // seconds
+    std::string requirepass;       // empty: no AUTH needed
+    int64_t timeout = 0;           // idle seconds before a client is closed; 0 = never
+    int64_t tcp_keepalive = 300;   // seconds between TCP keepalive probes; 0 = off
+    // Per-client unsent output: over `hard` bytes, or over `soft` bytes for `soft_seconds`,
+    // the client is disconnected. 0 disables that limit.
+    int64_t output_hard_limit = 256LL * 1024 * 1024;
+    int64_t output_soft_limit = 64LL * 1024 * 1024;
+    int64_t output_soft_seconds = 60;
+    int64_t slowlog_log_slower_than = 10000;  // microseconds; -1 = off, 0 = log everything
+    int64_t slowlog_max_len = 128;
 
     std::string config_file;  // where it was loaded from; empty for built-in defaults
 

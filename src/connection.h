@@ -1,7 +1,9 @@
 // One client socket: its buffers, its IO, and where it stands in the request/reply cycle.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "client_session.h"
@@ -56,6 +58,12 @@ public:
     bool on_ready_list = false;
     // A protocol error found after requests that are in flight: sent after their replies.
     std::string pending_error;
+
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point created = Clock::now();
+    Clock::time_point last_activity = created;  // last read or reply, for the idle timeout
+    // When the unsent output first went over the soft limit; unset while under it.
+    std::optional<Clock::time_point> over_soft_limit_since;
 
 private:
     uint64_t id_;

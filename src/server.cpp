@@ -2,11 +2,16 @@
 // completion -> write, plus signals and shutdown.
 #include "server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cassert>
+#include <cstdio>
 
 #include "build_config.h"
 #include "errors.h"
@@ -16,6 +21,26 @@
 namespace mini_redis {
 
 namespace {
+
+bool isLoopback(const std::string& address) {
+    in_addr v4{};
+    if (inet_pton(AF_INET, address.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, address.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+    return false;
+}
+
+void setKeepalive(int fd, int64_t seconds) {
+    if (seconds <= 0) return;
+    int one = 1;
+    int idle = static_cast<int>(seconds);
+    int interval = std::max(1, idle / 3);
+    int count = 3;
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+}
 
 // Bytes read from one connection per loop round before others get their turn.
 constexpr size_t kReadCapPerRound = 256 * 1024;
@@ -58,6 +83,14 @@ std::string Server::start() {
     loop_.add(completions_.fd(), EPOLLIN, [this](uint32_t) { onCompletions(); });
     loop_.watchSignals({SIGINT, SIGTERM, SIGHUP}, [this](int signo) { onSignal(signo); });
     loop_.runEvery(std::chrono::milliseconds(100), [this] { sampleStats(); });
+    loop_.runEvery(std::chrono::milliseconds(1000), [this] { clientsCron(); });
+    if (cfg_->requirepass.empty() && !isLoopback(cfg_->bind)) {
+        LOG_WARNING("listening on %s with no requirepass: anyone who can reach this address "
+                    "can read and change every key; set requirepass or bind to 127.0.0.1",
+                    cfg_->bind.c_str());
+    }
+    startWatchdog();
+    notifier_.ready(statusLine());
     LOG_INFO("mini-redis %s ready: listening on %s:%d, %zu workers, pid %d, config %s",
              MINI_REDIS_VERSION, cfg_->bind.c_str(), listener_.port(), workers_.size(), getpid(),
              cfg_->config_file.empty() ? "(built-in defaults)" : cfg_->config_file.c_str());
@@ -82,6 +115,7 @@ Connection* Server::find(uint64_t id) {
 }
 
 void Server::onAccept() {
+    refreshConfig();
     listener_.acceptAll([this](int fd, std::string peer) {
         if (shutting_down_) {
             ::close(fd);
@@ -99,7 +133,10 @@ void Server::onAccept() {
             return;
         }
         uint64_t id = next_conn_id_++;
+        setKeepalive(fd, cfg_->tcp_keepalive);
         auto conn = std::make_unique<Connection>(id, fd, peer);
+        // Clients that connect while a password is set must AUTH first.
+        conn->session().authenticated = cfg_->requirepass.empty();
         LOG_VERBOSE("client %llu connected from %s", static_cast<unsigned long long>(id),
                     peer.c_str());
         conns_.emplace(id, std::move(conn));
@@ -148,9 +185,12 @@ void Server::readFrom(Connection& conn) {
         return;
     }
     if (status == Connection::IoStatus::Closed) conn.read_closed = true;
+    if (n > 0) conn.last_activity = Connection::Clock::now();
     processInput(conn);
     if (status == Connection::IoStatus::Capped) scheduleRead(conn);
-    if (conn.read_closed && !conn.in_flight) flushConnection(conn);
+    // Replies made on this thread (CLIENT, protocol errors) go out now; so does the close
+    // of a client that said goodbye.
+    flushConnection(conn);
 }
 
 void Server::processInput(Connection& conn) {
@@ -162,6 +202,7 @@ void Server::processInput(Connection& conn) {
     if (conn.pendingOutput() >= kOutputPauseBytes) return;  // resumed by flushConnection()
     if (conn.inputSize() == 0) return;
 
+    refreshConfig();
     ParserLimits limits;
     limits.inline_max = static_cast<size_t>(cfg_->proto_inline_max_size);
     limits.bulk_max = cfg_->proto_max_bulk_len;
@@ -179,9 +220,29 @@ void Server::processInput(Connection& conn) {
             error = std::move(r.error);
             break;
         }
-        consumed += r.consumed;
         size_t argc = batch->args.size() - before;
-        if (argc > 0) batch->argc.push_back(static_cast<uint32_t>(argc));
+        if (argc == 0) {
+            consumed += r.consumed;
+            continue;
+        }
+        // Commands that need the reactor's view of clients run here, in their place in the
+        // order: first everything before them goes out as a batch; once that completes,
+        // they run alone, then parsing goes on.
+        const CommandSpec* spec = table_.find(batch->args[before]);
+        if (spec != nullptr && (spec->flags & kCmdReactor)) {
+            if (batch->requests() > 0) {
+                batch->args.truncate(before);
+                break;
+            }
+            batch->argc.push_back(static_cast<uint32_t>(argc));
+            consumed += r.consumed;
+            runOnReactor(conn, *batch);
+            batch->reset();
+            if (conn.close_after_write) break;
+            continue;
+        }
+        consumed += r.consumed;
+        batch->argc.push_back(static_cast<uint32_t>(argc));
     }
     conn.consumeInput(consumed);
     if (error.empty() && batch->requests() == 0 &&
@@ -234,8 +295,15 @@ void Server::onCompletions() {
         }
         assert(conn->in_flight);
         conn->in_flight = false;
+        conn->last_activity = Connection::Clock::now();
         conn->session() = std::move(batch->session);
         conn->appendOutput(batch->reply);
+        if (batch->overflow) {
+            recycle(std::move(batch));
+            stats_.output_limit_disconnections.fetch_add(1, std::memory_order_relaxed);
+            closeConnection(*conn, "output buffer hard limit reached");
+            continue;
+        }
         if (batch->close_after) {
             conn->close_after_write = true;
         } else if (!conn->pending_error.empty()) {
@@ -251,7 +319,7 @@ void Server::onCompletions() {
     // gathered so far go out together.
     for (uint64_t id : touched_) {
         Connection* conn = find(id);
-        if (conn == nullptr) continue;
+        if (conn == nullptr || !checkOutputLimits(*conn)) continue;
         processInput(*conn);
         flushConnection(*conn);
     }
@@ -303,6 +371,11 @@ void Server::onSignal(int signo) {
 }
 
 void Server::reload() {
+    notifier_.reloading();
+    struct ReadyAgain {  // whatever happens, tell the service manager we are serving again
+        Server& s;
+        ~ReadyAgain() { s.notifier_.ready(s.statusLine()); }
+    } ready_again{*this};
     const std::string path = cfg_->config_file;
     if (path.empty()) {
         LOG_WARNING("SIGHUP: no config file to reload (started without --config)");
@@ -331,7 +404,7 @@ void Server::reload() {
         LOG_WARNING("SIGHUP: reload failed, running config unchanged: %s", err->c_str());
         return;
     }
-    cfg_ = config_.get();
+    refreshConfig();
     Log::setLevel(cfg_->loglevel);
     LOG_INFO("SIGHUP: configuration reloaded from %s", path.c_str());
 }
@@ -343,6 +416,7 @@ void Server::beginShutdown(const char* why) {
     }
     shutting_down_ = true;
     shutdown_started_ = std::chrono::steady_clock::now();
+    notifier_.stopping(std::string("shutting down on ") + why);
     size_t in_flight = 0;
     for (const auto& [id, conn] : conns_) in_flight += conn->in_flight ? 1 : 0;
     LOG_INFO("received %s: shutting down (no new connections; %zu clients, %zu batches in "
@@ -378,14 +452,146 @@ void Server::finishShutdown(const char* why) {
     loop_.stop();
 }
 
-void Server::sampleStats() {
+void Server::refreshConfig() {
+    uint64_t version = config_.version();
+    if (version == cfg_version_) return;
+    cfg_version_ = version;
     cfg_ = config_.get();
+}
+
+void Server::sampleStats() {
+    refreshConfig();
+    uint64_t used = store_.usedBytes();
+    if (used > stats_.used_memory_peak.load(std::memory_order_relaxed)) {
+        stats_.used_memory_peak.store(used, std::memory_order_relaxed);
+    }
     uint64_t total = stats_.totalCommands();
     // The oldest sample is one second old: the ring holds ten 100 ms samples.
     uint64_t oldest = ops_samples_[ops_sample_pos_];
     ops_samples_[ops_sample_pos_] = total;
     ops_sample_pos_ = (ops_sample_pos_ + 1) % ops_samples_.size();
     stats_.ops_per_sec.store(total - oldest, std::memory_order_relaxed);
+}
+
+void Server::runOnReactor(Connection& conn, Batch& batch) {
+    batch.conn_id = conn.id();
+    batch.session = conn.session();
+    executor_.run(batch, stats_.reactor, this);
+    // The command may have closed other connections, never this one (it is marked instead).
+    conn.session() = std::move(batch.session);
+    conn.appendOutput(batch.reply);
+    if (batch.close_after) conn.close_after_write = true;
+}
+
+bool Server::checkOutputLimits(Connection& conn) {
+    const size_t pending = conn.pendingOutput();
+    const auto hard = static_cast<size_t>(cfg_->output_hard_limit);
+    const auto soft = static_cast<size_t>(cfg_->output_soft_limit);
+    const char* reason = nullptr;
+    if (hard > 0 && pending > hard) {
+        reason = "output buffer hard limit reached";
+    } else if (soft > 0 && pending > soft) {
+        auto now = Connection::Clock::now();
+        if (!conn.over_soft_limit_since) conn.over_soft_limit_since = now;
+        if (now - *conn.over_soft_limit_since >= std::chrono::seconds(cfg_->output_soft_seconds)) {
+            reason = "output buffer soft limit exceeded for too long";
+        }
+    } else {
+        conn.over_soft_limit_since.reset();
+    }
+    if (reason == nullptr) return true;
+    LOG_NOTICE("client %llu (%s) disconnected: %s (%zu bytes unsent)",
+               static_cast<unsigned long long>(conn.id()), conn.peer().c_str(), reason, pending);
+    stats_.output_limit_disconnections.fetch_add(1, std::memory_order_relaxed);
+    closeConnection(conn, reason);
+    return false;
+}
+
+void Server::clientsCron() {
+    auto now = Connection::Clock::now();
+    const auto idle_limit = std::chrono::seconds(cfg_->timeout);
+    std::vector<uint64_t> ids;
+    ids.reserve(conns_.size());
+    for (const auto& [id, conn] : conns_) ids.push_back(id);
+    for (uint64_t id : ids) {
+        Connection* conn = find(id);
+        if (conn == nullptr || !checkOutputLimits(*conn)) continue;
+        if (cfg_->timeout > 0 && !conn->in_flight && conn->pendingOutput() == 0 &&
+            now - conn->last_activity > idle_limit) {
+            closeConnection(*conn, "idle timeout");
+        }
+    }
+    notifier_.status(statusLine());
+}
+
+void Server::startWatchdog() {
+    auto interval = notifier_.watchdogInterval();
+    if (interval.count() <= 0) return;
+    // Ping at half the interval, from the loop itself: if the loop is stuck, pings stop.
+    auto half = std::max(std::chrono::milliseconds(1),
+                         std::chrono::duration_cast<std::chrono::milliseconds>(interval / 2));
+    notifier_.watchdogPing();
+    loop_.runEvery(half, [this] { notifier_.watchdogPing(); });
+    LOG_INFO("systemd watchdog: pinging every %lld ms", static_cast<long long>(half.count()));
+}
+
+std::string Server::statusLine() const {
+    char line[160];
+    std::snprintf(line, sizeof line, "serving %zu clients, %llu ops/s, %zu keys", conns_.size(),
+                  static_cast<unsigned long long>(stats_.ops_per_sec.load()), store_.size());
+    return line;
+}
+
+std::string Server::describeClients(const ClientFilter& filter, uint64_t self_id) {
+    auto now = Connection::Clock::now();
+    std::string local = cfg_->bind + ":" + std::to_string(listener_.port());
+    std::string out;
+    // Oldest first, as Redis lists them.
+    std::vector<Connection*> list;
+    for (const auto& [id, conn] : conns_) list.push_back(conn.get());
+    std::sort(list.begin(), list.end(),
+              [](Connection* a, Connection* b) { return a->id() < b->id(); });
+    for (Connection* conn : list) {
+        if (filter.id != 0 && conn->id() != filter.id) continue;
+        if (!filter.addr.empty() && conn->peer() != filter.addr) continue;
+        const ClientSession& s = conn->session();
+        auto age = std::chrono::duration_cast<std::chrono::seconds>(now - conn->created).count();
+        auto idle =
+            std::chrono::duration_cast<std::chrono::seconds>(now - conn->last_activity).count();
+        std::string cmd = s.last_command.empty() ? "NULL" : std::string(s.last_command);
+        if (conn->id() == self_id) cmd = "client";
+        char line[512];
+        std::snprintf(line, sizeof line,
+                      "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=N db=%d "
+                      "sub=0 psub=0 multi=-1 qbuf=%zu obl=0 oll=0 omem=%zu events=r%s cmd=%s "
+                      "user=default resp=2\n",
+                      static_cast<unsigned long long>(conn->id()), conn->peer().c_str(),
+                      local.c_str(), conn->fd(), s.name.c_str(), static_cast<long long>(age),
+                      static_cast<long long>(idle), s.db, conn->inputSize(),
+                      conn->pendingOutput(), conn->pendingOutput() > 0 ? "w" : "", cmd.c_str());
+        out += line;
+    }
+    return out;
+}
+
+size_t Server::killClients(const ClientFilter& filter, uint64_t self_id) {
+    std::vector<uint64_t> victims;
+    for (const auto& [id, conn] : conns_) {
+        if (filter.id != 0 && id != filter.id) continue;
+        if (!filter.addr.empty() && conn->peer() != filter.addr) continue;
+        if (filter.skip_self && id == self_id) continue;
+        victims.push_back(id);
+    }
+    for (uint64_t id : victims) {
+        Connection* conn = find(id);
+        if (conn == nullptr) continue;
+        if (id == self_id) {
+            conn->close_after_write = true;  // after this very reply
+        } else {
+            closeConnection(*conn, "killed by CLIENT KILL");
+        }
+    }
+    return victims.size();
 }
 
 std::unique_ptr<Batch> Server::takeBatch() {

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "batch.h"
+#include "client_directory.h"
+#include "service_notifier.h"
 #include "command_executor.h"
 #include "command_table.h"
 #include "completion_queue.h"
@@ -27,7 +29,7 @@ namespace mini_redis {
 // Constructed, started and run on the main thread, which becomes the reactor thread: every
 // method below runs there. Workers reach the server only through their queues, the store,
 // the shared config and the stats counters.
-class Server {
+class Server : public ClientDirectory {
 public:
     explicit Server(Config config);
     ~Server();
@@ -39,8 +41,17 @@ public:
     // Serves until a shutdown signal has been handled. Returns the process exit code.
     int run();
 
+    // ClientDirectory, for CLIENT LIST / KILL (run on this thread).
+    std::string describeClients(const ClientFilter& filter, uint64_t self_id) override;
+    size_t killClients(const ClientFilter& filter, uint64_t self_id) override;
+
 private:
     Connection* find(uint64_t id);
+    // Runs one kCmdReactor request (the batch holds just it) right here, in order.
+    void runOnReactor(Connection& conn, Batch& batch);
+    // Enforces the output buffer limits; false if the client was disconnected.
+    bool checkOutputLimits(Connection& conn);
+    void clientsCron();
     void onAccept();
     void onConnectionEvent(uint64_t id, uint32_t events);
     void readFrom(Connection& conn);
@@ -58,12 +69,18 @@ private:
     void maybeFinishShutdown();
     void finishShutdown(const char* why);
     void sampleStats();
+    // Takes a fresh snapshot if CONFIG SET or a reload changed the config (one atomic load).
+    void refreshConfig();
+    void startWatchdog();
+    std::string statusLine() const;
 
     std::unique_ptr<Batch> takeBatch();
     void recycle(std::unique_ptr<Batch> batch);
 
+    ServiceNotifier notifier_;
     SharedConfig config_;
-    std::shared_ptr<const Config> cfg_;  // the reactor's snapshot, refreshed by sampleStats()
+    std::shared_ptr<const Config> cfg_;  // the reactor's snapshot; see refreshConfig()
+    uint64_t cfg_version_ = 0;
     const CommandTable table_;
     ServerStats stats_;
     Store store_;

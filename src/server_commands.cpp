@@ -1,5 +1,4 @@
-// The connection and server family: PING, ECHO, SELECT, QUIT, HELP, COMMAND, CONFIG, INFO,
-// HELLO, TIME, CLIENT.
+// The server family: HELP, COMMAND, CONFIG, INFO, TIME, SLOWLOG.
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -16,35 +15,6 @@
 namespace mini_redis {
 
 namespace {
-
-void pingCommand(CommandContext& ctx) {
-    if (ctx.argv.size() > 2) {
-        ctx.reply.errorf(errors::kWrongArityFmt, "ping");
-    } else if (ctx.argv.size() == 2) {
-        ctx.reply.bulk(ctx.argv[1]);
-    } else {
-        ctx.reply.simple("PONG");
-    }
-}
-
-void echoCommand(CommandContext& ctx) { ctx.reply.bulk(ctx.argv[1]); }
-
-void selectCommand(CommandContext& ctx) {
-    int64_t index = 0;
-    if (!parseInteger(ctx.argv[1], index)) {
-        ctx.reply.error(errors::kNotInteger);
-    } else if (index != 0) {
-        ctx.reply.error(errors::kDbIndexOutOfRange);
-    } else {
-        ctx.session.db = 0;
-        ctx.reply.ok();
-    }
-}
-
-void quitCommand(CommandContext& ctx) {
-    ctx.reply.ok();
-    ctx.close_after = true;
-}
 
 std::string upper(std::string_view s) {
     std::string out(s);
@@ -350,48 +320,6 @@ void infoCommand(CommandContext& ctx) {
     ctx.reply.bulk(text);
 }
 
-// HELLO [protover [AUTH username password] [SETNAME clientname]]
-void helloCommand(CommandContext& ctx) {
-    if (ctx.argv.size() >= 2) {
-        int64_t version = 0;
-        if (!parseInteger(ctx.argv[1], version)) {
-            ctx.reply.error("ERR Protocol version is not an integer or out of range");
-            return;
-        }
-        if (version != 2) {
-            ctx.reply.error(errors::kNoProto);
-            return;
-        }
-        for (size_t i = 2; i < ctx.argv.size(); ++i) {
-            bool more = i + 1 < ctx.argv.size();
-            if (equalsNoCase(ctx.argv[i], "auth") && i + 2 < ctx.argv.size()) {
-                i += 2;  // no password is configured: any credentials are accepted
-            } else if (equalsNoCase(ctx.argv[i], "setname") && more) {
-                ctx.session.name = std::string(ctx.argv[++i]);
-            } else {
-                std::string opt(ctx.argv[i]);
-                ctx.reply.error("ERR Syntax error in HELLO option '" + opt + "'");
-                return;
-            }
-        }
-    }
-    ctx.reply.arrayHeader(14);
-    ctx.reply.bulk("server");
-    ctx.reply.bulk("redis");
-    ctx.reply.bulk("version");
-    ctx.reply.bulk("7.0.0");
-    ctx.reply.bulk("proto");
-    ctx.reply.integer(2);
-    ctx.reply.bulk("id");
-    ctx.reply.integer(static_cast<int64_t>(ctx.session.id));
-    ctx.reply.bulk("mode");
-    ctx.reply.bulk("standalone");
-    ctx.reply.bulk("role");
-    ctx.reply.bulk("master");
-    ctx.reply.bulk("modules");
-    ctx.reply.arrayHeader(0);
-}
-
 void timeCommand(CommandContext& ctx) {
     timeval tv{};
     gettimeofday(&tv, nullptr);
@@ -400,55 +328,49 @@ void timeCommand(CommandContext& ctx) {
     ctx.reply.bulk(std::to_string(tv.tv_usec));
 }
 
-// CLIENT ID | GETNAME | SETNAME name | SETINFO attr value | HELP
-void clientCommand(CommandContext& ctx) {
+// SLOWLOG GET [count] | LEN | RESET | HELP
+void slowlogCommand(CommandContext& ctx) {
     std::string_view sub = ctx.argv[1];
     size_t argc = ctx.argv.size();
-    if (equalsNoCase(sub, "id") && argc == 2) {
-        ctx.reply.integer(static_cast<int64_t>(ctx.session.id));
-    } else if (equalsNoCase(sub, "getname") && argc == 2) {
-        ctx.session.name.empty() ? ctx.reply.nil() : ctx.reply.bulk(ctx.session.name);
-    } else if (equalsNoCase(sub, "setname") && argc == 3) {
-        for (char c : ctx.argv[2]) {
-            if (c < '!' || c > '~') {
-                ctx.reply.error("ERR Client names cannot contain spaces, newlines or special characters.");
-                return;
-            }
+    if (equalsNoCase(sub, "get") && argc <= 3) {
+        int64_t count = 10;
+        if (argc == 3 && (!parseInteger(ctx.argv[2], count) || count < -1)) {
+            ctx.reply.error("ERR count should be greater than or equal to -1");
+            return;
         }
-        ctx.session.name = std::string(ctx.argv[2]);
-        ctx.reply.ok();
-    } else if (equalsNoCase(sub, "setinfo") && argc == 4) {
+        auto entries = ctx.slowlog.newest(count);
+        ctx.reply.arrayHeader(entries.size());
+        for (const auto& e : entries) {
+            ctx.reply.arrayHeader(6);
+            ctx.reply.integer(static_cast<int64_t>(e.id));
+            ctx.reply.integer(e.unix_time);
+            ctx.reply.integer(e.duration_us);
+            ctx.reply.arrayHeader(e.args.size());
+            for (const auto& a : e.args) ctx.reply.bulk(a);
+            ctx.reply.bulk(e.peer);
+            ctx.reply.bulk(e.client_name);
+        }
+    } else if (equalsNoCase(sub, "len") && argc == 2) {
+        ctx.reply.integer(static_cast<int64_t>(ctx.slowlog.size()));
+    } else if (equalsNoCase(sub, "reset") && argc == 2) {
+        ctx.slowlog.reset();
         ctx.reply.ok();
     } else if (equalsNoCase(sub, "help")) {
         ctx.reply.arrayHeader(3);
-        ctx.reply.simple("CLIENT ID -- Return the ID of the current connection.");
-        ctx.reply.simple("CLIENT GETNAME -- Return the name of the current connection.");
-        ctx.reply.simple("CLIENT SETNAME <name> -- Assign a name to the current connection.");
+        ctx.reply.simple("SLOWLOG GET [<count>] -- The newest entries (default 10, -1 for all).");
+        ctx.reply.simple("SLOWLOG LEN -- Number of entries.");
+        ctx.reply.simple("SLOWLOG RESET -- Clear the log.");
     } else {
         std::string s(sub);
-        ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "CLIENT");
+        ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "SLOWLOG");
     }
 }
 
 }  // namespace
 
 void registerServerCommands(CommandTable& t) {
-    constexpr uint32_t kConn = kCmdConnection | kCmdFast | kCmdLoading | kCmdStale;
-    t.add({"ping", -1, kConn, 0, 0, 0, pingCommand, "connection", "[message]",
-           "Ping the server (PONG, or the message back)"});
-    t.add({"echo", 2, kConn, 0, 0, 0, echoCommand, "connection", "message",
-           "Echo the given string"});
-    t.add({"select", 2, kConn, 0, 0, 0, selectCommand, "connection", "index",
-           "Change the selected database (only 0 exists)"});
-    t.add({"quit", -1, kConn | kCmdNoAuth, 0, 0, 0, quitCommand, "connection", "",
-           "Close the connection after replying OK"});
-    t.add({"hello", -1, kConn | kCmdNoAuth, 0, 0, 0, helloCommand, "connection",
-           "[protover [AUTH username password] [SETNAME clientname]]",
-           "Handshake: server facts; RESP2 only"});
-    t.add({"client", -2, kCmdConnection | kCmdLoading | kCmdStale, 0, 0, 0, clientCommand,
-           "connection", "ID|GETNAME|SETNAME name", "Inspect or name the current connection"});
-    t.add({"help", -1, kConn, 0, 0, 0, helpCommand, "server", "[command ...]",
-           "List commands with their arguments and purpose"});
+    t.add({"help", -1, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, helpCommand, "server",
+           "[command ...]", "List commands with their arguments and purpose"});
     t.add({"command", -1, kCmdLoading | kCmdStale, 0, 0, 0, commandCommand, "server",
            "[COUNT|LIST|INFO name...|DOCS name...]", "Details about the commands"});
     t.add({"config", -2, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, configCommand, "server",
@@ -458,6 +380,8 @@ void registerServerCommands(CommandTable& t) {
            "Server information and statistics (field:value lines)"});
     t.add({"time", 1, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, timeCommand, "server", "",
            "Return the server time (seconds, microseconds)"});
+    t.add({"slowlog", -2, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, slowlogCommand, "server",
+           "GET [count] | LEN | RESET", "Inspect or reset the slow command log"});
 }
 
 }  // namespace mini_redis

@@ -30,14 +30,17 @@ struct ServerStats {
     std::atomic<uint64_t> net_input_bytes{0};                   // writer: reactor
     std::atomic<uint64_t> net_output_bytes{0};                  // writer: reactor
     std::atomic<uint64_t> ops_per_sec{0};                       // writer: reactor (sampler)
+    std::atomic<uint64_t> used_memory_peak{0};                  // writer: reactor (sampler)
+    std::atomic<uint64_t> output_limit_disconnections{0};       // writer: reactor
     std::vector<WorkerStats> workers;                           // sized once before start
+    WorkerStats reactor;  // commands run on the reactor thread (CLIENT); writer: reactor
 
     explicit ServerStats(size_t worker_count) : workers(worker_count) {}
 
     uint64_t totalCommands() const {
         uint64_t n = 0;
         for (const auto& w : workers) n += w.commands.load(std::memory_order_relaxed);
-        return n;
+        return n + reactor.commands.load(std::memory_order_relaxed);
     }
 };
 

@@ -1,6 +1,8 @@
 // The running configuration, swappable as a whole (CONFIG SET, reload) and read as snapshots.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -25,7 +27,10 @@ public:
         auto fresh = std::make_shared<const Config>(std::move(next));
         std::lock_guard lock(mu_);
         current_.swap(fresh);
+        version_.fetch_add(1, std::memory_order_release);
     }
+    // Bumped on every change: a cheap way for a reader to see its snapshot is stale.
+    uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
     // Read-modify-replace under the lock, so concurrent updates never lose each other.
     // `edit(Config&)` returns an error to abandon the change.
@@ -35,12 +40,14 @@ public:
         Config next = *current_;
         if (auto err = edit(next)) return err;
         current_ = std::make_shared<const Config>(std::move(next));
+        version_.fetch_add(1, std::memory_order_release);
         return std::nullopt;
     }
 
 private:
     mutable std::mutex mu_;
     std::shared_ptr<const Config> current_;  // guarded by mu_
+    std::atomic<uint64_t> version_{0};
 };
 
 }  // namespace mini_redis

@@ -1,0 +1,27 @@
+// The reactor's view of connected clients, offered to the commands that need it
+// (CLIENT LIST / INFO / KILL). Those commands run on the reactor thread, in request order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mini_redis {
+
+// Which clients CLIENT KILL / CLIENT LIST select; empty fields match everything.
+struct ClientFilter {
+    uint64_t id = 0;         // 0 = any
+    std::string addr;        // "ip:port"
+    bool skip_self = false;  // CLIENT KILL's SKIPME (default yes in the filter form)
+};
+
+// Reactor thread only: implemented by Server, handed to commands flagged kCmdReactor.
+class ClientDirectory {
+public:
+    virtual ~ClientDirectory() = default;
+    // CLIENT LIST lines ("id=... addr=... \n" each) for the clients that match.
+    virtual std::string describeClients(const ClientFilter& filter, uint64_t self_id) = 0;
+    // Closes matching clients (self after its reply is written); returns how many.
+    virtual size_t killClients(const ClientFilter& filter, uint64_t self_id) = 0;
+};
+
+}  // namespace mini_redis

@@ -1,0 +1,277 @@
+// The connection family: PING, ECHO, SELECT, QUIT, HELLO, AUTH, CLIENT.
+#include <cstdio>
+#include <string>
+
+#include "command_args.h"
+#include "command_context.h"
+#include "errors.h"
+
+namespace mini_redis {
+
+namespace {
+
+// Constant-time comparison: the time taken does not depend on where the inputs differ.
+bool secretEquals(std::string_view a, std::string_view b) {
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    size_t n = std::max(a.size(), b.size());
+    for (size_t i = 0; i < n; ++i) {
+        unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+        unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+        diff |= static_cast<unsigned char>(x ^ y);
+    }
+    return diff == 0;
+}
+
+// Checks credentials for AUTH and HELLO ... AUTH. On failure the error reply is written and
+// false returned. The only user is "default", as in Redis without ACLs.
+bool authenticate(CommandContext& ctx, std::string_view user, std::string_view password) {
+    const std::string& expected = ctx.config.requirepass;
+    if (expected.empty()) {
+        if (user == "default") {  // Redis accepts any password for a nopass default user
+            ctx.session.authenticated = true;
+            return true;
+        }
+        ctx.reply.error(errors::kWrongPass);
+        return false;
+    }
+    bool ok = secretEquals(password, expected);
+    ok = (user == "default") & ok;
+    if (!ok) {
+        ctx.reply.error(errors::kWrongPass);
+        return false;
+    }
+    ctx.session.authenticated = true;
+    return true;
+}
+
+void pingCommand(CommandContext& ctx) {
+    if (ctx.argv.size() > 2) {
+        ctx.reply.errorf(errors::kWrongArityFmt, "ping");
+    } else if (ctx.argv.size() == 2) {
+        ctx.reply.bulk(ctx.argv[1]);
+    } else {
+        ctx.reply.simple("PONG");
+    }
+}
+
+void echoCommand(CommandContext& ctx) { ctx.reply.bulk(ctx.argv[1]); }
+
+void selectCommand(CommandContext& ctx) {
+    int64_t index = 0;
+    if (!parseInteger(ctx.argv[1], index)) {
+        ctx.reply.error(errors::kNotInteger);
+    } else if (index != 0) {
+        ctx.reply.error(errors::kDbIndexOutOfRange);
+    } else {
+        ctx.session.db = 0;
+        ctx.reply.ok();
+    }
+}
+
+void quitCommand(CommandContext& ctx) {
+    ctx.reply.ok();
+    ctx.close_after = true;
+}
+
+// HELLO [protover [AUTH username password] [SETNAME clientname]]
+void helloCommand(CommandContext& ctx) {
+    if (ctx.argv.size() >= 2) {
+        int64_t version = 0;
+        if (!parseInteger(ctx.argv[1], version)) {
+            ctx.reply.error("ERR Protocol version is not an integer or out of range");
+            return;
+        }
+        if (version != 2) {
+            ctx.reply.error(errors::kNoProto);
+            return;
+        }
+        for (size_t i = 2; i < ctx.argv.size(); ++i) {
+            bool more = i + 1 < ctx.argv.size();
+            if (equalsNoCase(ctx.argv[i], "auth") && i + 2 < ctx.argv.size()) {
+                if (!authenticate(ctx, ctx.argv[i + 1], ctx.argv[i + 2])) return;
+                i += 2;
+            } else if (equalsNoCase(ctx.argv[i], "setname") && more) {
+                ctx.session.name = std::string(ctx.argv[++i]);
+            } else {
+                std::string opt(ctx.argv[i]);
+                ctx.reply.error("ERR Syntax error in HELLO option '" + opt + "'");
+                return;
+            }
+        }
+    }
+    if (!ctx.session.authenticated && !ctx.config.requirepass.empty()) {
+        ctx.reply.error("NOAUTH HELLO must be called with the client already authenticated, "
+                        "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
+                        "authenticate the client and select the RESP protocol version at the "
+                        "same time");
+        return;
+    }
+    ctx.reply.arrayHeader(14);
+    ctx.reply.bulk("server");
+    ctx.reply.bulk("redis");
+    ctx.reply.bulk("version");
+    ctx.reply.bulk("7.0.0");
+    ctx.reply.bulk("proto");
+    ctx.reply.integer(2);
+    ctx.reply.bulk("id");
+    ctx.reply.integer(static_cast<int64_t>(ctx.session.id));
+    ctx.reply.bulk("mode");
+    ctx.reply.bulk("standalone");
+    ctx.reply.bulk("role");
+    ctx.reply.bulk("master");
+    ctx.reply.bulk("modules");
+    ctx.reply.arrayHeader(0);
+}
+
+// AUTH [username] password
+void authCommand(CommandContext& ctx) {
+    if (ctx.argv.size() > 3) {
+        ctx.reply.error(errors::kSyntax);
+        return;
+    }
+    if (ctx.argv.size() == 2 && ctx.config.requirepass.empty()) {
+        ctx.reply.error(errors::kAuthNotConfigured);
+        return;
+    }
+    std::string_view user = ctx.argv.size() == 3 ? ctx.argv[1] : std::string_view("default");
+    if (authenticate(ctx, user, ctx.argv.back())) ctx.reply.ok();
+}
+
+// Parses CLIENT KILL's and CLIENT LIST's filters; false (with the error written) on bad input.
+bool parseFilter(CommandContext& ctx, std::span<const std::string_view> args, ClientFilter& f) {
+    for (size_t i = 0; i < args.size(); i += 2) {
+        if (i + 1 >= args.size()) {
+            ctx.reply.error(errors::kSyntax);
+            return false;
+        }
+        std::string_view key = args[i], value = args[i + 1];
+        if (equalsNoCase(key, "id")) {
+            int64_t id = 0;
+            if (!parseInteger(value, id) || id <= 0) {
+                ctx.reply.error("ERR client-id should be greater than 0");
+                return false;
+            }
+            f.id = static_cast<uint64_t>(id);
+        } else if (equalsNoCase(key, "addr")) {
+            f.addr = std::string(value);
+        } else if (equalsNoCase(key, "skipme")) {
+            if (equalsNoCase(value, "yes")) {
+                f.skip_self = true;
+            } else if (equalsNoCase(value, "no")) {
+                f.skip_self = false;
+            } else {
+                ctx.reply.error(errors::kSyntax);
+                return false;
+            }
+        } else if (equalsNoCase(key, "type") && equalsNoCase(value, "normal")) {
+            // every client is a normal client
+        } else {
+            ctx.reply.error(errors::kSyntax);
+            return false;
+        }
+    }
+    return true;
+}
+
+void clientKill(CommandContext& ctx) {
+    auto args = ctx.argv.subspan(2);
+    ClientFilter filter;
+    if (args.size() == 1) {
+        // Old form: CLIENT KILL addr:port -> +OK or an error; may kill the caller itself.
+        filter.addr = std::string(args[0]);
+        size_t killed = ctx.clients->killClients(filter, ctx.session.id);
+        killed ? ctx.reply.ok() : ctx.reply.error("ERR No such client");
+        return;
+    }
+    filter.skip_self = true;
+    if (!parseFilter(ctx, args, filter)) return;
+    ctx.reply.integer(static_cast<int64_t>(ctx.clients->killClients(filter, ctx.session.id)));
+}
+
+// CLIENT ID | INFO | LIST [ID id ...] | KILL ... | GETNAME | SETNAME name | SETINFO | HELP.
+// Runs on the reactor (kCmdReactor), which alone knows every connection.
+void clientCommand(CommandContext& ctx) {
+    std::string_view sub = ctx.argv[1];
+    size_t argc = ctx.argv.size();
+    if (equalsNoCase(sub, "id") && argc == 2) {
+        ctx.reply.integer(static_cast<int64_t>(ctx.session.id));
+    } else if (equalsNoCase(sub, "getname") && argc == 2) {
+        ctx.session.name.empty() ? ctx.reply.nil() : ctx.reply.bulk(ctx.session.name);
+    } else if (equalsNoCase(sub, "setname") && argc == 3) {
+        for (char c : ctx.argv[2]) {
+            if (c < '!' || c > '~') {
+                ctx.reply.error(
+                    "ERR Client names cannot contain spaces, newlines or special characters.");
+                return;
+            }
+        }
+        ctx.session.name = std::string(ctx.argv[2]);
+        ctx.reply.ok();
+    } else if (equalsNoCase(sub, "setinfo") && argc == 4) {
+        ctx.reply.ok();
+    } else if (equalsNoCase(sub, "info") && argc == 2) {
+        ClientFilter self;
+        self.id = ctx.session.id;
+        ctx.reply.bulk(ctx.clients->describeClients(self, ctx.session.id));
+    } else if (equalsNoCase(sub, "list")) {
+        ClientFilter filter;
+        auto args = ctx.argv.subspan(2);
+        if (args.size() >= 2 && equalsNoCase(args[0], "id")) {
+            // CLIENT LIST ID id [id ...]
+            std::string out;
+            for (auto v : args.subspan(1)) {
+                int64_t id = 0;
+                if (!parseInteger(v, id) || id <= 0) {
+                    ctx.reply.error("ERR Invalid client ID");
+                    return;
+                }
+                ClientFilter one;
+                one.id = static_cast<uint64_t>(id);
+                out += ctx.clients->describeClients(one, ctx.session.id);
+            }
+            ctx.reply.bulk(out);
+            return;
+        }
+        if (!parseFilter(ctx, args, filter)) return;
+        ctx.reply.bulk(ctx.clients->describeClients(filter, ctx.session.id));
+    } else if (equalsNoCase(sub, "kill") && argc >= 3) {
+        clientKill(ctx);
+    } else if (equalsNoCase(sub, "help")) {
+        ctx.reply.arrayHeader(8);
+        ctx.reply.simple("CLIENT ID -- Return the ID of the current connection.");
+        ctx.reply.simple("CLIENT INFO -- Information about the current connection.");
+        ctx.reply.simple("CLIENT LIST [TYPE normal] [ID id ...] -- List connections.");
+        ctx.reply.simple("CLIENT KILL <ip:port> -- Kill the connection at that address.");
+        ctx.reply.simple("CLIENT KILL <ID id|ADDR ip:port|SKIPME yes/no> ... -- Kill matching.");
+        ctx.reply.simple("CLIENT GETNAME -- Return the name of the current connection.");
+        ctx.reply.simple("CLIENT SETNAME <name> -- Assign a name to the current connection.");
+        ctx.reply.simple("CLIENT SETINFO <attr> <value> -- Accepted for compatibility.");
+    } else {
+        std::string s(sub);
+        ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "CLIENT");
+    }
+}
+
+}  // namespace
+
+void registerConnectionCommands(CommandTable& t) {
+    constexpr uint32_t kConn = kCmdConnection | kCmdFast | kCmdLoading | kCmdStale;
+    t.add({"ping", -1, kConn, 0, 0, 0, pingCommand, "connection", "[message]",
+           "Ping the server (PONG, or the message back)"});
+    t.add({"echo", 2, kConn, 0, 0, 0, echoCommand, "connection", "message",
+           "Echo the given string"});
+    t.add({"select", 2, kConn, 0, 0, 0, selectCommand, "connection", "index",
+           "Change the selected database (only 0 exists)"});
+    t.add({"quit", -1, kConn | kCmdNoAuth, 0, 0, 0, quitCommand, "connection", "",
+           "Close the connection after replying OK"});
+    t.add({"hello", -1, kConn | kCmdNoAuth, 0, 0, 0, helloCommand, "connection",
+           "[protover [AUTH username password] [SETNAME clientname]]",
+           "Handshake: server facts; RESP2 only"});
+    t.add({"auth", -2, kConn | kCmdNoAuth, 0, 0, 0, authCommand, "connection",
+           "[username] password", "Authenticate the connection (requirepass)"});
+    t.add({"client", -2, kCmdConnection | kCmdReactor | kCmdLoading | kCmdStale, 0, 0, 0,
+           clientCommand, "connection",
+           "ID|INFO|LIST|KILL ...|GETNAME|SETNAME name", "Inspect, name or kill connections"});
+}
+
+}  // namespace mini_redis
