@@ -2,6 +2,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -259,6 +260,8 @@ std::string infoText(CommandContext& ctx, std::string_view section) {
         out += "# Memory\r\n";
         appendField(out, "used_memory", static_cast<uint64_t>(ctx.store.usedBytes()));
         appendField(out, "used_memory_rss", readRssBytes());
+        appendField(out, "used_memory_peak",
+                    std::max<uint64_t>(st.used_memory_peak.load(), ctx.store.usedBytes()));
         out += "\r\n";
     }
     if (wants("stats")) {
@@ -274,6 +277,8 @@ std::string infoText(CommandContext& ctx, std::string_view section) {
         appendField(out, "total_net_input_bytes", st.net_input_bytes.load());
         appendField(out, "total_net_output_bytes", st.net_output_bytes.load());
         appendField(out, "rejected_connections", st.rejected_connections.load());
+        appendField(out, "client_output_buffer_limit_disconnections",
+                    st.output_limit_disconnections.load());
         appendField(out, "keyspace_hits", hits);
         appendField(out, "keyspace_misses", misses);
         out += "\r\n";
