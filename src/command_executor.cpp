@@ -30,7 +30,13 @@ void replyUnknown(Reply& reply, std::span<const std::string_view> argv) {
 
 void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats,
                           ClientDirectory* clients) const {
-    auto config = config_.get();
+    // Each thread keeps its snapshot until the config changes: no lock per batch.
+    thread_local std::shared_ptr<const Config> config;
+    thread_local uint64_t config_version = 0;
+    if (uint64_t v = config_.version(); v != config_version || !config) {
+        config = config_.get();
+        config_version = v;
+    }
     Reply reply(batch.reply);
     thread_local std::vector<std::string_view> argv;
     size_t next_arg = 0;

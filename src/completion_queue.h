@@ -26,6 +26,8 @@ public:
 
     int fd() const { return event_fd_; }
     void push(std::unique_ptr<Batch> batch);
+    // Moves the first `n` batches of `batches` in, with one signal.
+    void pushAll(std::unique_ptr<Batch>* batches, size_t n);
     // Moves every queued batch into `out`; returns how many.
     size_t drain(std::vector<std::unique_ptr<Batch>>& out);
 

@@ -11,8 +11,8 @@ namespace mini_redis {
 
 namespace {
 constexpr size_t kReadChunk = 16 * 1024;
-// Compact the input buffer once this much consumed space sits at its front.
-constexpr size_t kCompactAt = 64 * 1024;
+// Buffers larger than this are freed when they empty.
+constexpr size_t kKeepBufferBytes = 1024 * 1024;
 }  // namespace
 
 Connection::Connection(uint64_t id, int fd, std::string peer)
@@ -28,19 +28,17 @@ Connection::~Connection() {
 Connection::IoStatus Connection::readSome(size_t cap, size_t& bytes_read) {
     bytes_read = 0;
     while (bytes_read < cap) {
-        size_t old = in_.size();
-        size_t want = std::max(kReadChunk, in_.capacity() - old);
-        in_.resize(old + want);
-        ssize_t n = ::read(fd_, in_.data() + old, want);
+        char* dst = in_.prepare(kReadChunk);
+        size_t want = in_.writable();
+        ssize_t n = ::read(fd_, dst, want);
         if (n > 0) {
-            in_.resize(old + static_cast<size_t>(n));
+            in_.commit(static_cast<size_t>(n));
             bytes_read += static_cast<size_t>(n);
             // A short read means the socket is drained: skip the extra read() that would only
             // say EAGAIN. (If more arrived meanwhile, epoll reports a new edge.)
             if (static_cast<size_t>(n) < want) return IoStatus::Ok;
             continue;
         }
-        in_.resize(old);
         if (n == 0) return IoStatus::Closed;
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) return IoStatus::Ok;
@@ -49,31 +47,13 @@ Connection::IoStatus Connection::readSome(size_t cap, size_t& bytes_read) {
     return IoStatus::Capped;
 }
 
-void Connection::consumeInput(size_t n) {
-    in_pos_ += n;
-    if (in_pos_ == in_.size()) {
-        in_.clear();
-        in_pos_ = 0;
-    } else if (in_pos_ >= kCompactAt) {
-        in_.erase(0, in_pos_);
-        in_pos_ = 0;
-    }
-}
-
-void Connection::appendOutput(std::string_view bytes) {
-    if (out_pos_ == out_.size()) {
-        out_.clear();
-        out_pos_ = 0;
-    }
-    out_.append(bytes);
-}
-
 Connection::IoStatus Connection::flush(size_t& bytes_written) {
     bytes_written = 0;
-    while (out_pos_ < out_.size()) {
-        ssize_t n = ::send(fd_, out_.data() + out_pos_, out_.size() - out_pos_, MSG_NOSIGNAL);
+    while (!out_.empty()) {
+        std::string_view pending = out_.readable();
+        ssize_t n = ::send(fd_, pending.data(), pending.size(), MSG_NOSIGNAL);
         if (n > 0) {
-            out_pos_ += static_cast<size_t>(n);
+            out_.consume(static_cast<size_t>(n));
             bytes_written += static_cast<size_t>(n);
             continue;
         }
@@ -81,10 +61,9 @@ Connection::IoStatus Connection::flush(size_t& bytes_written) {
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return IoStatus::Blocked;
         return IoStatus::Error;
     }
-    out_.clear();
-    out_pos_ = 0;
-    // Give back memory after a burst of large replies.
-    if (out_.capacity() > 1024 * 1024) out_.shrink_to_fit();
+    // Give back memory after a burst of large requests or replies.
+    out_.shrinkIfIdle(kKeepBufferBytes);
+    in_.shrinkIfIdle(kKeepBufferBytes);
     return IoStatus::Ok;
 }
 

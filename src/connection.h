@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "byte_buffer.h"
 #include "client_session.h"
 
 namespace mini_redis {
@@ -36,12 +37,12 @@ public:
     IoStatus flush(size_t& bytes_written);
 
     // Unparsed input: bytes from inputOffset() on.
-    std::string_view input() const { return std::string_view(in_).substr(in_pos_); }
-    void consumeInput(size_t n);
-    size_t inputSize() const { return in_.size() - in_pos_; }
+    std::string_view input() const { return in_.readable(); }
+    void consumeInput(size_t n) { in_.consume(n); }
+    size_t inputSize() const { return in_.size(); }
 
-    void appendOutput(std::string_view bytes);
-    size_t pendingOutput() const { return out_.size() - out_pos_; }
+    void appendOutput(std::string_view bytes) { out_.append(bytes); }
+    size_t pendingOutput() const { return out_.size(); }
 
     ClientSession& session() { return session_; }
 
@@ -70,10 +71,8 @@ private:
     int fd_;
     std::string peer_;
     ClientSession session_;
-    std::string in_;
-    size_t in_pos_ = 0;
-    std::string out_;
-    size_t out_pos_ = 0;
+    ByteBuffer in_;
+    ByteBuffer out_;
 };
 
 }  // namespace mini_redis

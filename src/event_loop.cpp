@@ -143,6 +143,7 @@ void EventLoop::run() {
     running_ = true;
     epoll_event events[256];
     while (running_) {
+        if (before_wait_) before_wait_();
         int n = ::epoll_wait(epoll_fd_, events, 256, nextTimeoutMs());
         if (n < 0) {
             if (errno == EINTR) continue;

@@ -51,6 +51,10 @@ public:
     // Delivers `signals` (already blocked) through a signalfd in this loop.
     void watchSignals(std::initializer_list<int> signals, std::function<void(int)> cb);
 
+    // Runs `cb` once per loop round, just before the loop waits for events (after IO, timers
+    // and deferred work). Used to hand off work gathered during the round in one go.
+    void setBeforeWait(Callback cb) { before_wait_ = std::move(cb); }
+
     void run();
     void stop() { running_ = false; }
     bool isLoopThread() const { return std::this_thread::get_id() == thread_id_; }
@@ -83,6 +87,7 @@ private:
     std::unordered_map<TimerId, Timer> timers_;
     TimerId next_timer_id_ = 1;
     std::function<void(int)> on_signal_;
+    Callback before_wait_;
 };
 
 }  // namespace mini_redis

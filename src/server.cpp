@@ -51,7 +51,9 @@ constexpr size_t kOutputPauseBytes = 8 * 1024 * 1024;
 // ...and stop reading from a client with this much unprocessed input waiting.
 constexpr size_t kInputPauseBytes = 4 * 1024 * 1024;
 constexpr int kListenBacklog = 511;
-constexpr size_t kBatchPoolMax = 1024;
+// Spare batches kept for reuse, and the most memory one may keep (so the pool stays small).
+constexpr size_t kBatchPoolMax = 256;
+constexpr size_t kPooledBatchBytes = 64 * 1024;
 
 }  // namespace
 
@@ -79,6 +81,8 @@ std::string Server::start() {
             std::make_unique<Worker>(i, executor_, completions_, stats_.workers[i]));
         workers_.back()->start();
     }
+    outbox_.resize(workers_.size());
+    loop_.setBeforeWait([this] { flushOutbox(); });
     loop_.add(listener_.fd(), EPOLLIN, [this](uint32_t) { onAccept(); });
     loop_.add(completions_.fd(), EPOLLIN, [this](uint32_t) { onCompletions(); });
     loop_.watchSignals({SIGINT, SIGTERM, SIGHUP}, [this](int signo) { onSignal(signo); });
@@ -277,7 +281,11 @@ void Server::dispatch(Connection& conn, std::unique_ptr<Batch> batch) {
     batch->worker = worker;
     batch->session = conn.session();
     conn.in_flight = true;
-    workers_[worker]->submit(std::move(batch));
+    outbox_[worker].push_back(std::move(batch));
+}
+
+void Server::flushOutbox() {
+    for (size_t w = 0; w < outbox_.size(); ++w) workers_[w]->submitAll(outbox_[w]);
 }
 
 void Server::onCompletions() {
@@ -603,8 +611,8 @@ std::unique_ptr<Batch> Server::takeBatch() {
 
 void Server::recycle(std::unique_ptr<Batch> batch) {
     // Keep small batches for reuse; let big ones go so a burst does not pin memory.
-    if (batch_pool_.size() >= kBatchPoolMax || batch->args.byteSize() > 1024 * 1024 ||
-        batch->reply.capacity() > 1024 * 1024) {
+    if (batch_pool_.size() >= kBatchPoolMax || batch->args.byteSize() > kPooledBatchBytes ||
+        batch->reply.capacity() > kPooledBatchBytes) {
         return;
     }
     batch->reset();

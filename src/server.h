@@ -58,6 +58,7 @@ private:
     void scheduleRead(Connection& conn);
     void processInput(Connection& conn);
     void dispatch(Connection& conn, std::unique_ptr<Batch> batch);
+    void flushOutbox();
     void onCompletions();
     // Writes pending output and decides what the connection does next. False if it closed.
     bool flushConnection(Connection& conn);
@@ -95,6 +96,9 @@ private:
     std::vector<std::unique_ptr<Batch>> batch_pool_;
     std::vector<std::unique_ptr<Batch>> drained_;
     std::vector<uint64_t> touched_;
+    // Batches picked for each worker during this loop round, handed over before the loop
+    // waits (one enqueue and at most one wake-up per worker per round).
+    std::vector<std::vector<std::unique_ptr<Batch>>> outbox_;
     bool shutting_down_ = false;
     std::chrono::steady_clock::time_point shutdown_started_;
     // instantaneous_ops_per_sec: total commands sampled every 100 ms, over the last second.

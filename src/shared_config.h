@@ -17,7 +17,7 @@ namespace mini_redis {
 class SharedConfig {
 public:
     explicit SharedConfig(Config initial)
-        : current_(std::make_shared<const Config>(std::move(initial))) {}
+        : current_(std::make_shared<const Config>(std::move(initial))), version_(nextVersion()) {}
 
     std::shared_ptr<const Config> get() const {
         std::lock_guard lock(mu_);
@@ -27,9 +27,10 @@ public:
         auto fresh = std::make_shared<const Config>(std::move(next));
         std::lock_guard lock(mu_);
         current_.swap(fresh);
-        version_.fetch_add(1, std::memory_order_release);
+        version_.store(nextVersion(), std::memory_order_release);
     }
-    // Bumped on every change: a cheap way for a reader to see its snapshot is stale.
+    // Changes on every update, and is unique across all SharedConfig objects in the process,
+    // so a reader can cache a snapshot keyed by version alone and check it with one load.
     uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
     // Read-modify-replace under the lock, so concurrent updates never lose each other.
@@ -40,14 +41,19 @@ public:
         Config next = *current_;
         if (auto err = edit(next)) return err;
         current_ = std::make_shared<const Config>(std::move(next));
-        version_.fetch_add(1, std::memory_order_release);
+        version_.store(nextVersion(), std::memory_order_release);
         return std::nullopt;
     }
 
 private:
+    static uint64_t nextVersion() {
+        static std::atomic<uint64_t> counter{1};
+        return counter.fetch_add(1, std::memory_order_relaxed);
+    }
+
     mutable std::mutex mu_;
     std::shared_ptr<const Config> current_;  // guarded by mu_
-    std::atomic<uint64_t> version_{0};
+    std::atomic<uint64_t> version_;
 };
 
 }  // namespace mini_redis

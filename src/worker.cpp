@@ -25,6 +25,13 @@ void Worker::submit(std::unique_ptr<Batch> batch) {
     queue_.enqueue(std::move(batch));
 }
 
+void Worker::submitAll(std::vector<std::unique_ptr<Batch>>& batches) {
+    if (batches.empty()) return;
+    stats_.queued.fetch_add(static_cast<int64_t>(batches.size()), std::memory_order_relaxed);
+    queue_.enqueue_bulk(std::make_move_iterator(batches.begin()), batches.size());
+    batches.clear();
+}
+
 void Worker::stop() {
     if (!thread_.joinable()) return;
     queue_.enqueue(nullptr);  // sentinel: everything before it still runs
@@ -32,14 +39,27 @@ void Worker::stop() {
 }
 
 void Worker::run() {
+    // Takes whatever is queued in one go and hands the results back in one go: one wake-up
+    // of the reactor per round, not per batch.
+    constexpr size_t kMaxTake = 64;
+    std::unique_ptr<Batch> taken[kMaxTake];
     while (true) {
-        std::unique_ptr<Batch> batch;
-        queue_.wait_dequeue(batch);
-        if (!batch) return;
-        stats_.queued.fetch_sub(1, std::memory_order_relaxed);
-        batch->worker = index_;
-        executor_.run(*batch, stats_);
-        completions_.push(std::move(batch));
+        size_t n = queue_.wait_dequeue_bulk(taken, kMaxTake);
+        stats_.queued.fetch_sub(static_cast<int64_t>(n), std::memory_order_relaxed);
+        size_t done = 0;
+        bool stopping = false;
+        for (size_t i = 0; i < n; ++i) {
+            if (!taken[i]) {  // the stop sentinel: everything before it has run
+                stopping = true;
+                break;
+            }
+            taken[i]->worker = index_;
+            executor_.run(*taken[i], stats_);
+            ++done;
+        }
+        completions_.pushAll(taken, done);
+        for (size_t i = 0; i < n; ++i) taken[i].reset();
+        if (stopping) return;
     }
 }
 

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include <concurrentqueue/blockingconcurrentqueue.h>
 
@@ -26,6 +27,8 @@ public:
 
     void start();
     void submit(std::unique_ptr<Batch> batch);
+    // Hands over every batch in `batches` with one enqueue and one wake-up; empties it.
+    void submitAll(std::vector<std::unique_ptr<Batch>>& batches);
     // Finishes every batch already submitted, then joins the thread.
     void stop();
 
