@@ -79,6 +79,11 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats,
             batch.close_after = true;
             break;
         }
+        // CONFIG SET must be visible to the very next command, even in this batch.
+        if (uint64_t v = config_.version(); v != config_version) {
+            config = config_.get();
+            config_version = v;
+        }
         if (config->output_hard_limit > 0 &&
             batch.reply.size() > static_cast<size_t>(config->output_hard_limit)) {
             batch.overflow = true;  // the reactor disconnects; no point producing more

@@ -34,7 +34,10 @@ Option intOption(const char* name, int64_t Config::*member, int64_t min, int64_t
     opt.name = name;
     opt.live = live;
     opt.fromJson = [=](Config& c, const Json& v) -> Error {
-        if (!v.is_number_integer() || v.get<int64_t>() < min || v.get<int64_t>() > max) {
+        // An unsigned JSON number past INT64_MAX would wrap in get<int64_t>(): reject it first.
+        if (!v.is_number_integer() ||
+            (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) ||
+            v.get<int64_t>() < min || v.get<int64_t>() > max) {
             return rangeText(min, max);
         }
         c.*member = v.get<int64_t>();

@@ -6,6 +6,7 @@ namespace mini_redis::errors {
 inline constexpr const char* kSyntax = "ERR syntax error";
 inline constexpr const char* kNotInteger = "ERR value is not an integer or out of range";
 inline constexpr const char* kOverflow = "ERR increment or decrement would overflow";
+inline constexpr const char* kDecrementOverflow = "ERR decrement would overflow";
 inline constexpr const char* kWrongType =
     "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr const char* kDbIndexOutOfRange = "ERR DB index is out of range";

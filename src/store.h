@@ -11,8 +11,9 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "key_table.h"
 
 namespace mini_redis {
 
@@ -58,15 +59,16 @@ public:
     // INCRBY and friends: parse, add with overflow check, store, all under one lock.
     IncrResult incrBy(std::string_view key, int64_t delta);
 
-    // Appends to the value (creating it); returns the new length (APPEND).
-    size_t append(std::string_view key, std::string_view suffix);
+    // Appends to the value (creating it); returns the new length (APPEND), or nothing, and
+    // changes nothing, when the result would be longer than `max_len`.
+    std::optional<size_t> append(std::string_view key, std::string_view suffix, size_t max_len);
 
     // Multi-key operations, atomic across shards.
     size_t erase(std::span<const std::string_view> keys);
     size_t countExisting(std::span<const std::string_view> keys);
     // fn(i, value or nullptr) for each key, in order.
     void readMany(std::span<const std::string_view> keys,
-                  const std::function<void(size_t, const std::string*)>& fn);
+                  const std::function<void(size_t, const std::string_view*)>& fn);
     // `kv` alternates key, value. With IfAbsent, stores nothing unless no key exists (MSETNX).
     bool setMany(std::span<const std::string_view> kv, SetCondition cond);
 
@@ -80,18 +82,11 @@ public:
     size_t shardCount() const { return shards_.size(); }
 
 private:
-    struct Hash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-    };
-    using Map = std::unordered_map<std::string, std::string, Hash, std::equal_to<>>;
-
     struct alignas(64) Shard {
         mutable std::mutex mu;
-        Map map;                            // guarded by mu
-        size_t bytes = 0;                   // guarded by mu
-        std::atomic<size_t> count{0};       // written under mu; read without it
-        std::atomic<size_t> bytes_seen{0};  // mirror of bytes for lock-free reads
+        KeyTable table;                     // guarded by mu
+        std::atomic<size_t> count{0};       // mirror of table.size(), for lock-free reads
+        std::atomic<size_t> bytes{0};       // mirror of table.memoryBytes()
     };
 
     // Locks a set of shards in ascending index order; unlocks on destruction.
@@ -107,9 +102,11 @@ private:
         std::vector<size_t> locked_;
     };
 
-    size_t shardIndex(std::string_view key) const;
-    Shard& shardFor(std::string_view key) { return *shards_[shardIndex(key)]; }
-    static void account(Shard& shard, int64_t entries, int64_t bytes);
+    // Hash bits 32..47 pick the shard; the table uses the low bits and the top 16.
+    size_t shardIndex(uint64_t hash) const { return ((hash >> 32) & 0xffff) % shards_.size(); }
+    size_t shardIndex(std::string_view key) const { return shardIndex(KeyTable::hashOf(key)); }
+    // Refreshes the lock-free mirrors after a change; call with the shard locked.
+    static void publish(Shard& shard);
 
     std::vector<std::unique_ptr<Shard>> shards_;
 };

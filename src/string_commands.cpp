@@ -102,7 +102,7 @@ void mgetCommand(CommandContext& ctx) {
     auto keys = ctx.argv.subspan(1);
     ctx.reply.arrayHeader(keys.size());
     uint64_t hits = 0;
-    ctx.store.readMany(keys, [&](size_t, const std::string* value) {
+    ctx.store.readMany(keys, [&](size_t, const std::string_view* value) {
         if (value != nullptr) {
             ctx.reply.bulk(*value);
             ++hits;
@@ -147,14 +147,16 @@ void incrbyCommand(CommandContext& ctx) {
 void decrbyCommand(CommandContext& ctx) {
     int64_t delta = 0;
     if (!parseInteger(ctx.argv[2], delta) || delta == INT64_MIN) {
-        ctx.reply.error(delta == INT64_MIN ? errors::kOverflow : errors::kNotInteger);
+        ctx.reply.error(delta == INT64_MIN ? errors::kDecrementOverflow : errors::kNotInteger);
         return;
     }
     incrGeneric(ctx, -delta);
 }
 
 void appendCommand(CommandContext& ctx) {
-    ctx.reply.integer(static_cast<int64_t>(ctx.store.append(ctx.argv[1], ctx.argv[2])));
+    auto len = ctx.store.append(ctx.argv[1], ctx.argv[2],
+                                static_cast<size_t>(ctx.config.proto_max_bulk_len));
+    len ? ctx.reply.integer(static_cast<int64_t>(*len)) : ctx.reply.error(errors::kStringTooLong);
 }
 
 void strlenCommand(CommandContext& ctx) {
