@@ -11,7 +11,7 @@ namespace mini_redis {
 
 // Single owner at a time (moved between threads inside a Batch, never shared).
 class ArgList {
-public:
+  public:
     size_t size() const { return ends_.size(); }
     bool empty() const { return ends_.empty(); }
     std::string_view operator[](size_t i) const {
@@ -38,7 +38,7 @@ public:
     }
     size_t byteSize() const { return bytes_.size(); }
 
-private:
+  private:
     std::string bytes_;
     std::vector<size_t> ends_;
 };

@@ -16,14 +16,14 @@ namespace mini_redis {
 // It names its connection by id (ids are never reused), never by pointer.
 struct Batch {
     uint64_t conn_id = 0;
-    size_t worker = 0;             // which worker ran it (for the load heap)
-    ArgList args;                  // every argument of every request, in order
-    std::vector<uint32_t> argc;    // arguments per request
-    ClientSession session;         // the connection's state, copied in and back out
-    std::string reply;             // RESP bytes of every reply, in request order
-    uint32_t executed = 0;         // requests run (fewer than argc.size() after QUIT)
-    bool close_after = false;      // QUIT ran: close once `reply` is written
-    bool overflow = false;         // replies passed the output hard limit: stopped, close
+    size_t worker = 0;           // which worker ran it (for the load heap)
+    ArgList args;                // every argument of every request, in order
+    std::vector<uint32_t> argc;  // arguments per request
+    ClientSession session;       // the connection's state, copied in and back out
+    std::string reply;           // RESP bytes of every reply, in request order
+    uint32_t executed = 0;       // requests run (fewer than argc.size() after QUIT)
+    bool close_after = false;    // QUIT ran: close once `reply` is written
+    bool overflow = false;       // replies passed the output hard limit: stopped, close
 
     size_t requests() const { return argc.size(); }
     void reset() {

@@ -12,7 +12,7 @@ namespace mini_redis {
 
 // Single owner (a Connection, on the reactor thread).
 class ByteBuffer {
-public:
+  public:
     std::string_view readable() const { return {data_.get() + begin_, end_ - begin_}; }
     size_t size() const { return end_ - begin_; }
     bool empty() const { return begin_ == end_; }
@@ -58,7 +58,7 @@ public:
         }
     }
 
-private:
+  private:
     std::unique_ptr<char[]> data_;
     size_t capacity_ = 0;
     size_t begin_ = 0;

@@ -16,7 +16,7 @@ struct ClientFilter {
 
 // Reactor thread only: implemented by Server, handed to commands flagged kCmdReactor.
 class ClientDirectory {
-public:
+  public:
     virtual ~ClientDirectory() = default;
     // CLIENT LIST lines ("id=... addr=... \n" each) for the clients that match.
     virtual std::string describeClients(const ClientFilter& filter, uint64_t self_id) = 0;

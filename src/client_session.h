@@ -10,12 +10,12 @@ namespace mini_redis {
 // Travels inside the connection's one in-flight Batch and is copied back by the reactor on
 // completion, so exactly one thread touches it at a time (the hand-off is the queue).
 struct ClientSession {
-    uint64_t id = 0;    // CLIENT ID; never reused in a server's lifetime
-    std::string name;   // CLIENT SETNAME
-    std::string peer;   // "ip:port"
-    int db = 0;         // SELECT; only 0 exists
-    bool authenticated = true;     // false until AUTH when requirepass is set at connect time
-    std::string_view last_command; // the table's name of the last command run (CLIENT LIST)
+    uint64_t id = 0;                // CLIENT ID; never reused in a server's lifetime
+    std::string name;               // CLIENT SETNAME
+    std::string peer;               // "ip:port"
+    int db = 0;                     // SELECT; only 0 exists
+    bool authenticated = true;      // false until AUTH when requirepass is set at connect time
+    std::string_view last_command;  // the table's name of the last command run (CLIENT LIST)
 };
 
 }  // namespace mini_redis

@@ -24,7 +24,7 @@ struct CommandContext {
     Store& store;
     Reply& reply;
     ClientSession& session;
-    const Config& config;      // snapshot taken for this batch
+    const Config& config;  // snapshot taken for this batch
     SharedConfig& shared_config;
     ServerStats& stats;
     WorkerStats& worker_stats;

@@ -28,8 +28,7 @@ void replyUnknown(Reply& reply, std::span<const std::string_view> argv) {
 
 }  // namespace
 
-void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats,
-                          ClientDirectory* clients) const {
+void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirectory* clients) const {
     // Each thread keeps its snapshot until the config changes: no lock per batch.
     thread_local std::shared_ptr<const Config> config;
     thread_local uint64_t config_version = 0;
@@ -62,8 +61,8 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats,
             continue;
         }
         batch.session.last_command = spec->name;
-        CommandContext ctx{argv,   *spec,        store_, reply,    batch.session, *config,
-                           config_, stats_,      worker_stats, table_, slowlog_, clients};
+        CommandContext ctx{argv,    *spec,  store_,       reply,  batch.session, *config,
+                           config_, stats_, worker_stats, table_, slowlog_,      clients};
         const bool timed = config->slowlog_log_slower_than >= 0;
         auto started = timed ? Clock::now() : Clock::time_point();
         spec->handler(ctx);

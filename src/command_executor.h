@@ -2,18 +2,18 @@
 #pragma once
 
 #include "batch.h"
+#include "client_directory.h"
 #include "command_table.h"
 #include "server_stats.h"
 #include "shared_config.h"
 #include "slow_log.h"
-#include "client_directory.h"
 #include "store.h"
 
 namespace mini_redis {
 
 // Any thread; holds no state of its own between batches, so workers share one.
 class CommandExecutor {
-public:
+  public:
     CommandExecutor(const CommandTable& table, Store& store, SharedConfig& config,
                     ServerStats& stats)
         : table_(table), store_(store), config_(config), stats_(stats) {}
@@ -27,7 +27,7 @@ public:
 
     SlowLog& slowlog() const { return slowlog_; }
 
-private:
+  private:
     const CommandTable& table_;
     Store& store_;
     SharedConfig& config_;

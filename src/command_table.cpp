@@ -42,8 +42,8 @@ const CommandSpec* CommandTable::find(std::string_view name) const {
 
 std::vector<std::string_view> CommandTable::flagNames(uint32_t flags) {
     static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
-        {kCmdWrite, "write"},   {kCmdReadOnly, "readonly"}, {kCmdFast, "fast"},
-        {kCmdAdmin, "admin"},   {kCmdNoAuth, "no_auth"},    {kCmdLoading, "loading"},
+        {kCmdWrite, "write"}, {kCmdReadOnly, "readonly"}, {kCmdFast, "fast"},
+        {kCmdAdmin, "admin"}, {kCmdNoAuth, "no_auth"},    {kCmdLoading, "loading"},
         {kCmdStale, "stale"},
     };
     std::vector<std::string_view> out;

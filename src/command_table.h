@@ -15,21 +15,21 @@ struct CommandContext;
 using CommandHandler = void (*)(CommandContext&);
 
 enum CommandFlag : uint32_t {
-    kCmdWrite = 1u << 0,     // may modify the keyspace
-    kCmdReadOnly = 1u << 1,  // reads the keyspace only
-    kCmdFast = 1u << 2,      // O(1) or O(log N)
-    kCmdAdmin = 1u << 3,     // server administration
-    kCmdNoAuth = 1u << 4,    // allowed before AUTH (for when requirepass is set)
-    kCmdLoading = 1u << 5,   // allowed while loading
-    kCmdStale = 1u << 6,     // allowed on a stale replica
-    kCmdConnection = 1u << 7,// about the connection itself, not the data
-    kCmdReactor = 1u << 8,   // needs the reactor's view of clients: runs on the reactor thread
+    kCmdWrite = 1u << 0,       // may modify the keyspace
+    kCmdReadOnly = 1u << 1,    // reads the keyspace only
+    kCmdFast = 1u << 2,        // O(1) or O(log N)
+    kCmdAdmin = 1u << 3,       // server administration
+    kCmdNoAuth = 1u << 4,      // allowed before AUTH (for when requirepass is set)
+    kCmdLoading = 1u << 5,     // allowed while loading
+    kCmdStale = 1u << 6,       // allowed on a stale replica
+    kCmdConnection = 1u << 7,  // about the connection itself, not the data
+    kCmdReactor = 1u << 8,     // needs the reactor's view of clients: runs on the reactor thread
 };
 
 struct CommandSpec {
-    std::string_view name;     // lower case
-    int arity;                 // +N exact, -N at least N; counts the command name
-    uint32_t flags;            // CommandFlag bits
+    std::string_view name;              // lower case
+    int arity;                          // +N exact, -N at least N; counts the command name
+    uint32_t flags;                     // CommandFlag bits
     int first_key, last_key, key_step;  // key positions, as COMMAND INFO reports them
     CommandHandler handler;
     std::string_view group;    // "string", "keyspace", "connection", "server"
@@ -39,7 +39,7 @@ struct CommandSpec {
 
 // Built once at start-up on the main thread, then read-only: any thread may read it.
 class CommandTable {
-public:
+  public:
     // The table with every family registered. Throws std::logic_error on a duplicate name.
     static CommandTable build();
 
@@ -55,7 +55,7 @@ public:
     // Flag names as COMMAND INFO spells them.
     static std::vector<std::string_view> flagNames(uint32_t flags);
 
-private:
+  private:
     std::vector<CommandSpec> specs_;
     std::unordered_map<std::string, size_t> index_;
 };

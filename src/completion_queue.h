@@ -1,11 +1,11 @@
 // Finished batches from workers to the reactor: a lock-free queue plus one eventfd wake-up.
 #pragma once
 
+#include <concurrentqueue/concurrentqueue.h>
+
 #include <atomic>
 #include <memory>
 #include <vector>
-
-#include <concurrentqueue/concurrentqueue.h>
 
 #include "batch.h"
 
@@ -18,7 +18,7 @@ namespace mini_redis {
 // Order: moodycamel keeps each producer's items in order, and each worker is one producer,
 // so one worker's completions come out in the order it finished them.
 class CompletionQueue {
-public:
+  public:
     CompletionQueue();
     ~CompletionQueue();
     CompletionQueue(const CompletionQueue&) = delete;
@@ -31,7 +31,7 @@ public:
     // Moves every queued batch into `out`; returns how many.
     size_t drain(std::vector<std::unique_ptr<Batch>>& out);
 
-private:
+  private:
     void signal();
 
     moodycamel::ConcurrentQueue<std::unique_ptr<Batch>> queue_;

@@ -155,8 +155,8 @@ const std::vector<Option>& options() {
                               INT64_MAX, true));
         t.push_back(intOption("client-output-buffer-soft-limit", &Config::output_soft_limit, 0,
                               INT64_MAX, true));
-        t.push_back(intOption("client-output-buffer-soft-seconds", &Config::output_soft_seconds,
-                              0, 86400, true));
+        t.push_back(intOption("client-output-buffer-soft-seconds", &Config::output_soft_seconds, 0,
+                              86400, true));
         t.push_back(intOption("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1,
                               INT64_MAX, true));
         t.push_back(intOption("slowlog-max-len", &Config::slowlog_max_len, 0, 1000000, true));

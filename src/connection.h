@@ -13,7 +13,7 @@ namespace mini_redis {
 
 // Reactor thread only. Workers never see a Connection: they see a Batch naming its id.
 class Connection {
-public:
+  public:
     enum class IoStatus {
         Ok,       // drained to EAGAIN (read) or wrote everything (write)
         Capped,   // read the per-round cap; more may be waiting (re-queue on the ready list)
@@ -66,7 +66,7 @@ public:
     // When the unsent output first went over the soft limit; unset while under it.
     std::optional<Clock::time_point> over_soft_limit_since;
 
-private:
+  private:
     uint64_t id_;
     int fd_;
     std::string peer_;

@@ -54,7 +54,9 @@ void pingCommand(CommandContext& ctx) {
     }
 }
 
-void echoCommand(CommandContext& ctx) { ctx.reply.bulk(ctx.argv[1]); }
+void echoCommand(CommandContext& ctx) {
+    ctx.reply.bulk(ctx.argv[1]);
+}
 
 void selectCommand(CommandContext& ctx) {
     int64_t index = 0;
@@ -100,10 +102,11 @@ void helloCommand(CommandContext& ctx) {
         }
     }
     if (!ctx.session.authenticated && !ctx.config.requirepass.empty()) {
-        ctx.reply.error("NOAUTH HELLO must be called with the client already authenticated, "
-                        "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
-                        "authenticate the client and select the RESP protocol version at the "
-                        "same time");
+        ctx.reply.error(
+            "NOAUTH HELLO must be called with the client already authenticated, "
+            "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
+            "authenticate the client and select the RESP protocol version at the "
+            "same time");
         return;
     }
     ctx.reply.arrayHeader(14);
@@ -258,8 +261,8 @@ void registerConnectionCommands(CommandTable& t) {
     constexpr uint32_t kConn = kCmdConnection | kCmdFast | kCmdLoading | kCmdStale;
     t.add({"ping", -1, kConn, 0, 0, 0, pingCommand, "connection", "[message]",
            "Ping the server (PONG, or the message back)"});
-    t.add({"echo", 2, kConn, 0, 0, 0, echoCommand, "connection", "message",
-           "Echo the given string"});
+    t.add(
+        {"echo", 2, kConn, 0, 0, 0, echoCommand, "connection", "message", "Echo the given string"});
     t.add({"select", 2, kConn, 0, 0, 0, selectCommand, "connection", "index",
            "Change the selected database (only 0 exists)"});
     t.add({"quit", -1, kConn | kCmdNoAuth, 0, 0, 0, quitCommand, "connection", "",
@@ -270,8 +273,8 @@ void registerConnectionCommands(CommandTable& t) {
     t.add({"auth", -2, kConn | kCmdNoAuth, 0, 0, 0, authCommand, "connection",
            "[username] password", "Authenticate the connection (requirepass)"});
     t.add({"client", -2, kCmdConnection | kCmdReactor | kCmdLoading | kCmdStale, 0, 0, 0,
-           clientCommand, "connection",
-           "ID|INFO|LIST|KILL ...|GETNAME|SETNAME name", "Inspect, name or kill connections"});
+           clientCommand, "connection", "ID|INFO|LIST|KILL ...|GETNAME|SETNAME name",
+           "Inspect, name or kill connections"});
 }
 
 }  // namespace mini_redis

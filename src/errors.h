@@ -12,8 +12,10 @@ inline constexpr const char* kWrongType =
 inline constexpr const char* kDbIndexOutOfRange = "ERR DB index is out of range";
 inline constexpr const char* kMaxClients = "ERR max number of clients reached";
 inline constexpr const char* kNoProto = "NOPROTO sorry, this protocol version is not supported";
-inline constexpr const char* kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
-inline constexpr const char* kQueryBufferLimit = "ERR Protocol error: client query buffer limit reached";
+inline constexpr const char* kStringTooLong =
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr const char* kQueryBufferLimit =
+    "ERR Protocol error: client query buffer limit reached";
 inline constexpr const char* kNoAuth = "NOAUTH Authentication required.";
 inline constexpr const char* kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
@@ -23,7 +25,6 @@ inline constexpr const char* kAuthNotConfigured =
 inline constexpr const char* kShuttingDown = "ERR server is shutting down";
 // Formats with the command name (lower case, as Redis's canonical name).
 inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
-inline constexpr const char* kUnknownSubcommandFmt =
-    "ERR unknown subcommand '%s'. Try %s HELP.";
+inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s'. Try %s HELP.";
 
 }  // namespace mini_redis::errors

@@ -75,9 +75,13 @@ EventLoop::TimerId EventLoop::runEvery(std::chrono::milliseconds interval, Callb
     return id;
 }
 
-void EventLoop::cancel(TimerId id) { timers_.erase(id); }
+void EventLoop::cancel(TimerId id) {
+    timers_.erase(id);
+}
 
-void EventLoop::defer(Callback cb) { deferred_.push_back(std::move(cb)); }
+void EventLoop::defer(Callback cb) {
+    deferred_.push_back(std::move(cb));
+}
 
 void EventLoop::blockSignals(std::initializer_list<int> signals) {
     sigset_t mask;

@@ -19,7 +19,7 @@ namespace mini_redis {
 // Loop thread only (the thread that calls run()), except stop() before run() and the
 // static blockSignals(), which main calls before any other thread exists.
 class EventLoop {
-public:
+  public:
     using IoCallback = std::function<void(uint32_t events)>;
     using Callback = std::function<void()>;
     using TimerId = uint64_t;
@@ -59,7 +59,7 @@ public:
     void stop() { running_ = false; }
     bool isLoopThread() const { return std::this_thread::get_id() == thread_id_; }
 
-private:
+  private:
     // Heap-allocated so a running callback stays put if the table grows or the fd is removed.
     struct Watch {
         IoCallback cb;

@@ -1,13 +1,15 @@
 // RESP multibulk and inline request framing (see frame_parser.h for the contract).
 #include "frame_parser.h"
 
-#include <charconv>
+#include "command_args.h"
 
 namespace mini_redis {
 
 namespace {
 
-ParseResult needMore() { return ParseResult{}; }
+ParseResult needMore() {
+    return ParseResult{};
+}
 
 ParseResult error(std::string text) {
     ParseResult r;
@@ -16,11 +18,9 @@ ParseResult error(std::string text) {
     return r;
 }
 
-// Parses a whole decimal integer (optional '-'); false on anything else.
+// Parses a whole decimal integer as Redis does: optional '-', no '+', no leading zeros.
 bool parseInt(std::string_view s, int64_t& out) {
-    if (s.empty()) return false;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && end == s.data() + s.size();
+    return parseInteger(s, out);
 }
 
 // Finds the CRLF-terminated header line starting at `pos` (after its type byte). Returns the
@@ -118,17 +118,29 @@ bool splitInline(std::string_view line, ArgList& out) {
                 char c = line[i];
                 if (c == '\\' && i + 3 < n && line[i + 1] == 'x' && hexValue(line[i + 2]) >= 0 &&
                     hexValue(line[i + 3]) >= 0) {
-                    out.pushByte(static_cast<char>(hexValue(line[i + 2]) * 16 + hexValue(line[i + 3])));
+                    out.pushByte(
+                        static_cast<char>(hexValue(line[i + 2]) * 16 + hexValue(line[i + 3])));
                     i += 4;
                 } else if (c == '\\' && i + 1 < n) {
                     char e = line[i + 1];
                     switch (e) {
-                        case 'n': e = '\n'; break;
-                        case 'r': e = '\r'; break;
-                        case 't': e = '\t'; break;
-                        case 'b': e = '\b'; break;
-                        case 'a': e = '\a'; break;
-                        default: break;
+                        case 'n':
+                            e = '\n';
+                            break;
+                        case 'r':
+                            e = '\r';
+                            break;
+                        case 't':
+                            e = '\t';
+                            break;
+                        case 'b':
+                            e = '\b';
+                            break;
+                        case 'a':
+                            e = '\a';
+                            break;
+                        default:
+                            break;
                     }
                     out.pushByte(e);
                     i += 2;

@@ -12,9 +12,9 @@
 namespace mini_redis {
 
 struct ParserLimits {
-    size_t inline_max = 64 * 1024;            // longest inline line (and RESP header line)
-    int64_t bulk_max = 512LL * 1024 * 1024;   // largest $len
-    int64_t multibulk_max = 1024 * 1024;      // largest *count
+    size_t inline_max = 64 * 1024;           // longest inline line (and RESP header line)
+    int64_t bulk_max = 512LL * 1024 * 1024;  // largest $len
+    int64_t multibulk_max = 1024 * 1024;     // largest *count
 };
 
 enum class ParseStatus {

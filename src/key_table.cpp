@@ -15,15 +15,20 @@ namespace mini_redis {
 namespace {
 // Grow when the table would be more than 3/4 full: short probe runs, ~11-21 bytes per key.
 constexpr size_t kMinCapacity = 8;
-bool overLoaded(size_t size, size_t capacity) { return size * 4 > capacity * 3; }
+bool overLoaded(size_t size, size_t capacity) {
+    return size * 4 > capacity * 3;
+}
 }  // namespace
 
-KeyTable::~KeyTable() { clear(); }
+KeyTable::~KeyTable() {
+    clear();
+}
 
-uint64_t KeyTable::hashOf(std::string_view key) { return std::hash<std::string_view>{}(key); }
+uint64_t KeyTable::hashOf(std::string_view key) {
+    return std::hash<std::string_view>{}(key);
+}
 
-KeyTable::Entry* KeyTable::newEntry(std::string_view key, std::string_view value,
-                                    size_t& bytes) {
+KeyTable::Entry* KeyTable::newEntry(std::string_view key, std::string_view value, size_t& bytes) {
     void* block = std::malloc(sizeof(Entry) + key.size() + value.size());
     if (block == nullptr) throw std::bad_alloc();
     Entry* e = static_cast<Entry*>(block);

@@ -14,7 +14,7 @@ namespace mini_redis {
 // Not thread-safe: its Store shard's mutex guards it. Views it returns stay valid until the
 // next change to the table.
 class KeyTable {
-public:
+  public:
     // The hash every caller must pass (and that the table recomputes when it rehashes).
     static uint64_t hashOf(std::string_view key);
 
@@ -48,7 +48,7 @@ public:
         }
     }
 
-private:
+  private:
     // Laid out as [key_len][value_len][key bytes][value bytes], in one malloc block.
     struct Entry {
         uint32_t key_len;

@@ -33,9 +33,8 @@ void dbsizeCommand(CommandContext& ctx) {
 
 // FLUSHDB / FLUSHALL [ASYNC | SYNC]: both flush synchronously (there is one database).
 void flushCommand(CommandContext& ctx) {
-    if (ctx.argv.size() > 2 ||
-        (ctx.argv.size() == 2 && !equalsNoCase(ctx.argv[1], "async") &&
-         !equalsNoCase(ctx.argv[1], "sync"))) {
+    if (ctx.argv.size() > 2 || (ctx.argv.size() == 2 && !equalsNoCase(ctx.argv[1], "async") &&
+                                !equalsNoCase(ctx.argv[1], "sync"))) {
         ctx.reply.error(errors::kSyntax);
         return;
     }

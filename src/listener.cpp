@@ -76,9 +76,8 @@ std::string Listener::open(const std::string& address, int port, int backlog) {
     sockaddr_storage bound{};
     socklen_t len = sizeof bound;
     getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
-    port_ = bound.ss_family == AF_INET6
-                ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
-                : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+    port_ = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
+                                        : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
     fd_ = fd;
     if (reserve_fd_ < 0) reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     return {};
@@ -88,8 +87,8 @@ void Listener::acceptAll(const std::function<void(int fd, std::string peer)>& on
     while (fd_ >= 0) {
         sockaddr_storage addr{};
         socklen_t len = sizeof addr;
-        int fd = ::accept4(fd_, reinterpret_cast<sockaddr*>(&addr), &len,
-                           SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int fd =
+            ::accept4(fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) return;

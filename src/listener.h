@@ -8,7 +8,7 @@ namespace mini_redis {
 
 // Reactor thread only.
 class Listener {
-public:
+  public:
     Listener() = default;
     ~Listener();
     Listener(const Listener&) = delete;
@@ -27,7 +27,7 @@ public:
     // pending client is told (by a close) instead of the loop spinning on a ready socket.
     void acceptAll(const std::function<void(int fd, std::string peer)>& onAccept);
 
-private:
+  private:
     int fd_ = -1;
     int port_ = 0;
     int reserve_fd_ = -1;  // an fd held back for the EMFILE dance

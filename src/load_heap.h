@@ -11,7 +11,7 @@ namespace mini_redis {
 // outstanding requests: added when a batch is dispatched, subtracted when it completes.
 // Ties go to the lower worker index, so the choice is deterministic.
 class LoadHeap {
-public:
+  public:
     explicit LoadHeap(size_t workers);
 
     // The least-loaded worker. O(1).
@@ -21,7 +21,7 @@ public:
     int64_t load(size_t worker) const { return load_[worker]; }
     size_t size() const { return load_.size(); }
 
-private:
+  private:
     bool less(size_t a, size_t b) const {
         return load_[a] != load_[b] ? load_[a] < load_[b] : a < b;
     }

@@ -47,10 +47,10 @@ void Log::write(LogLevel level, const char* fmt, ...) {
     gettimeofday(&tv, nullptr);
     tm utc{};
     gmtime_r(&tv.tv_sec, &utc);
-    int n = std::snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ %d %-7s ",
-                          utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                          utc.tm_sec, static_cast<int>(tv.tv_usec / 1000), getpid(),
-                          levelName(level));
+    int n =
+        std::snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ %d %-7s ",
+                      utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                      utc.tm_sec, static_cast<int>(tv.tv_usec / 1000), getpid(), levelName(level));
     va_list args;
     va_start(args, fmt);
     int m = std::vsnprintf(line + n, sizeof line - n - 1, fmt, args);

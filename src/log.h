@@ -17,7 +17,7 @@ enum class LogLevel {
 
 // Any thread. Each message is written with a single write(2), so lines never interleave.
 class Log {
-public:
+  public:
     static void setLevel(LogLevel level) { level_.store(level, std::memory_order_relaxed); }
     static LogLevel level() { return level_.load(std::memory_order_relaxed); }
     static bool enabled(LogLevel level) { return level >= Log::level(); }
@@ -27,14 +27,14 @@ public:
     static bool parseLevel(std::string_view name, LogLevel& out);
     static const char* levelName(LogLevel level);
 
-private:
+  private:
     static std::atomic<LogLevel> level_;
 };
 
 }  // namespace mini_redis
 
-#define LOG_AT(lvl, ...)                                                    \
-    do {                                                                    \
+#define LOG_AT(lvl, ...)                                                                 \
+    do {                                                                                 \
         if (::mini_redis::Log::enabled(lvl)) ::mini_redis::Log::write(lvl, __VA_ARGS__); \
     } while (0)
 #define LOG_DEBUG(...) LOG_AT(::mini_redis::LogLevel::Debug, __VA_ARGS__)

@@ -59,8 +59,8 @@ int main(int argc, char** argv) {
             return 0;
         } else if (arg == "--check-config") {
             check_only = true;
-        } else if (arg == "--config" || arg == "--port" || arg == "--bind" ||
-                   arg == "--workers" || arg == "--loglevel") {
+        } else if (arg == "--config" || arg == "--port" || arg == "--bind" || arg == "--workers" ||
+                   arg == "--loglevel") {
             const char* v = value(argv[i]);
             if (v == nullptr) return fail(std::string(arg) + " needs a value (see --help)");
             if (arg == "--config") {

@@ -30,7 +30,9 @@ void Reply::error(std::string_view s) {
     out_.append("\r\n", 2);
 }
 
-void Reply::integer(int64_t n) { appendNumberLine(':', n); }
+void Reply::integer(int64_t n) {
+    appendNumberLine(':', n);
+}
 
 void Reply::bulk(std::string_view s) {
     appendNumberLine('$', static_cast<int64_t>(s.size()));
@@ -38,11 +40,17 @@ void Reply::bulk(std::string_view s) {
     out_.append("\r\n", 2);
 }
 
-void Reply::nil() { out_.append("$-1\r\n", 5); }
+void Reply::nil() {
+    out_.append("$-1\r\n", 5);
+}
 
-void Reply::arrayHeader(size_t n) { appendNumberLine('*', static_cast<int64_t>(n)); }
+void Reply::arrayHeader(size_t n) {
+    appendNumberLine('*', static_cast<int64_t>(n));
+}
 
-void Reply::nilArray() { out_.append("*-1\r\n", 5); }
+void Reply::nilArray() {
+    out_.append("*-1\r\n", 5);
+}
 
 void Reply::errorf(const char* fmt, ...) {
     char buf[512];

@@ -9,16 +9,16 @@ namespace mini_redis {
 
 // Owned by whoever owns the string it writes to (a worker, while it runs a batch).
 class Reply {
-public:
+  public:
     explicit Reply(std::string& out) : out_(out) {}
 
-    void simple(std::string_view s);          // +OK
-    void error(std::string_view s);           // -ERR ... (s without the '-')
-    void integer(int64_t n);                  // :42
-    void bulk(std::string_view s);            // $3\r\nbar
-    void nil();                               // $-1
-    void arrayHeader(size_t n);               // *n, then n replies
-    void nilArray();                          // *-1
+    void simple(std::string_view s);  // +OK
+    void error(std::string_view s);   // -ERR ... (s without the '-')
+    void integer(int64_t n);          // :42
+    void bulk(std::string_view s);    // $3\r\nbar
+    void nil();                       // $-1
+    void arrayHeader(size_t n);       // *n, then n replies
+    void nilArray();                  // *-1
     void ok() { simple("OK"); }
 
     // printf-style error, for texts with the command name in them.
@@ -26,7 +26,7 @@ public:
 
     std::string& buffer() { return out_; }
 
-private:
+  private:
     void appendNumberLine(char type, int64_t n);
     std::string& out_;
 };

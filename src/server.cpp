@@ -77,8 +77,7 @@ std::string Server::start() {
     if (!err.empty()) return err;
     stats_.tcp_port = listener_.port();
     for (size_t i = 0; i < stats_.workers.size(); ++i) {
-        workers_.push_back(
-            std::make_unique<Worker>(i, executor_, completions_, stats_.workers[i]));
+        workers_.push_back(std::make_unique<Worker>(i, executor_, completions_, stats_.workers[i]));
         workers_.back()->start();
     }
     outbox_.resize(workers_.size());
@@ -89,9 +88,10 @@ std::string Server::start() {
     loop_.runEvery(std::chrono::milliseconds(100), [this] { sampleStats(); });
     loop_.runEvery(std::chrono::milliseconds(1000), [this] { clientsCron(); });
     if (cfg_->requirepass.empty() && !isLoopback(cfg_->bind)) {
-        LOG_WARNING("listening on %s with no requirepass: anyone who can reach this address "
-                    "can read and change every key; set requirepass or bind to 127.0.0.1",
-                    cfg_->bind.c_str());
+        LOG_WARNING(
+            "listening on %s with no requirepass: anyone who can reach this address "
+            "can read and change every key; set requirepass or bind to 127.0.0.1",
+            cfg_->bind.c_str());
     }
     startWatchdog();
     notifier_.ready(statusLine());
@@ -153,7 +153,8 @@ void Server::onAccept() {
 }
 
 void Server::onConnectionEvent(uint64_t id, uint32_t events) {
-    if (Connection* conn = find(id); conn && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+    if (Connection* conn = find(id);
+        conn && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
         readFrom(*conn);
     }
     if (Connection* conn = find(id); conn && (events & EPOLLOUT) && conn->pendingOutput() > 0) {
@@ -427,9 +428,10 @@ void Server::beginShutdown(const char* why) {
     notifier_.stopping(std::string("shutting down on ") + why);
     size_t in_flight = 0;
     for (const auto& [id, conn] : conns_) in_flight += conn->in_flight ? 1 : 0;
-    LOG_INFO("received %s: shutting down (no new connections; %zu clients, %zu batches in "
-             "flight; grace %llds)",
-             why, conns_.size(), in_flight, static_cast<long long>(cfg_->shutdown_timeout));
+    LOG_INFO(
+        "received %s: shutting down (no new connections; %zu clients, %zu batches in "
+        "flight; grace %llds)",
+        why, conns_.size(), in_flight, static_cast<long long>(cfg_->shutdown_timeout));
     loop_.remove(listener_.fd());
     listener_.close();
     // Idle clients close now; the others once their in-flight replies are written.
@@ -575,8 +577,8 @@ std::string Server::describeClients(const ClientFilter& filter, uint64_t self_id
                       "user=default resp=2\n",
                       static_cast<unsigned long long>(conn->id()), conn->peer().c_str(),
                       local.c_str(), conn->fd(), s.name.c_str(), static_cast<long long>(age),
-                      static_cast<long long>(idle), s.db, conn->inputSize(),
-                      conn->pendingOutput(), conn->pendingOutput() > 0 ? "w" : "", cmd.c_str());
+                      static_cast<long long>(idle), s.db, conn->inputSize(), conn->pendingOutput(),
+                      conn->pendingOutput() > 0 ? "w" : "", cmd.c_str());
         out += line;
     }
     return out;

@@ -10,7 +10,6 @@
 
 #include "batch.h"
 #include "client_directory.h"
-#include "service_notifier.h"
 #include "command_executor.h"
 #include "command_table.h"
 #include "completion_queue.h"
@@ -20,6 +19,7 @@
 #include "listener.h"
 #include "load_heap.h"
 #include "server_stats.h"
+#include "service_notifier.h"
 #include "shared_config.h"
 #include "store.h"
 #include "worker.h"
@@ -30,7 +30,7 @@ namespace mini_redis {
 // method below runs there. Workers reach the server only through their queues, the store,
 // the shared config and the stats counters.
 class Server : public ClientDirectory {
-public:
+  public:
     explicit Server(Config config);
     ~Server();
     Server(const Server&) = delete;
@@ -45,7 +45,7 @@ public:
     std::string describeClients(const ClientFilter& filter, uint64_t self_id) override;
     size_t killClients(const ClientFilter& filter, uint64_t self_id) override;
 
-private:
+  private:
     Connection* find(uint64_t id);
     // Runs one kCmdReactor request (the batch holds just it) right here, in order.
     void runOnReactor(Connection& conn, Batch& batch);

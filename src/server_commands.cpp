@@ -168,15 +168,16 @@ void configSet(CommandContext& ctx) {
             std::string name(args[i]);
             for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             failed = name;
-            if (!next.get(name)) return std::string("Unknown option or number of arguments for CONFIG SET");
+            if (!next.get(name))
+                return std::string("Unknown option or number of arguments for CONFIG SET");
             if (!Config::isLive(name)) return std::string("can't set immutable config");
             if (auto e = next.set(name, args[i + 1])) return *e;
         }
         return std::nullopt;
     });
     if (err) {
-        ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '" + failed +
-                        "') - " + *err);
+        ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '" + failed + "') - " +
+                        *err);
         return;
     }
     Log::setLevel(ctx.shared_config.get()->loglevel);

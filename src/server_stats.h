@@ -11,28 +11,28 @@ namespace mini_redis {
 
 // One per worker, cache-line aligned so workers never share a line.
 struct alignas(64) WorkerStats {
-    std::atomic<uint64_t> batches{0};        // writer: the worker
-    std::atomic<uint64_t> commands{0};       // writer: the worker
-    std::atomic<uint64_t> keyspace_hits{0};  // writer: the worker
-    std::atomic<uint64_t> keyspace_misses{0};// writer: the worker
-    std::atomic<int64_t> queued{0};          // batches waiting; writer: reactor (+) and worker (-)
-    std::atomic<int64_t> load{0};            // the load heap's key; writer: reactor
+    std::atomic<uint64_t> batches{0};          // writer: the worker
+    std::atomic<uint64_t> commands{0};         // writer: the worker
+    std::atomic<uint64_t> keyspace_hits{0};    // writer: the worker
+    std::atomic<uint64_t> keyspace_misses{0};  // writer: the worker
+    std::atomic<int64_t> queued{0};  // batches waiting; writer: reactor (+) and worker (-)
+    std::atomic<int64_t> load{0};    // the load heap's key; writer: reactor
 };
 
 // Any thread may read; the writer of each field is named beside it.
 struct ServerStats {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // const
-    int tcp_port = 0;                                           // const after start
-    std::string config_file;                                    // const after start
-    std::atomic<uint64_t> connected_clients{0};                 // writer: reactor
-    std::atomic<uint64_t> total_connections{0};                 // writer: reactor
-    std::atomic<uint64_t> rejected_connections{0};              // writer: reactor
-    std::atomic<uint64_t> net_input_bytes{0};                   // writer: reactor
-    std::atomic<uint64_t> net_output_bytes{0};                  // writer: reactor
-    std::atomic<uint64_t> ops_per_sec{0};                       // writer: reactor (sampler)
-    std::atomic<uint64_t> used_memory_peak{0};                  // writer: reactor (sampler)
-    std::atomic<uint64_t> output_limit_disconnections{0};       // writer: reactor
-    std::vector<WorkerStats> workers;                           // sized once before start
+    int tcp_port = 0;                                      // const after start
+    std::string config_file;                               // const after start
+    std::atomic<uint64_t> connected_clients{0};            // writer: reactor
+    std::atomic<uint64_t> total_connections{0};            // writer: reactor
+    std::atomic<uint64_t> rejected_connections{0};         // writer: reactor
+    std::atomic<uint64_t> net_input_bytes{0};              // writer: reactor
+    std::atomic<uint64_t> net_output_bytes{0};             // writer: reactor
+    std::atomic<uint64_t> ops_per_sec{0};                  // writer: reactor (sampler)
+    std::atomic<uint64_t> used_memory_peak{0};             // writer: reactor (sampler)
+    std::atomic<uint64_t> output_limit_disconnections{0};  // writer: reactor
+    std::vector<WorkerStats> workers;                      // sized once before start
     WorkerStats reactor;  // commands run on the reactor thread (CLIENT); writer: reactor
 
     explicit ServerStats(size_t worker_count) : workers(worker_count) {}

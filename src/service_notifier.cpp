@@ -35,9 +35,13 @@ void ServiceNotifier::send(const std::string& state) {
 #endif
 }
 
-void ServiceNotifier::ready(const std::string& status) { send("READY=1\nSTATUS=" + status); }
+void ServiceNotifier::ready(const std::string& status) {
+    send("READY=1\nSTATUS=" + status);
+}
 
-void ServiceNotifier::status(const std::string& status) { send("STATUS=" + status); }
+void ServiceNotifier::status(const std::string& status) {
+    send("STATUS=" + status);
+}
 
 void ServiceNotifier::reloading() {
     // MONOTONIC_USEC lets systemd (Type=notify-reload) match the reload to this message.
@@ -51,6 +55,8 @@ void ServiceNotifier::stopping(const std::string& status) {
     send("STOPPING=1\nSTATUS=" + status);
 }
 
-void ServiceNotifier::watchdogPing() { send("WATCHDOG=1"); }
+void ServiceNotifier::watchdogPing() {
+    send("WATCHDOG=1");
+}
 
 }  // namespace mini_redis

@@ -9,7 +9,7 @@ namespace mini_redis {
 
 // Reactor thread only (it is called from the loop, so a stuck loop stops the watchdog pings).
 class ServiceNotifier {
-public:
+  public:
     ServiceNotifier();
 
     // Whether NOTIFY_SOCKET was set (systemd Type=notify, or a test playing the manager).
@@ -23,7 +23,7 @@ public:
     void stopping(const std::string& status);
     void watchdogPing();
 
-private:
+  private:
     void send(const std::string& state);
 
     bool active_ = false;

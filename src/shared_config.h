@@ -15,7 +15,7 @@ namespace mini_redis {
 // Any thread. Readers take a snapshot (a shared_ptr copy under a short lock) and keep it for
 // the duration of their work; writers replace the whole Config, never edit it in place.
 class SharedConfig {
-public:
+  public:
     explicit SharedConfig(Config initial)
         : current_(std::make_shared<const Config>(std::move(initial))), version_(nextVersion()) {}
 
@@ -45,7 +45,7 @@ public:
         return std::nullopt;
     }
 
-private:
+  private:
     static uint64_t nextVersion() {
         static std::atomic<uint64_t> counter{1};
         return counter.fetch_add(1, std::memory_order_relaxed);

@@ -55,7 +55,8 @@ bool Store::set(std::string_view key, std::string_view value, SetCondition cond,
         if (exists) previous->assign(*old);
         if (had_previous != nullptr) *had_previous = exists;
     }
-    if ((cond == SetCondition::IfAbsent && exists) || (cond == SetCondition::IfPresent && !exists)) {
+    if ((cond == SetCondition::IfAbsent && exists) ||
+        (cond == SetCondition::IfPresent && !exists)) {
         return false;
     }
     shard.table.put(key, h, value);
@@ -92,8 +93,7 @@ IncrResult Store::incrBy(std::string_view key, int64_t delta) {
     return {IncrStatus::Ok, next};
 }
 
-std::optional<size_t> Store::append(std::string_view key, std::string_view suffix,
-                                    size_t max_len) {
+std::optional<size_t> Store::append(std::string_view key, std::string_view suffix, size_t max_len) {
     uint64_t h = KeyTable::hashOf(key);
     Shard& shard = *shards_[shardIndex(h)];
     std::lock_guard lock(shard.mu);

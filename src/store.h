@@ -39,7 +39,7 @@ struct IncrResult {
 // index order (LockSet), which is what keeps two multi-key operations from deadlocking.
 // Callbacks run under the lock: they must not call back into the store.
 class Store {
-public:
+  public:
     explicit Store(size_t shard_count = 256);
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
@@ -81,23 +81,23 @@ public:
     void clear();
     size_t shardCount() const { return shards_.size(); }
 
-private:
+  private:
     struct alignas(64) Shard {
         mutable std::mutex mu;
-        KeyTable table;                     // guarded by mu
-        std::atomic<size_t> count{0};       // mirror of table.size(), for lock-free reads
-        std::atomic<size_t> bytes{0};       // mirror of table.memoryBytes()
+        KeyTable table;                // guarded by mu
+        std::atomic<size_t> count{0};  // mirror of table.size(), for lock-free reads
+        std::atomic<size_t> bytes{0};  // mirror of table.memoryBytes()
     };
 
     // Locks a set of shards in ascending index order; unlocks on destruction.
     class LockSet {
-    public:
+      public:
         LockSet(Store& store, std::span<const std::string_view> keys, size_t stride);
         ~LockSet();
         LockSet(const LockSet&) = delete;
         LockSet& operator=(const LockSet&) = delete;
 
-    private:
+      private:
         Store& store_;
         std::vector<size_t> locked_;
     };

@@ -16,9 +16,9 @@ void countLookup(CommandContext& ctx, bool hit) {
 
 // What a set variant answers.
 enum class SetReply {
-    Ok,         // +OK, or nil when the condition failed (SET)
-    Flag,       // :1 stored / :0 not (SETNX)
-    Previous,   // the old value or nil (GETSET, SET ... GET)
+    Ok,        // +OK, or nil when the condition failed (SET)
+    Flag,      // :1 stored / :0 not (SETNX)
+    Previous,  // the old value or nil (GETSET, SET ... GET)
 };
 
 // The one generic set behind SET, SETNX and GETSET.
@@ -45,9 +45,15 @@ void setGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
 void incrGeneric(CommandContext& ctx, int64_t delta) {
     IncrResult r = ctx.store.incrBy(ctx.argv[1], delta);
     switch (r.status) {
-        case IncrStatus::Ok: ctx.reply.integer(r.value); break;
-        case IncrStatus::NotInteger: ctx.reply.error(errors::kNotInteger); break;
-        case IncrStatus::Overflow: ctx.reply.error(errors::kOverflow); break;
+        case IncrStatus::Ok:
+            ctx.reply.integer(r.value);
+            break;
+        case IncrStatus::NotInteger:
+            ctx.reply.error(errors::kNotInteger);
+            break;
+        case IncrStatus::Overflow:
+            ctx.reply.error(errors::kOverflow);
+            break;
     }
 }
 
@@ -129,11 +135,19 @@ void msetGeneric(CommandContext& ctx, SetCondition cond) {
     }
 }
 
-void msetCommand(CommandContext& ctx) { msetGeneric(ctx, SetCondition::Always); }
-void msetnxCommand(CommandContext& ctx) { msetGeneric(ctx, SetCondition::IfAbsent); }
+void msetCommand(CommandContext& ctx) {
+    msetGeneric(ctx, SetCondition::Always);
+}
+void msetnxCommand(CommandContext& ctx) {
+    msetGeneric(ctx, SetCondition::IfAbsent);
+}
 
-void incrCommand(CommandContext& ctx) { incrGeneric(ctx, 1); }
-void decrCommand(CommandContext& ctx) { incrGeneric(ctx, -1); }
+void incrCommand(CommandContext& ctx) {
+    incrGeneric(ctx, 1);
+}
+void decrCommand(CommandContext& ctx) {
+    incrGeneric(ctx, -1);
+}
 
 void incrbyCommand(CommandContext& ctx) {
     int64_t delta = 0;
@@ -171,8 +185,7 @@ void registerStringCommands(CommandTable& t) {
     constexpr uint32_t kW = kCmdWrite;
     constexpr uint32_t kR = kCmdReadOnly;
     constexpr uint32_t kF = kCmdFast;
-    t.add({"get", 2, kR | kF, 1, 1, 1, getCommand, "string", "key",
-           "Get the value of a key"});
+    t.add({"get", 2, kR | kF, 1, 1, 1, getCommand, "string", "key", "Get the value of a key"});
     t.add({"set", -3, kW, 1, 1, 1, setCommand, "string", "key value [NX|XX] [GET]",
            "Set the string value of a key"});
     t.add({"setnx", 3, kW | kF, 1, 1, 1, setnxCommand, "string", "key value",

@@ -11,7 +11,9 @@ Worker::Worker(size_t index, const CommandExecutor& executor, CompletionQueue& c
                WorkerStats& stats)
     : index_(index), executor_(executor), completions_(completions), stats_(stats) {}
 
-Worker::~Worker() { stop(); }
+Worker::~Worker() {
+    stop();
+}
 
 void Worker::start() {
     thread_ = std::thread([this] { run(); });

@@ -1,11 +1,11 @@
 // One worker thread: takes batches from its own lock-free queue, runs them, hands them back.
 #pragma once
 
+#include <concurrentqueue/blockingconcurrentqueue.h>
+
 #include <memory>
 #include <thread>
 #include <vector>
-
-#include <concurrentqueue/blockingconcurrentqueue.h>
 
 #include "batch.h"
 #include "command_executor.h"
@@ -18,7 +18,7 @@ namespace mini_redis {
 // Order: the reactor is the queue's only producer and this thread its only consumer, so
 // batches run in the order submitted.
 class Worker {
-public:
+  public:
     Worker(size_t index, const CommandExecutor& executor, CompletionQueue& completions,
            WorkerStats& stats);
     ~Worker();
@@ -32,7 +32,7 @@ public:
     // Finishes every batch already submitted, then joins the thread.
     void stop();
 
-private:
+  private:
     void run();
 
     size_t index_;

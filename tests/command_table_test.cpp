@@ -1,5 +1,7 @@
 // Unit tests for CommandTable: registration rules, lookup, arity, and every entry's sanity.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "command_table.h"
+
 #include <doctest/doctest.h>
 
 #include <set>
@@ -7,8 +9,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include "command_table.h"
 
 using mini_redis::CommandSpec;
 using mini_redis::CommandTable;
@@ -26,9 +26,9 @@ CommandSpec spec(std::string_view name, int arity) {
 TEST_CASE("build() registers every family") {
     CommandTable table = CommandTable::build();
     CHECK(table.all().size() >= 30);
-    for (const char* name : {"get", "set", "mget", "mset", "incr", "del", "exists", "keys",
-                             "ping", "echo", "quit", "hello", "client", "command", "config",
-                             "info", "help", "flushall", "dbsize"}) {
+    for (const char* name :
+         {"get", "set", "mget", "mset", "incr", "del", "exists", "keys", "ping", "echo", "quit",
+          "hello", "client", "command", "config", "info", "help", "flushall", "dbsize"}) {
         CAPTURE(name);
         CHECK(table.find(name) != nullptr);
     }

@@ -36,11 +36,21 @@ std::string line(char type, std::string_view text) {
 }
 
 // Expected replies, spelled out as RESP.
-std::string ok() { return "+OK\r\n"; }
-std::string simple(std::string_view s) { return line('+', s); }
-std::string error(std::string_view s) { return line('-', s); }
-std::string integer(int64_t n) { return line(':', std::to_string(n)); }
-std::string nil() { return "$-1\r\n"; }
+std::string ok() {
+    return "+OK\r\n";
+}
+std::string simple(std::string_view s) {
+    return line('+', s);
+}
+std::string error(std::string_view s) {
+    return line('-', s);
+}
+std::string integer(int64_t n) {
+    return line(':', std::to_string(n));
+}
+std::string nil() {
+    return "$-1\r\n";
+}
 std::string bulk(std::string_view s) {
     std::string out = line('$', std::to_string(s.size()));
     out.append(s);
@@ -73,8 +83,12 @@ Resp readReply(std::string_view in, size_t& pos) {
     pos = eol + 2;
     switch (r.type) {
         case '+':
-        case '-': r.text = line; break;
-        case ':': r.integer = std::stoll(line); break;
+        case '-':
+            r.text = line;
+            break;
+        case ':':
+            r.integer = std::stoll(line);
+            break;
         case '$': {
             long long n = std::stoll(line);
             if (n < 0) {
@@ -96,7 +110,9 @@ Resp readReply(std::string_view in, size_t& pos) {
             for (long long i = 0; i < n; ++i) r.items.push_back(readReply(in, pos));
             break;
         }
-        default: FAIL("not a RESP reply: " << in.substr(pos)); break;
+        default:
+            FAIL("not a RESP reply: " << in.substr(pos));
+            break;
     }
     return r;
 }
@@ -112,7 +128,7 @@ Resp parseReply(std::string_view in) {
 // The server core without sockets: a table, a store, the shared config, one worker's stats,
 // and a session that lives across batches as the reactor keeps it.
 class Server {
-public:
+  public:
     explicit Server(Config config = Config{})
         : table_(CommandTable::build()),
           config_(std::move(config)),
@@ -145,7 +161,7 @@ public:
     ServerStats& stats() { return stats_; }
     const CommandTable& table() const { return table_; }
 
-private:
+  private:
     CommandTable table_;
     Store store_;
     SharedConfig config_;
@@ -201,8 +217,8 @@ TEST_CASE("wrong arity names the command in lower case") {
 
 TEST_CASE("a batch answers every request in order") {
     Server s;
-    std::string reply = s.run({{"SET", "k", "v"}, {"GET", "k"}, {"nope"}, {"INCR", "n"},
-                               {"GET", "missing"}, {"PING"}});
+    std::string reply = s.run(
+        {{"SET", "k", "v"}, {"GET", "k"}, {"nope"}, {"INCR", "n"}, {"GET", "missing"}, {"PING"}});
     CHECK(reply == ok() + bulk("v") +
                        error("ERR unknown command 'nope', with args beginning with: ") +
                        integer(1) + nil() + simple("PONG"));
@@ -315,8 +331,7 @@ TEST_CASE("INCR family: non-integers and overflow get Redis's errors") {
 // Redis 7 (t_string.c, decrbyCommand) refuses to negate LLONG_MIN with its own text.
 TEST_CASE("DECRBY of -9223372036854775808 answers 'decrement would overflow'") {
     Server s;
-    CHECK(s.cmd({"DECRBY", "n", "-9223372036854775808"}) ==
-          error("ERR decrement would overflow"));
+    CHECK(s.cmd({"DECRBY", "n", "-9223372036854775808"}) == error("ERR decrement would overflow"));
     CHECK(s.cmd({"EXISTS", "n"}) == integer(0));
 }
 
@@ -566,8 +581,7 @@ TEST_CASE("HELLO: RESP2 only") {
         CHECK(r.items[6].text == "id");
         CHECK(r.items[7].integer == 42);
     }
-    CHECK(s.cmd({"HELLO", "3"}) ==
-          error("NOPROTO sorry, this protocol version is not supported"));
+    CHECK(s.cmd({"HELLO", "3"}) == error("NOPROTO sorry, this protocol version is not supported"));
     CHECK(s.cmd({"HELLO", "2", "SETNAME", "via-hello"}).rfind("*14\r\n", 0) == 0);
     CHECK(s.session().name == "via-hello");
 }

@@ -1,7 +1,8 @@
 // Unit tests for Config: defaults, the JSON loader and its error messages, string forms.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include <doctest/doctest.h>
+#include "config.h"
 
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,8 +11,6 @@
 #include <set>
 #include <string>
 #include <thread>
-
-#include "config.h"
 
 using mini_redis::Config;
 using mini_redis::LogLevel;
@@ -272,9 +271,9 @@ TEST_CASE("get() and all()") {
         CHECK(names.insert(name).second);  // each key once
         CHECK(c.get(name) == value);
     }
-    for (const char* key : {"bind", "port", "workers", "loglevel", "maxclients",
-                            "proto-inline-max-size", "proto-max-bulk-len", "shutdown-timeout",
-                            "requirepass", "timeout", "slowlog-max-len"}) {
+    for (const char* key :
+         {"bind", "port", "workers", "loglevel", "maxclients", "proto-inline-max-size",
+          "proto-max-bulk-len", "shutdown-timeout", "requirepass", "timeout", "slowlog-max-len"}) {
         CAPTURE(key);
         CHECK(names.count(key) == 1);
     }

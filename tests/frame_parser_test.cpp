@@ -1,13 +1,13 @@
 // Unit tests for the request framer: inline and RESP syntax, every split point, protocol errors.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "frame_parser.h"
+
 #include <doctest/doctest.h>
 
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "frame_parser.h"
 
 using namespace std::string_literals;
 using mini_redis::ArgList;
@@ -245,8 +245,15 @@ const std::string kPipeline =
     "*1\r\n$4\r\nPING\r\n"s;
 
 const std::vector<Frame> kPipelineFrames = {
-    {"PING"}, {"ECHO", "hello"}, {"SET", "k", "v w"}, {}, {"SET", "b\0n"s, "\r\n"},
-    {},       {"GET", "k"},      {},                  {"PING"},
+    {"PING"},
+    {"ECHO", "hello"},
+    {"SET", "k", "v w"},
+    {},
+    {"SET", "b\0n"s, "\r\n"},
+    {},
+    {"GET", "k"},
+    {},
+    {"PING"},
 };
 
 TEST_CASE("a pipelined run of inline and RESP requests parses in sequence") {
@@ -257,12 +264,16 @@ TEST_CASE("a pipelined run of inline and RESP requests parses in sequence") {
 }
 
 TEST_CASE("every split point: prefixes need more until a frame is whole") {
-    SUBCASE("inline") { checkEverySplit("PING\r\n", {{"PING"}}); }
+    SUBCASE("inline") {
+        checkEverySplit("PING\r\n", {{"PING"}});
+    }
     SUBCASE("inline with quotes") {
         checkEverySplit("SET key \"hello world\\n\" 'it\\'s'\r\n",
                         {{"SET", "key", "hello world\n", "it's"}});
     }
-    SUBCASE("inline, bare LF") { checkEverySplit("GET a\n", {{"GET", "a"}}); }
+    SUBCASE("inline, bare LF") {
+        checkEverySplit("GET a\n", {{"GET", "a"}});
+    }
     SUBCASE("RESP") {
         checkEverySplit("*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n",
                         {{"SET", "key", "value"}});
@@ -275,7 +286,9 @@ TEST_CASE("every split point: prefixes need more until a frame is whole") {
         std::string big(123, 'x');
         checkEverySplit("*2\r\n$4\r\nECHO\r\n$123\r\n" + big + "\r\n", {{"ECHO", big}});
     }
-    SUBCASE("pipelined run") { checkEverySplit(kPipeline, kPipelineFrames); }
+    SUBCASE("pipelined run") {
+        checkEverySplit(kPipeline, kPipelineFrames);
+    }
 }
 
 TEST_CASE("byte-by-byte feeding yields exactly the expected frames in order") {
@@ -304,8 +317,7 @@ TEST_CASE("protocol errors carry Redis's text") {
         CHECK(parseError("*1\r\n$abc\r\n").error == "Protocol error: invalid bulk length");
         CHECK(parseError("*1\r\n$\r\n").error == "Protocol error: invalid bulk length");
         CHECK(parseError("*1\r\n$-1\r\n").error == "Protocol error: invalid bulk length");
-        CHECK(parseError("*1\r\n$1025\r\n", limits).error ==
-              "Protocol error: invalid bulk length");
+        CHECK(parseError("*1\r\n$1025\r\n", limits).error == "Protocol error: invalid bulk length");
         // Exactly at the limit is allowed: it only waits for the data.
         ArgList list;
         CHECK(parseFrame("*1\r\n$1024\r\n", limits, list).status == ParseStatus::NeedMore);
@@ -354,8 +366,7 @@ TEST_CASE("protocol errors carry Redis's text") {
         count.append(15, '1');
         CHECK(parseFrame(count, limits, list).status == ParseStatus::NeedMore);
         count.push_back('1');
-        CHECK(parseError(count, limits).error ==
-              "Protocol error: too big mbulk count string");
+        CHECK(parseError(count, limits).error == "Protocol error: too big mbulk count string");
         CHECK(parseError("*1\r\n$" + std::string(16, '1'), limits).error ==
               "Protocol error: too big bulk count string");
     }

@@ -1,11 +1,11 @@
 // Unit tests for globMatch: Redis's glob syntax, case folding, and linear-time backtracking.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "glob.h"
+
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <string>
-
-#include "glob.h"
 
 using namespace std::string_literals;
 using mini_redis::globMatch;

@@ -1,12 +1,12 @@
 // KeyTable: the compact per-shard hash table, checked against std::unordered_map as a model.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "key_table.h"
+
 #include <doctest/doctest.h>
 
 #include <random>
 #include <string>
 #include <unordered_map>
-
-#include "key_table.h"
 
 using mini_redis::KeyTable;
 using namespace std::string_literals;
@@ -44,7 +44,8 @@ TEST_CASE("append creates, extends, and keeps the key") {
 TEST_CASE("erase with backward shift keeps every other key reachable") {
     KeyTable t;
     for (int i = 0; i < 5000; ++i) put(t, "k" + std::to_string(i), std::to_string(i));
-    for (int i = 0; i < 5000; i += 3) CHECK(t.erase("k" + std::to_string(i), KeyTable::hashOf("k" + std::to_string(i))));
+    for (int i = 0; i < 5000; i += 3)
+        CHECK(t.erase("k" + std::to_string(i), KeyTable::hashOf("k" + std::to_string(i))));
     for (int i = 0; i < 5000; ++i) {
         auto v = find(t, "k" + std::to_string(i));
         if (i % 3 == 0) {
@@ -71,7 +72,9 @@ TEST_CASE("randomised operations agree with unordered_map") {
                 model[k] = v;
                 break;
             }
-            case 1: CHECK(t.erase(k, h) == (model.erase(k) == 1)); break;
+            case 1:
+                CHECK(t.erase(k, h) == (model.erase(k) == 1));
+                break;
             case 2: {
                 std::string s(rng() % 4, 'z');
                 model[k] += s;

@@ -1,12 +1,12 @@
 // Unit tests for LoadHeap: least-loaded choice, tie-breaking, and agreement with brute force.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "load_heap.h"
+
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <random>
 #include <vector>
-
-#include "load_heap.h"
 
 using mini_redis::LoadHeap;
 

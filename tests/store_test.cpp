@@ -1,5 +1,7 @@
 // Unit tests for Store: each operation's contract, byte accounting, and multi-threaded use.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "store.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -15,8 +17,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "store.h"
 
 using namespace std::string_literals;
 using mini_redis::IncrStatus;
@@ -34,8 +34,7 @@ std::optional<std::string> get(Store& store, std::string_view key) {
 // APPEND's length cap, set out of reach where a test is not about it.
 constexpr size_t kNoLimit = SIZE_MAX;
 
-std::vector<std::optional<std::string>> readMany(Store& store,
-                                                 std::vector<std::string_view> keys) {
+std::vector<std::optional<std::string>> readMany(Store& store, std::vector<std::string_view> keys) {
     std::vector<std::optional<std::string>> out(keys.size());
     std::vector<size_t> seen;
     store.readMany(keys, [&](size_t i, const std::string_view* v) {
@@ -167,9 +166,14 @@ TEST_CASE("incrBy creates, adds and stores the decimal text") {
 
 TEST_CASE("incrBy rejects values that are not base-10 64-bit integers") {
     Store store;
-    const std::vector<std::string> bad_values = {
-        "abc", "1.5", " 1", "1 ", "01", "+1", "", "-", "-0", "1e3", "0x10",
-        "9223372036854775808", "-9223372036854775809", "1\0"s};
+    // Kept by hand: clang-format would put each value on a line of its own.
+    // clang-format off
+    std::vector<std::string> bad_values = {
+        "abc", "1.5", " 1", "1 ", "01", "+1", "", "-", "-0", "1e3", "0x10",  // malformed
+        "9223372036854775808", "-9223372036854775809",                       // out of range
+    };
+    // clang-format on
+    bad_values.push_back("1\0"s);  // an embedded NUL after the digits
     for (const std::string& bad : bad_values) {
         CAPTURE(bad);
         store.set("k", bad, SetCondition::Always);
@@ -314,8 +318,7 @@ TEST_CASE("usedBytes grows with data and returns to zero") {
         std::vector<std::string_view> kv = {"m1", "x", "m2", "y"};
         store.setMany(kv, SetCondition::Always);
         store.take("k", taken);
-        std::vector<std::string_view> rest = {"long-key-beyond-small-string-size", "n", "m1",
-                                              "m2"};
+        std::vector<std::string_view> rest = {"long-key-beyond-small-string-size", "n", "m1", "m2"};
         CHECK(store.erase(rest) == 4);
         CHECK(store.size() == 0);
         CHECK(store.usedBytes() == 0);
@@ -328,7 +331,7 @@ TEST_CASE("usedBytes stays exact when INCR lengthens or shortens the number") {
     Store store;
     Store reference;
     store.set("counter", "999999999999999", SetCondition::Always);  // 15 digits
-    CHECK(store.incrBy("counter", 1).value == 1000000000000000);     // 16 digits
+    CHECK(store.incrBy("counter", 1).value == 1000000000000000);    // 16 digits
     reference.set("counter", "1000000000000000", SetCondition::Always);
     CHECK(store.usedBytes() == reference.usedBytes());
 

@@ -203,7 +203,11 @@ class Server:
         self.pid = self.proc.pid
         _started.append(self)
         if wait:
-            self.wait_ready()
+            try:
+                self.wait_ready()
+            except BaseException:
+                self.cleanup()
+                raise
 
     def write_config(self, config):
         tmp = self.config_path + ".tmp"
@@ -222,7 +226,8 @@ class Server:
                                      % (self.proc.returncode, self.log()))
             try:
                 with Conn(self.port, timeout=2) as c:
-                    if c.call("PING") == "PONG":
+                    reply = c.call("PING")
+                    if reply == "PONG" or str(reply).startswith("NOAUTH"):
                         return
             except OSError:
                 pass
@@ -295,11 +300,21 @@ def _sweep():
                 s.proc.wait(5)
             except (OSError, subprocess.TimeoutExpired):
                 pass
+        if s._own_dir:
+            shutil.rmtree(s.dir, ignore_errors=True)
+
+
+def _exit_on_signal(signo, _frame):
+    # A meson timeout or Ctrl-C: unwind (SystemExit is not caught by run_tests) so the
+    # atexit sweep kills every server.
+    raise SystemExit(128 + signo)
 
 
 def run_tests(tests):
     """Runs each test function in order, prints PASS/FAIL/SKIP lines; exits 1 on any failure,
     else 77 if a test was skipped (a needed tool is absent), else 0."""
+    for signo in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signo, _exit_on_signal)
     failed, skipped = [], []
     for test in tests:
         started = time.monotonic()

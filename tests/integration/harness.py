@@ -1,0 +1,613 @@
+"""Shared harness for the black-box integration tests: start mini-redis-server on a free
+127.0.0.1 port, talk raw RESP and inline over sockets, run real client tools, clean up.
+
+Standard library only. Every process started here (servers and tools) is killed on exit:
+by the context managers, by an atexit sweep, and on SIGTERM/SIGINT/SIGHUP to the test itself.
+
+A test file (run as `/usr/bin/python3 NAME_test.py <path-to-mini-redis-server>`) looks like:
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from harness import Server, check, expect_eq, run_main
+
+    def main(binary):
+        with Server(binary, workers=2) as srv:
+            check("ping", lambda: expect_eq(srv.call("PING"), "PONG"))
+
+    run_main(main)
+
+`check` prints one line per check; the first failure prints what was expected and what
+came back, dumps the log of every server started, and exits 1.
+"""
+import atexit
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+SKIP_EXIT = 77
+START_TIMEOUT = 10.0  # seconds for a server to answer PING after exec
+
+_servers = []  # every Server started, for the log dump and the atexit sweep
+_processes = []  # every other Popen started through spawn(), for the sweep
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcome plumbing
+
+
+class CheckFailed(AssertionError):
+    """A check's expectation did not hold; the message says expected vs actual."""
+
+
+class Skip(Exception):
+    """A required tool is absent; the test exits 77 (meson: skipped)."""
+
+
+def fail(msg):
+    raise CheckFailed(msg)
+
+
+def check(name, fn, *args, **kwargs):
+    """Runs one named check; prints 'ok' with its duration or raises (the first failure ends
+    the test in run_main). Returns fn's value."""
+    started = time.monotonic()
+    print("---- %s" % name, flush=True)
+    try:
+        value = fn(*args, **kwargs)
+    except Skip:
+        raise
+    except BaseException:
+        print("FAIL %s (%.2fs)" % (name, time.monotonic() - started), flush=True)
+        raise
+    print("ok   %s (%.2fs)" % (name, time.monotonic() - started), flush=True)
+    return value
+
+
+def run_main(main):
+    """Entry point: argv[1] is the server binary. Exit 0 on success, 1 on failure (with the
+    traceback and every server log), 77 on skip, 2 on usage errors."""
+    if len(sys.argv) < 2:
+        print("usage: %s <path-to-mini-redis-server>" % sys.argv[0])
+        sys.exit(2)
+    binary = os.path.abspath(sys.argv[1])
+    if not os.access(binary, os.X_OK):
+        print("not an executable: %s" % binary)
+        sys.exit(2)
+    _install_signal_handlers()
+    name = os.path.basename(sys.argv[0])
+    try:
+        main(binary)
+    except Skip as e:
+        print("SKIP %s: %s" % (name, e), flush=True)
+        _cleanup_all()
+        _remove_dirs()
+        sys.exit(SKIP_EXIT)
+    except BaseException:  # noqa: BLE001 -- report everything, then clean up
+        traceback.print_exc(file=sys.stdout)
+        _cleanup_all()
+        dump_logs()
+        _remove_dirs()
+        print("FAILED %s" % name, flush=True)
+        sys.exit(1)
+    _cleanup_all()
+    _remove_dirs()
+    print("PASSED %s" % name, flush=True)
+    sys.exit(0)
+
+
+def dump_logs():
+    for srv in _servers:
+        print("======== server log (%s) ========" % " ".join(srv.cmd), flush=True)
+        print(srv.log(), flush=True)
+
+
+def _install_signal_handlers():
+    # Turn termination signals (a meson timeout, Ctrl-C) into SystemExit so the sweep runs.
+    def handler(signo, _frame):
+        raise SystemExit(128 + signo)
+
+    for signo in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signo, handler)
+
+
+def _cleanup_all():
+    for proc in list(_processes):
+        _kill(proc)
+    for srv in list(_servers):
+        srv.kill()
+
+
+def _remove_dirs():
+    for srv in _servers:
+        shutil.rmtree(srv.dir, ignore_errors=True)
+
+
+def _kill(proc):
+    if proc.poll() is None:
+        try:
+            proc.kill()
+            proc.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+
+
+atexit.register(_cleanup_all)
+
+
+# ---------------------------------------------------------------------------------------------
+# Assertions that say expected vs actual
+
+
+def _short(v, limit=300):
+    r = repr(v)
+    return r if len(r) <= limit else r[:limit] + "...(%d chars)" % len(r)
+
+
+def expect_eq(actual, expected, what="value"):
+    if actual != expected:
+        fail("%s:\n  expected %s\n  actual   %s" % (what, _short(expected), _short(actual)))
+    return actual
+
+
+def expect_true(cond, what):
+    if not cond:
+        fail("expected: %s" % what)
+
+
+def expect_in(needle, haystack, what="text"):
+    if needle not in haystack:
+        fail("%s: expected to contain %s\n  actual %s"
+             % (what, _short(needle), _short(haystack, 2000)))
+
+
+def expect_error(reply, prefix, what="reply"):
+    """reply must be an error reply (RespError) whose text starts with prefix."""
+    if not isinstance(reply, RespError) or not str(reply).startswith(prefix):
+        fail("%s:\n  expected error starting %r\n  actual   %s" % (what, prefix, _short(reply)))
+
+
+def wait_for(predicate, timeout=10.0, interval=0.05, what="condition"):
+    """Polls predicate() until truthy (bounded); returns its value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            fail("timed out after %.1fs waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
+# ---------------------------------------------------------------------------------------------
+# RESP
+
+
+class RespError(str):
+    """An error reply; the str is its text without the leading '-'."""
+
+    def __repr__(self):
+        return "RespError(%s)" % str.__repr__(self)
+
+    # An error never equals a simple string with the same text (either way round: Python
+    # asks the subclass first).
+    def __eq__(self, other):
+        return isinstance(other, RespError) and str.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    __hash__ = str.__hash__
+
+
+class Incomplete(Exception):
+    """The buffer ends inside a reply."""
+
+
+class BadReply(AssertionError):
+    """The bytes are not a well-formed RESP2 reply."""
+
+
+def encode(*args):
+    """One RESP multibulk request from str/bytes/int arguments."""
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        if isinstance(a, int):
+            a = str(a)
+        if isinstance(a, str):
+            a = a.encode()
+        out.append(b"$%d\r\n" % len(a))
+        out.append(a)
+        out.append(b"\r\n")
+    return b"".join(out)
+
+
+def parse_reply(buf, pos=0):
+    """Parses one RESP2 reply from buf at pos. Returns (value, next_pos); raises Incomplete
+    if buf ends inside it, BadReply if it is malformed. Values: +x -> str, -x -> RespError,
+    :n -> int, $ -> bytes or None, * -> list or None."""
+    end = buf.find(b"\r\n", pos)
+    if end < 0:
+        if len(buf) - pos > 1 << 20:
+            raise BadReply("no CRLF in %d bytes" % (len(buf) - pos))
+        raise Incomplete()
+    kind = buf[pos:pos + 1]
+    line = bytes(buf[pos + 1:end])
+    nxt = end + 2
+    if kind == b"+":
+        return line.decode("utf-8", "replace"), nxt
+    if kind == b"-":
+        return RespError(line.decode("utf-8", "replace")), nxt
+    try:
+        n = int(line)
+    except ValueError:
+        raise BadReply("bad header %r at offset %d" % (bytes(buf[pos:end]), pos)) from None
+    if kind == b":":
+        return n, nxt
+    if kind == b"$":
+        if n < 0:
+            if n != -1:
+                raise BadReply("bulk length %d" % n)
+            return None, nxt
+        if len(buf) < nxt + n + 2:
+            raise Incomplete()
+        if buf[nxt + n:nxt + n + 2] != b"\r\n":
+            raise BadReply("bulk of %d not followed by CRLF at offset %d" % (n, nxt + n))
+        return bytes(buf[nxt:nxt + n]), nxt + n + 2
+    if kind == b"*":
+        if n < 0:
+            if n != -1:
+                raise BadReply("array length %d" % n)
+            return None, nxt
+        items = []
+        for _ in range(n):
+            item, nxt = parse_reply(buf, nxt)
+            items.append(item)
+        return items, nxt
+    raise BadReply("unknown reply type %r at offset %d: %r" % (kind, pos, bytes(buf[pos:pos + 40])))
+
+
+def parse_all(buf):
+    """Parses every complete reply in buf. Returns (replies, leftover bytes)."""
+    replies, pos = [], 0
+    while pos < len(buf):
+        try:
+            value, pos2 = parse_reply(buf, pos)
+        except Incomplete:
+            break
+        replies.append(value)
+        pos = pos2
+    return replies, bytes(buf[pos:])
+
+
+class Conn:
+    """A raw client socket with a RESP reader. Timeouts everywhere (default 10 s)."""
+
+    def __init__(self, port, timeout=10.0, host="127.0.0.1"):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.timeout = timeout
+        self.buf = bytearray()
+        self.pos = 0
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.sock.sendall(data)
+
+    def send_cmd(self, *args):
+        self.send(encode(*args))
+
+    def _fill(self, timeout=None):
+        self.sock.settimeout(timeout or self.timeout)
+        try:
+            chunk = self.sock.recv(1 << 18)
+        except socket.timeout:
+            fail("timed out (%.1fs) waiting for a reply; have %s" % (
+                timeout or self.timeout, _short(bytes(self.buf[self.pos:]))))
+        if not chunk:
+            raise ConnectionError("server closed the connection; unparsed %s" % _short(
+                bytes(self.buf[self.pos:])))
+        if self.pos > (1 << 20) and self.pos > len(self.buf) // 2:
+            del self.buf[:self.pos]
+            self.pos = 0
+        self.buf += chunk
+
+    def read_reply(self, timeout=None):
+        """Reads one reply (an error reply is returned as RespError, not raised)."""
+        while True:
+            try:
+                value, self.pos = parse_reply(self.buf, self.pos)
+                return value
+            except Incomplete:
+                self._fill(timeout)
+
+    def read_replies(self, n, timeout=None):
+        return [self.read_reply(timeout) for _ in range(n)]
+
+    def call(self, *args):
+        self.send_cmd(*args)
+        return self.read_reply()
+
+    def inline(self, line):
+        """Sends one inline command line (CRLF added) and reads its reply."""
+        if isinstance(line, str):
+            line = line.encode()
+        self.send(line + b"\r\n")
+        return self.read_reply()
+
+    def read_until_closed(self, timeout=10.0, what="connection"):
+        """Reads until the server closes (EOF or reset); returns every unread byte. Fails if
+        the connection is still open after timeout seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                fail("%s: still open after %.1fs, the server did not close it; unread %s" % (
+                    what, timeout, _short(bytes(self.buf[self.pos:]))))
+            self.sock.settimeout(left)
+            try:
+                chunk = self.sock.recv(1 << 18)
+            except socket.timeout:
+                continue
+            except (ConnectionResetError, BrokenPipeError):
+                chunk = b""
+            if not chunk:
+                rest = bytes(self.buf[self.pos:])
+                self.pos = len(self.buf)
+                return rest
+            self.buf += chunk
+
+    def expect_closed(self, timeout=10.0, what="connection"):
+        """The server must close this connection with nothing more to read."""
+        rest = self.read_until_closed(timeout, what)
+        expect_eq(rest, b"", "%s: bytes before the server closed it" % what)
+
+    def is_open(self, wait=0.2):
+        """True when no EOF/reset arrives within `wait` seconds (data is buffered, not lost)."""
+        self.sock.settimeout(wait)
+        try:
+            chunk = self.sock.recv(1 << 16)
+        except socket.timeout:
+            return True
+        except (ConnectionResetError, BrokenPipeError):
+            return False
+        if not chunk:
+            return False
+        self.buf += chunk
+        return True
+
+
+def connect(port, timeout=10.0):
+    return Conn(port, timeout)
+
+
+def recv_exact(sock, n, timeout=10.0):
+    """Exactly n bytes from a plain socket, or a failure naming what arrived."""
+    sock.settimeout(timeout)
+    data = bytearray()
+    while len(data) < n:
+        try:
+            chunk = sock.recv(n - len(data))
+        except socket.timeout:
+            fail("timed out after %r of %d bytes" % (bytes(data), n))
+        if not chunk:
+            fail("connection closed after %r of %d bytes" % (bytes(data), n))
+        data += chunk
+    return bytes(data)
+
+
+def parse_info(text):
+    """INFO text -> {field: value}; headers and blank lines skipped."""
+    if isinstance(text, bytes):
+        text = text.decode()
+    fields = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#") and ":" in line:
+            key, _, value = line.partition(":")
+            fields[key] = value
+    return fields
+
+
+# ---------------------------------------------------------------------------------------------
+# Processes
+
+
+def free_port():
+    """A port free on 127.0.0.1 right now (bind port 0, read it, release)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tool(name):
+    """Absolute path of a required tool, or Skip when it is not installed."""
+    path = shutil.which(name)
+    if not path:
+        raise Skip("%s not found on PATH" % name)
+    return path
+
+
+def spawn(args, **kwargs):
+    """Popen that the harness kills on exit if the test has not."""
+    proc = subprocess.Popen(args, **kwargs)
+    _processes.append(proc)
+    return proc
+
+
+def run_tool(args, input=None, timeout=30.0, check_rc=True):
+    """Runs a tool to completion (killed after timeout); returns CompletedProcess with bytes
+    stdout/stderr. Fails on timeout, and on a non-zero exit when check_rc."""
+    try:
+        res = subprocess.run(args, input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        msg = "%s timed out after %.0fs; stdout %s stderr %s" % (
+            " ".join(args), timeout, _short(e.stdout), _short(e.stderr))
+        raise CheckFailed(msg) from None
+    if check_rc and res.returncode != 0:
+        fail("%s exited %d; stdout %s stderr %s" % (
+            " ".join(args), res.returncode, _short(res.stdout, 2000), _short(res.stderr, 2000)))
+    return res
+
+
+def write_config(path, config):
+    """Writes a config dict as JSON (or a str verbatim), atomically."""
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        if isinstance(config, str):
+            f.write(config)
+        else:
+            json.dump(config, f, indent=2)
+    os.replace(tmp, path)
+
+
+class Server:
+    """One mini-redis-server on a free loopback port, stderr+stdout in a temp log file.
+
+    `config` may be a dict (written to a temp JSON file and passed with --config) or a path.
+    The port, bind and workers always go on the command line. Use as a context manager;
+    the process is killed on exit whatever happens."""
+
+    def __init__(self, binary, workers=2, config=None, loglevel=None, extra_args=(),
+                 start=True):
+        self.binary = binary
+        self.workers = workers
+        self.loglevel = loglevel
+        self.extra_args = list(extra_args)
+        self.dir = tempfile.mkdtemp(prefix="mini-redis-it-")
+        self.log_path = os.path.join(self.dir, "server.log")
+        self.config_path = None
+        if isinstance(config, dict):
+            self.config_path = os.path.join(self.dir, "config.json")
+            write_config(self.config_path, config)
+        elif config is not None:
+            self.config_path = config
+        self.proc = None
+        self.port = None
+        self.cmd = [binary]
+        self._log_file = None
+        _servers.append(self)
+        if start:
+            self.start()
+
+    def start(self):
+        for attempt in range(3):  # a free port can be taken between probe and bind
+            self.port = free_port()
+            self.cmd = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
+                        "--workers", str(self.workers)]
+            if self.config_path:
+                self.cmd += ["--config", self.config_path]
+            if self.loglevel:
+                self.cmd += ["--loglevel", self.loglevel]
+            self.cmd += self.extra_args
+            self._log_file = open(self.log_path, "wb")
+            env = dict(os.environ)
+            for k in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"):
+                env.pop(k, None)
+            self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
+                                         stdout=self._log_file, stderr=subprocess.STDOUT,
+                                         env=env)
+            if self._wait_ready():
+                return self
+            if attempt < 2 and "in use" in self.log().lower():
+                continue
+            fail("server did not come up (exit %r); log:\n%s" % (self.proc.poll(), self.log()))
+        return self
+
+    def _wait_ready(self):
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                with Conn(self.port, timeout=2.0) as c:
+                    c.send(b"*1\r\n$4\r\nPING\r\n")
+                    if c.read_reply() == "PONG":
+                        return True
+            except (OSError, CheckFailed, ConnectionError):
+                pass
+            time.sleep(0.05)
+        self.kill()
+        return False
+
+    # -- talking to it
+
+    def conn(self, timeout=10.0):
+        return Conn(self.port, timeout)
+
+    def call(self, *args):
+        """One command on a fresh connection."""
+        with self.conn() as c:
+            return c.call(*args)
+
+    def info(self, section=None):
+        reply = self.call("INFO", section) if section else self.call("INFO")
+        if not isinstance(reply, bytes):
+            fail("INFO replied %s" % _short(reply))
+        return parse_info(reply)
+
+    # -- the process
+
+    def log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def wait_log(self, text, timeout=10.0, start=0):
+        """Waits until text shows up in the log after byte offset start."""
+        return wait_for(lambda: text in self.log()[start:], timeout,
+                        what="server log line containing %r" % text)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def signal(self, signo):
+        self.proc.send_signal(signo)
+
+    def wait_exit(self, timeout):
+        """Exit status within timeout seconds, or a failure."""
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            fail("server still running %.1fs after being asked to stop" % timeout)
+
+    def stop(self, timeout=15.0):
+        """SIGTERM and wait (SIGKILL after timeout). Returns the exit status."""
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc is not None:
+            _kill(self.proc)
+        if self._log_file:
+            self._log_file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
