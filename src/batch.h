@@ -21,11 +21,17 @@ struct Batch {
     std::vector<uint32_t> argc;  // arguments per request
     ClientSession session;       // the connection's state, copied in and back out
     std::string reply;           // RESP bytes of every reply, in request order
-    uint32_t executed = 0;       // requests run (fewer than argc.size() after QUIT)
-    bool close_after = false;    // QUIT ran: close once `reply` is written
-    bool overflow = false;       // replies passed the output hard limit: stopped, close
+    // Requests run so far, across passes: a worker stops a pass once the replies reach
+    // kReplyChunkBytes, and the reactor sends the batch again for the rest once the client
+    // has taken its replies. Fewer than argc.size() for good after QUIT or overflow.
+    uint32_t executed = 0;
+    int64_t load = 0;          // what the load heap was charged for this pass
+    bool close_after = false;  // QUIT ran: close once `reply` is written
+    bool overflow = false;     // replies passed the output hard limit: stopped, close
 
     size_t requests() const { return argc.size(); }
+    // More requests to run in a later pass.
+    bool unfinished() const { return executed < argc.size() && !close_after && !overflow; }
     void reset() {
         conn_id = 0;
         worker = 0;
@@ -33,6 +39,7 @@ struct Batch {
         argc.clear();
         reply.clear();
         executed = 0;
+        load = 0;
         close_after = false;
         overflow = false;
     }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <vector>
 
+#include "command_args.h"
 #include "command_context.h"
 #include "errors.h"
 
@@ -26,6 +27,32 @@ void replyUnknown(Reply& reply, std::span<const std::string_view> argv) {
     reply.error(text);
 }
 
+// The arguments as the slow log may keep them: passwords replaced, as Redis does.
+std::span<const std::string_view> redactSecrets(const CommandSpec& spec,
+                                                std::span<const std::string_view> argv) {
+    static constexpr std::string_view kRedacted = "(redacted)";
+    thread_local std::vector<std::string_view> copy;
+    auto redact = [&](size_t from, size_t to) {
+        copy.assign(argv.begin(), argv.end());
+        for (size_t i = from; i < to && i < copy.size(); ++i) copy[i] = kRedacted;
+        return std::span<const std::string_view>(copy);
+    };
+    if (spec.name == "auth") return redact(1, argv.size());
+    if (spec.name == "hello") {
+        for (size_t i = 2; i < argv.size(); ++i) {
+            if (equalsNoCase(argv[i], "auth")) return redact(i + 1, i + 3);
+        }
+    }
+    if (spec.name == "config" && argv.size() >= 2 && equalsNoCase(argv[1], "set")) {
+        copy.assign(argv.begin(), argv.end());
+        for (size_t i = 2; i + 1 < copy.size(); i += 2) {
+            if (equalsNoCase(copy[i], "requirepass")) copy[i + 1] = kRedacted;
+        }
+        return copy;
+    }
+    return argv;
+}
+
 }  // namespace
 
 void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirectory* clients) const {
@@ -38,8 +65,12 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
     }
     Reply reply(batch.reply);
     thread_local std::vector<std::string_view> argv;
+    const uint32_t first = batch.executed;
     size_t next_arg = 0;
-    for (uint32_t argc : batch.argc) {
+    for (uint32_t i = 0; i < first; ++i) next_arg += batch.argc[i];
+    while (batch.executed < batch.argc.size()) {
+        if (batch.executed > first && batch.reply.size() >= kReplyChunkBytes) break;
+        const uint32_t argc = batch.argc[batch.executed];
         argv.clear();
         for (uint32_t i = 0; i < argc; ++i) argv.push_back(batch.args[next_arg + i]);
         next_arg += argc;
@@ -70,7 +101,7 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started)
                           .count();
             if (us >= config->slowlog_log_slower_than) {
-                slowlog_.add(argv, us, batch.session.peer, batch.session.name,
+                slowlog_.add(redactSecrets(*spec, argv), us, batch.session.peer, batch.session.name,
                              static_cast<size_t>(config->slowlog_max_len));
             }
         }
@@ -89,7 +120,7 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             break;
         }
     }
-    worker_stats.commands.fetch_add(batch.executed, std::memory_order_relaxed);
+    worker_stats.commands.fetch_add(batch.executed - first, std::memory_order_relaxed);
     worker_stats.batches.fetch_add(1, std::memory_order_relaxed);
 }
 

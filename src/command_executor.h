@@ -18,7 +18,11 @@ class CommandExecutor {
                     ServerStats& stats)
         : table_(table), store_(store), config_(config), stats_(stats) {}
 
-    // Runs every request of the batch in order, appending one reply each to batch.reply.
+    // A pass stops once this many reply bytes are waiting, so one batch of GETs cannot build
+    // an unbounded reply; the rest runs in a later pass (Batch::unfinished()).
+    static constexpr size_t kReplyChunkBytes = 4 * 1024 * 1024;
+
+    // Runs the batch's requests in order from batch.executed on, appending one reply each.
     // Stops after QUIT (batch.close_after).
     // Commands flagged kCmdReactor get `clients` (the reactor passes itself); workers never
     // run them (the reactor keeps them out of batches).

@@ -36,7 +36,7 @@ Connection::IoStatus Connection::readSome(size_t cap, size_t& bytes_read) {
             bytes_read += static_cast<size_t>(n);
             // A short read means the socket is drained: skip the extra read() that would only
             // say EAGAIN. (If more arrived meanwhile, epoll reports a new edge.)
-            if (static_cast<size_t>(n) < want) return IoStatus::Ok;
+            if (static_cast<size_t>(n) < want && !peer_hung_up) return IoStatus::Ok;
             continue;
         }
         if (n == 0) return IoStatus::Closed;

@@ -3,9 +3,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "batch.h"
 #include "byte_buffer.h"
 #include "client_session.h"
 
@@ -32,6 +34,8 @@ class Connection {
     const std::string& peer() const { return peer_; }
 
     // Reads until EAGAIN, a short read, EOF, or `cap` bytes this round. Appends to the input.
+    // A short read ends the round only until the peer is known to have hung up: epoll
+    // reports EPOLLRDHUP with the data that came with it, and no later edge would tell us.
     IoStatus readSome(size_t cap, size_t& bytes_read);
     // Writes pending output until done or EAGAIN.
     IoStatus flush(size_t& bytes_written);
@@ -55,8 +59,13 @@ class Connection {
     bool read_paused = false;
     // QUIT, a protocol error or shutdown: close once the output is written.
     bool close_after_write = false;
+    // epoll said the peer hung up (EPOLLRDHUP/EPOLLHUP): read on to EOF, past short reads.
+    bool peer_hung_up = false;
     // Set while the connection sits on the loop's ready list, so it is queued once.
     bool on_ready_list = false;
+    // A batch with requests left to run (its replies so far were large): it goes out again
+    // before any new batch, once the output has drained below the backpressure mark.
+    std::unique_ptr<Batch> parked;
     // A protocol error found after requests that are in flight: sent after their replies.
     std::string pending_error;
 

@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
     ::signal(SIGPIPE, SIG_IGN);
 
     try {
-        Server server(config);
+        Server server(config, overrides);
         std::string err = server.start();
         if (!err.empty()) {
             LOG_WARNING("cannot start: %s", err.c_str());

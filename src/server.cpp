@@ -57,8 +57,9 @@ constexpr size_t kPooledBatchBytes = 64 * 1024;
 
 }  // namespace
 
-Server::Server(Config config)
-    : config_(config),
+Server::Server(Config config, std::vector<std::pair<std::string, std::string>> overrides)
+    : overrides_(std::move(overrides)),
+      config_(config),
       cfg_(config_.get()),
       table_(CommandTable::build()),
       stats_(static_cast<size_t>(config.effectiveWorkers())),
@@ -155,6 +156,7 @@ void Server::onAccept() {
 void Server::onConnectionEvent(uint64_t id, uint32_t events) {
     if (Connection* conn = find(id);
         conn && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+        if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) conn->peer_hung_up = true;
         readFrom(*conn);
     }
     if (Connection* conn = find(id); conn && (events & EPOLLOUT) && conn->pendingOutput() > 0) {
@@ -177,7 +179,7 @@ void Server::readFrom(Connection& conn) {
     if (conn.read_closed || conn.close_after_write || shutting_down_) return;
     // Backpressure: while the connection cannot take new work, leave bytes in the kernel
     // (TCP flow control slows the client) instead of buffering them here.
-    bool blocked = conn.in_flight || conn.pendingOutput() >= kOutputPauseBytes;
+    bool blocked = conn.in_flight || conn.parked || conn.pendingOutput() >= kOutputPauseBytes;
     if (blocked && conn.inputSize() >= kInputPauseBytes) {
         conn.read_paused = true;
         return;
@@ -205,6 +207,10 @@ void Server::processInput(Connection& conn) {
     // matter which worker the load heap picks for each batch.
     if (conn.in_flight || conn.close_after_write || shutting_down_) return;
     if (conn.pendingOutput() >= kOutputPauseBytes) return;  // resumed by flushConnection()
+    if (conn.parked) {  // the rest of a batch comes before anything read after it
+        dispatch(conn, std::move(conn.parked));
+        return;
+    }
     if (conn.inputSize() == 0) return;
 
     refreshConfig();
@@ -275,7 +281,8 @@ void Server::processInput(Connection& conn) {
 
 void Server::dispatch(Connection& conn, std::unique_ptr<Batch> batch) {
     size_t worker = heap_.least();
-    int64_t load = static_cast<int64_t>(batch->requests());
+    int64_t load = static_cast<int64_t>(batch->requests() - batch->executed);
+    batch->load = load;
     heap_.add(worker, load);
     stats_.workers[worker].load.store(heap_.load(worker), std::memory_order_relaxed);
     batch->conn_id = conn.id();
@@ -294,7 +301,7 @@ void Server::onCompletions() {
     completions_.drain(drained_);
     touched_.clear();
     for (auto& batch : drained_) {
-        heap_.add(batch->worker, -static_cast<int64_t>(batch->requests()));
+        heap_.add(batch->worker, -batch->load);
         stats_.workers[batch->worker].load.store(heap_.load(batch->worker),
                                                  std::memory_order_relaxed);
         Connection* conn = find(batch->conn_id);
@@ -308,9 +315,20 @@ void Server::onCompletions() {
         conn->session() = std::move(batch->session);
         conn->appendOutput(batch->reply);
         if (batch->overflow) {
+            LOG_NOTICE(
+                "client %llu (%s) disconnected: output buffer hard limit reached "
+                "(%zu bytes unsent)",
+                static_cast<unsigned long long>(conn->id()), conn->peer().c_str(),
+                conn->pendingOutput());
             recycle(std::move(batch));
             stats_.output_limit_disconnections.fetch_add(1, std::memory_order_relaxed);
             closeConnection(*conn, "output buffer hard limit reached");
+            continue;
+        }
+        if (batch->unfinished()) {
+            batch->reply.clear();
+            conn->parked = std::move(batch);
+            touched_.push_back(conn->id());
             continue;
         }
         if (batch->close_after) {
@@ -347,7 +365,7 @@ bool Server::flushConnection(Connection& conn) {
         if (status == Connection::IoStatus::Blocked) return true;  // EPOLLOUT resumes us
     }
     // Output fully written.
-    if (conn.close_after_write || (conn.read_closed && !conn.in_flight) ||
+    if (conn.close_after_write || (conn.read_closed && !conn.in_flight && !conn.parked) ||
         (shutting_down_ && !conn.in_flight)) {
         closeConnection(conn, conn.close_after_write ? "closed after reply" : "peer closed");
         return false;
@@ -394,6 +412,13 @@ void Server::reload() {
     if (auto err = Config::loadFile(path, fresh)) {
         LOG_WARNING("SIGHUP: reload failed, running config unchanged: %s", err->c_str());
         return;
+    }
+    // Command-line flags still win over the file, as they did at start.
+    for (const auto& [key, value] : overrides_) {
+        if (auto err = fresh.set(key, value)) {
+            LOG_WARNING("SIGHUP: reload failed: --%s: %s", key.c_str(), err->c_str());
+            return;
+        }
     }
     auto running = config_.get();
     auto err = config_.update([&](Config& next) -> std::optional<std::string> {
@@ -450,7 +475,8 @@ void Server::maybeFinishShutdown() {
 }
 
 void Server::finishShutdown(const char* why) {
-    if (!loop_.isLoopThread()) return;
+    if (!loop_.isLoopThread() || shutdown_finished_) return;
+    shutdown_finished_ = true;
     size_t dropped = conns_.size();
     for (auto& [id, conn] : conns_) loop_.remove(conn->fd());
     conns_.clear();
@@ -526,7 +552,7 @@ void Server::clientsCron() {
     for (uint64_t id : ids) {
         Connection* conn = find(id);
         if (conn == nullptr || !checkOutputLimits(*conn)) continue;
-        if (cfg_->timeout > 0 && !conn->in_flight && conn->pendingOutput() == 0 &&
+        if (cfg_->timeout > 0 && !conn->in_flight && !conn->parked && conn->pendingOutput() == 0 &&
             now - conn->last_activity > idle_limit) {
             closeConnection(*conn, "idle timeout");
         }

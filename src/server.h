@@ -31,7 +31,8 @@ namespace mini_redis {
 // the shared config and the stats counters.
 class Server : public ClientDirectory {
   public:
-    explicit Server(Config config);
+    // `overrides` are the command-line settings, re-applied over the file on every reload.
+    explicit Server(Config config, std::vector<std::pair<std::string, std::string>> overrides = {});
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -78,6 +79,7 @@ class Server : public ClientDirectory {
     std::unique_ptr<Batch> takeBatch();
     void recycle(std::unique_ptr<Batch> batch);
 
+    const std::vector<std::pair<std::string, std::string>> overrides_;
     ServiceNotifier notifier_;
     SharedConfig config_;
     std::shared_ptr<const Config> cfg_;  // the reactor's snapshot; see refreshConfig()
@@ -100,6 +102,7 @@ class Server : public ClientDirectory {
     // waits (one enqueue and at most one wake-up per worker per round).
     std::vector<std::vector<std::unique_ptr<Batch>>> outbox_;
     bool shutting_down_ = false;
+    bool shutdown_finished_ = false;
     std::chrono::steady_clock::time_point shutdown_started_;
     // instantaneous_ops_per_sec: total commands sampled every 100 ms, over the last second.
     std::vector<uint64_t> ops_samples_;

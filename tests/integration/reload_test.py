@@ -221,6 +221,22 @@ def test_sighup_burst_under_load():
         assert srv.proc.wait(15) == 0
 
 
+def test_flags_still_override_after_reload():
+    # "Flags override the file" (README): a reload re-reads the file, but a setting given on
+    # the command line keeps its flag value; the file's other changes still apply.
+    port = free_port()
+    cfg = base_config(port)
+    with Server(BINARY, config=cfg, args=["--loglevel", "verbose"]) as srv:
+        with srv.conn() as c:
+            assert config_get(c, "loglevel") == "verbose"
+            cfg["maxclients"] = 70
+            srv.write_config(cfg)
+            reload(srv, "configuration reloaded")
+            assert config_get(c, "maxclients") == "70"
+            assert config_get(c, "loglevel") == "verbose", \
+                "reload replaced the --loglevel flag with the file's value"
+
+
 def test_reload_without_config_file():
     with Server(BINARY) as srv:  # --port only
         out = reload(srv, "SIGHUP")
@@ -236,5 +252,6 @@ if __name__ == "__main__":
         test_restart_only_keys,
         test_invalid_files_change_nothing,
         test_sighup_burst_under_load,
+        test_flags_still_override_after_reload,
         test_reload_without_config_file,
     ])

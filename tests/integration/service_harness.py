@@ -198,8 +198,14 @@ class Server:
         if env:
             full_env.update(env)
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log,
-                                     stderr=subprocess.STDOUT, env=full_env)
+        try:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log,
+                                         stderr=subprocess.STDOUT, env=full_env)
+        except OSError:
+            self._log.close()
+            if self._own_dir:
+                shutil.rmtree(self.dir, ignore_errors=True)
+            raise
         self.pid = self.proc.pid
         _started.append(self)
         if wait:
