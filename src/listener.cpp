@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "log.h"
@@ -93,11 +94,31 @@ void Listener::acceptAll(const std::function<void(int fd, std::string peer)>& on
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) return;
             if ((errno == EMFILE || errno == ENFILE) && reserve_fd_ >= 0) {
-                LOG_WARNING("accept: out of file descriptors; refusing a connection");
+                // accept4 reports EMFILE before it looks for a pending connection, so this
+                // says nothing about whether one is waiting. Free the reserve, take one
+                // client and close it (it sees a clean close, not a hang), then re-reserve.
                 ::close(reserve_fd_);
                 int victim = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+                int victim_errno = errno;
                 if (victim >= 0) ::close(victim);
                 reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+                if (victim < 0) {
+                    // Nothing was pending after all (EAGAIN), or it failed: stop here; the
+                    // next connection makes a new edge.
+                    if (victim_errno != EAGAIN && victim_errno != EWOULDBLOCK) {
+                        LOG_WARNING("accept: %s", std::strerror(victim_errno));
+                    }
+                    return;
+                }
+                ++refused_;
+                auto now = std::chrono::steady_clock::now();
+                if (now - last_refusal_log_ >= std::chrono::seconds(1)) {
+                    LOG_WARNING(
+                        "accept: out of file descriptors; refused %llu connection(s) "
+                        "so far (raise LimitNOFILE/ulimit -n or lower maxclients)",
+                        static_cast<unsigned long long>(refused_));
+                    last_refusal_log_ = now;
+                }
                 continue;
             }
             LOG_WARNING("accept: %s", std::strerror(errno));

@@ -1,6 +1,7 @@
 // The listening TCP socket: bind, and accept until EAGAIN, surviving fd exhaustion.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -30,7 +31,9 @@ class Listener {
   private:
     int fd_ = -1;
     int port_ = 0;
-    int reserve_fd_ = -1;  // an fd held back for the EMFILE dance
+    int reserve_fd_ = -1;             // an fd held back for the EMFILE dance
+    unsigned long long refused_ = 0;  // connections closed for lack of descriptors
+    std::chrono::steady_clock::time_point last_refusal_log_{};
 };
 
 }  // namespace mini_redis
