@@ -9,7 +9,7 @@ from harness import (Conn, Server, check, encode, expect_eq, expect_true, fail, 
                      run_main, wait_for)
 
 CLIENTS = 200
-ROUNDS = 50
+ROUNDS = 30
 PIPELINED_PER_ROUND = 2  # besides SET, GET and INCR: a pipelined APPEND + STRLEN
 
 
