@@ -26,6 +26,7 @@ void CommandTable::add(const CommandSpec& spec) {
         throw std::logic_error("command declared twice: " + key);
     }
     specs_.push_back(spec);
+    if ((spec.flags & kCmdReactor) && key.size() < 32) reactor_name_lengths_ |= 1u << key.size();
 }
 
 const CommandSpec* CommandTable::find(std::string_view name) const {

@@ -47,6 +47,11 @@ class CommandTable {
     // Case-insensitive lookup; nullptr if unknown.
     const CommandSpec* find(std::string_view name) const;
     const std::vector<CommandSpec>& all() const { return specs_; }
+    // A cheap pre-check (by name length) before find() on the reactor's hot path: false means
+    // the name is surely not a kCmdReactor command.
+    bool mayRunOnReactor(std::string_view name) const {
+        return name.size() < 32 && ((reactor_name_lengths_ >> name.size()) & 1u);
+    }
     // Whether `argc` (counting the name) satisfies the arity.
     static bool arityOk(const CommandSpec& spec, size_t argc) {
         return spec.arity >= 0 ? argc == static_cast<size_t>(spec.arity)
@@ -58,6 +63,7 @@ class CommandTable {
   private:
     std::vector<CommandSpec> specs_;
     std::unordered_map<std::string, size_t> index_;
+    uint32_t reactor_name_lengths_ = 0;  // bit n set: some kCmdReactor command has n letters
 };
 
 // Family registration functions, one per *_commands.cpp file.

@@ -47,6 +47,29 @@ Connection::IoStatus Connection::readSome(size_t cap, size_t& bytes_read) {
     return IoStatus::Capped;
 }
 
+Connection::IoStatus Connection::sendOrQueue(std::string_view bytes, size_t& bytes_written) {
+    bytes_written = 0;
+    if (!out_.empty()) {
+        out_.append(bytes);
+        return flush(bytes_written);
+    }
+    while (!bytes.empty()) {
+        ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            bytes.remove_prefix(static_cast<size_t>(n));
+            bytes_written += static_cast<size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            out_.append(bytes);
+            return IoStatus::Blocked;
+        }
+        return IoStatus::Error;
+    }
+    return IoStatus::Ok;
+}
+
 Connection::IoStatus Connection::flush(size_t& bytes_written) {
     bytes_written = 0;
     while (!out_.empty()) {

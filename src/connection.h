@@ -46,6 +46,9 @@ class Connection {
     size_t inputSize() const { return in_.size(); }
 
     void appendOutput(std::string_view bytes) { out_.append(bytes); }
+    // Like appendOutput() then flush(), but when nothing is queued it sends straight from
+    // `bytes` and copies only what the socket did not take.
+    IoStatus sendOrQueue(std::string_view bytes, size_t& bytes_written);
     size_t pendingOutput() const { return out_.size(); }
 
     ClientSession& session() { return session_; }

@@ -239,7 +239,9 @@ void Server::processInput(Connection& conn) {
         // Commands that need the reactor's view of clients run here, in their place in the
         // order: first everything before them goes out as a batch; once that completes,
         // they run alone, then parsing goes on.
-        const CommandSpec* spec = table_.find(batch->args[before]);
+        const CommandSpec* spec = table_.mayRunOnReactor(batch->args[before])
+                                      ? table_.find(batch->args[before])
+                                      : nullptr;
         if (spec != nullptr && (spec->flags & kCmdReactor)) {
             if (batch->requests() > 0) {
                 batch->args.truncate(before);
@@ -313,18 +315,25 @@ void Server::onCompletions() {
         conn->in_flight = false;
         conn->last_activity = Connection::Clock::now();
         conn->session() = std::move(batch->session);
-        conn->appendOutput(batch->reply);
         if (batch->overflow) {
             LOG_NOTICE(
                 "client %llu (%s) disconnected: output buffer hard limit reached "
                 "(%zu bytes unsent)",
                 static_cast<unsigned long long>(conn->id()), conn->peer().c_str(),
-                conn->pendingOutput());
+                conn->pendingOutput() + batch->reply.size());
             recycle(std::move(batch));
             stats_.output_limit_disconnections.fetch_add(1, std::memory_order_relaxed);
             closeConnection(*conn, "output buffer hard limit reached");
             continue;
         }
+        // The replies go out now, straight from the batch (no copy unless the socket is full).
+        size_t written = 0;
+        if (conn->sendOrQueue(batch->reply, written) == Connection::IoStatus::Error) {
+            recycle(std::move(batch));
+            closeConnection(*conn, "write error");
+            continue;
+        }
+        stats_.net_output_bytes.fetch_add(written, std::memory_order_relaxed);
         if (batch->unfinished()) {
             batch->reply.clear();
             conn->parked = std::move(batch);
