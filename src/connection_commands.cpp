@@ -240,15 +240,16 @@ void clientCommand(CommandContext& ctx) {
     } else if (equalsNoCase(sub, "kill") && argc >= 3) {
         clientKill(ctx);
     } else if (equalsNoCase(sub, "help")) {
-        ctx.reply.arrayHeader(8);
-        ctx.reply.simple("CLIENT ID -- Return the ID of the current connection.");
-        ctx.reply.simple("CLIENT INFO -- Information about the current connection.");
-        ctx.reply.simple("CLIENT LIST [TYPE normal] [ID id ...] -- List connections.");
-        ctx.reply.simple("CLIENT KILL <ip:port> -- Kill the connection at that address.");
-        ctx.reply.simple("CLIENT KILL <ID id|ADDR ip:port|SKIPME yes/no> ... -- Kill matching.");
-        ctx.reply.simple("CLIENT GETNAME -- Return the name of the current connection.");
-        ctx.reply.simple("CLIENT SETNAME <name> -- Assign a name to the current connection.");
-        ctx.reply.simple("CLIENT SETINFO <attr> <value> -- Accepted for compatibility.");
+        ctx.reply.lines({
+            "CLIENT ID -- Return the ID of the current connection.",
+            "CLIENT INFO -- Information about the current connection.",
+            "CLIENT LIST [TYPE normal] [ID id ...] -- List connections.",
+            "CLIENT KILL <ip:port> -- Kill the connection at that address.",
+            "CLIENT KILL <ID id|ADDR ip:port|SKIPME yes/no> ... -- Kill matching.",
+            "CLIENT GETNAME -- Return the name of the current connection.",
+            "CLIENT SETNAME <name> -- Assign a name to the current connection.",
+            "CLIENT SETINFO <attr> <value> -- Accepted for compatibility.",
+        });
     } else {
         std::string s(sub);
         ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "CLIENT");

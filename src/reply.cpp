@@ -40,6 +40,11 @@ void Reply::bulk(std::string_view s) {
     out_.append("\r\n", 2);
 }
 
+void Reply::lines(std::initializer_list<std::string_view> texts) {
+    arrayHeader(texts.size());
+    for (std::string_view t : texts) simple(t);
+}
+
 void Reply::nil() {
     out_.append("$-1\r\n", 5);
 }

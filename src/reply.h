@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,8 @@ class Reply {
     void arrayHeader(size_t n);       // *n, then n replies
     void nilArray();                  // *-1
     void ok() { simple("OK"); }
+    // An array of simple strings: the HELP texts of commands with subcommands.
+    void lines(std::initializer_list<std::string_view> texts);
 
     // printf-style error, for texts with the command name in them.
     void errorf(const char* fmt, ...) __attribute__((format(printf, 2, 3)));

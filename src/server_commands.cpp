@@ -113,12 +113,13 @@ void commandCommand(CommandContext& ctx) {
         ctx.reply.arrayHeader(specs.size() * 2);
         for (const CommandSpec* spec : specs) commandDocs(ctx.reply, *spec);
     } else if (equalsNoCase(sub, "help")) {
-        ctx.reply.arrayHeader(5);
-        ctx.reply.simple("COMMAND -- Return details about all commands.");
-        ctx.reply.simple("COMMAND COUNT -- Return the number of commands.");
-        ctx.reply.simple("COMMAND LIST -- Return the names of all commands.");
-        ctx.reply.simple("COMMAND INFO [<command-name> ...] -- Details about some commands.");
-        ctx.reply.simple("COMMAND DOCS [<command-name> ...] -- Documentary information.");
+        ctx.reply.lines({
+            "COMMAND -- Return details about all commands.",
+            "COMMAND COUNT -- Return the number of commands.",
+            "COMMAND LIST -- Return the names of all commands.",
+            "COMMAND INFO [<command-name> ...] -- Details about some commands.",
+            "COMMAND DOCS [<command-name> ...] -- Documentary information.",
+        });
     } else {
         std::string s(sub);
         ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "COMMAND");
@@ -193,10 +194,11 @@ void configCommand(CommandContext& ctx) {
     } else if (equalsNoCase(sub, "resetstat") && ctx.argv.size() == 2) {
         ctx.reply.ok();
     } else if (equalsNoCase(sub, "help")) {
-        ctx.reply.arrayHeader(3);
-        ctx.reply.simple("CONFIG GET <pattern> [<pattern> ...] -- Return matching settings.");
-        ctx.reply.simple("CONFIG SET <name> <value> [...] -- Change live settings.");
-        ctx.reply.simple("CONFIG RESETSTAT -- Accepted for compatibility.");
+        ctx.reply.lines({
+            "CONFIG GET <pattern> [<pattern> ...] -- Return matching settings.",
+            "CONFIG SET <name> <value> [...] -- Change live settings.",
+            "CONFIG RESETSTAT -- Accepted for compatibility.",
+        });
     } else if (equalsNoCase(sub, "get")) {
         ctx.reply.errorf(errors::kWrongArityFmt, "config|get");
     } else {
@@ -362,10 +364,11 @@ void slowlogCommand(CommandContext& ctx) {
         ctx.slowlog.reset();
         ctx.reply.ok();
     } else if (equalsNoCase(sub, "help")) {
-        ctx.reply.arrayHeader(3);
-        ctx.reply.simple("SLOWLOG GET [<count>] -- The newest entries (default 10, -1 for all).");
-        ctx.reply.simple("SLOWLOG LEN -- Number of entries.");
-        ctx.reply.simple("SLOWLOG RESET -- Clear the log.");
+        ctx.reply.lines({
+            "SLOWLOG GET [<count>] -- The newest entries (default 10, -1 for all).",
+            "SLOWLOG LEN -- Number of entries.",
+            "SLOWLOG RESET -- Clear the log.",
+        });
     } else {
         std::string s(sub);
         ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "SLOWLOG");

@@ -16,6 +16,11 @@ import tempfile
 import time
 import traceback
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The pieces both harnesses need are harness.py's (its only import-time effect is an atexit
+# sweep of the servers it started itself).
+from harness import free_port, parse_info, wait_for  # noqa: E402,F401
+
 SKIP = 77
 _started = []  # every Server we launched, for the atexit sweep
 
@@ -32,24 +37,6 @@ class Skipped(Exception):
 
 def skip_test(reason):
     raise Skipped(reason)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout=10.0, interval=0.05, what="condition"):
-    """Polls predicate() until truthy; returns its value or raises after timeout seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out after %.1fs waiting for %s" % (timeout, what))
-        time.sleep(interval)
 
 
 class RespError(Exception):
@@ -151,19 +138,6 @@ class Conn:
             return False
         except (ConnectionResetError, BrokenPipeError):
             return True
-
-
-def parse_info(text):
-    """INFO text -> {field: value str}; section headers and blank lines skipped."""
-    if isinstance(text, bytes):
-        text = text.decode()
-    fields = {}
-    for line in text.split("\r\n"):
-        if not line or line.startswith("#"):
-            continue
-        key, _, value = line.partition(":")
-        fields[key] = value
-    return fields
 
 
 class Server:
