@@ -64,6 +64,8 @@ class Connection {
     bool close_after_write = false;
     // epoll said the peer hung up (EPOLLRDHUP/EPOLLHUP): read on to EOF, past short reads.
     bool peer_hung_up = false;
+    // EPOLLOUT is watched only while a write is blocked (the socket buffer was full).
+    bool watching_writable = false;
     // Set while the connection sits on the loop's ready list, so it is queued once.
     bool on_ready_list = false;
     // A batch with requests left to run (its replies so far were large): it goes out again

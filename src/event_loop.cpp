@@ -50,6 +50,14 @@ void EventLoop::add(int fd, uint32_t events, IoCallback cb) {
     watches_[fd] = std::move(w);
 }
 
+void EventLoop::modify(int fd, uint32_t events) {
+    assert(fd >= 0 && static_cast<size_t>(fd) < watches_.size() && watches_[fd]);
+    epoll_event ev{};
+    ev.events = events | EPOLLET;
+    ev.data.u64 = pack(fd, watches_[fd]->generation);
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) < 0) fail("epoll_ctl(MOD)");
+}
+
 void EventLoop::remove(int fd) {
     if (fd < 0 || static_cast<size_t>(fd) >= watches_.size() || !watches_[fd]) return;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);

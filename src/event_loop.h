@@ -36,6 +36,9 @@ class EventLoop {
     // Stops watching `fd` (the caller closes it). Safe from inside any callback, even for an
     // fd whose event is still pending in the current batch: that event is dropped.
     void remove(int fd);
+    // Changes the events watched for `fd` (EPOLLET is added). Readiness is re-checked, so an
+    // fd already ready for a newly added event reports it at once.
+    void modify(int fd, uint32_t events);
 
     TimerId runAfter(std::chrono::milliseconds delay, Callback cb);
     TimerId runEvery(std::chrono::milliseconds interval, Callback cb);

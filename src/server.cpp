@@ -51,6 +51,7 @@ constexpr size_t kOutputPauseBytes = 8 * 1024 * 1024;
 // ...and stop reading from a client with this much unprocessed input waiting.
 constexpr size_t kInputPauseBytes = 4 * 1024 * 1024;
 constexpr int kListenBacklog = 511;
+constexpr uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
 // Spare batches kept for reuse, and the most memory one may keep (so the pool stays small).
 constexpr size_t kBatchPoolMax = 256;
 constexpr size_t kPooledBatchBytes = 64 * 1024;
@@ -147,9 +148,10 @@ void Server::onAccept() {
         conns_.emplace(id, std::move(conn));
         stats_.total_connections.fetch_add(1, std::memory_order_relaxed);
         stats_.connected_clients.store(conns_.size(), std::memory_order_relaxed);
-        // Registered once for both directions; never modified again (no epoll_ctl per request).
-        loop_.add(fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP,
-                  [this, id](uint32_t events) { onConnectionEvent(id, events); });
+        // Readable only: replies are written at once, and EPOLLOUT is added just while a
+        // write is blocked. Watching it always would wake the loop each time ACKs free send
+        // buffer space. So epoll_ctl runs only on the (rare) blocked path, never per request.
+        loop_.add(fd, kReadEvents, [this, id](uint32_t events) { onConnectionEvent(id, events); });
     });
 }
 
@@ -371,8 +373,12 @@ bool Server::flushConnection(Connection& conn) {
             closeConnection(conn, "write error");
             return false;
         }
-        if (status == Connection::IoStatus::Blocked) return true;  // EPOLLOUT resumes us
+        if (status == Connection::IoStatus::Blocked) {
+            watchWritable(conn, true);  // EPOLLOUT resumes us
+            return true;
+        }
     }
+    watchWritable(conn, false);
     // Output fully written.
     if (conn.close_after_write || (conn.read_closed && !conn.in_flight && !conn.parked) ||
         (shutting_down_ && !conn.in_flight)) {
@@ -386,6 +392,12 @@ bool Server::flushConnection(Connection& conn) {
         scheduleRead(conn);
     }
     return true;
+}
+
+void Server::watchWritable(Connection& conn, bool on) {
+    if (conn.watching_writable == on) return;
+    conn.watching_writable = on;
+    loop_.modify(conn.fd(), on ? kReadEvents | EPOLLOUT : kReadEvents);
 }
 
 void Server::closeConnection(Connection& conn, const char* reason) {

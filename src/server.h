@@ -64,6 +64,8 @@ class Server : public ClientDirectory {
     // Writes pending output and decides what the connection does next. False if it closed.
     bool flushConnection(Connection& conn);
     void closeConnection(Connection& conn, const char* reason);
+    // Watches EPOLLOUT for the connection only while its output is blocked.
+    void watchWritable(Connection& conn, bool on);
 
     void onSignal(int signo);
     void reload();
