@@ -21,11 +21,6 @@ CompletionQueue::~CompletionQueue() {
     if (event_fd_ >= 0) ::close(event_fd_);
 }
 
-void CompletionQueue::push(std::unique_ptr<Batch> batch) {
-    queue_.enqueue(std::move(batch));
-    signal();
-}
-
 void CompletionQueue::pushAll(std::unique_ptr<Batch>* batches, size_t n) {
     if (n == 0) return;
     queue_.enqueue_bulk(std::make_move_iterator(batches), n);

@@ -11,9 +11,9 @@
 
 namespace mini_redis {
 
-// push(): any thread. fd()/drain(): reactor thread only.
-// Wake-ups are coalesced: only the push that finds `signalled_` false writes the eventfd;
-// drain() clears the flag *before* it empties the queue, so a push racing with a drain either
+// pushAll(): any thread. fd()/drain(): reactor thread only.
+// Wake-ups are coalesced: only the pushAll that finds `signalled_` false writes the eventfd;
+// drain() clears the flag *before* it empties the queue, so a pushAll racing with a drain either
 // lands in this drain or sees the flag cleared and signals again. Never a lost wake-up.
 // Order: moodycamel keeps each producer's items in order, and each worker is one producer,
 // so one worker's completions come out in the order it finished them.
@@ -25,7 +25,6 @@ class CompletionQueue {
     CompletionQueue& operator=(const CompletionQueue&) = delete;
 
     int fd() const { return event_fd_; }
-    void push(std::unique_ptr<Batch> batch);
     // Moves the first `n` batches of `batches` in, with one signal.
     void pushAll(std::unique_ptr<Batch>* batches, size_t n);
     // Moves every queued batch into `out`; returns how many.

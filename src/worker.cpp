@@ -22,11 +22,6 @@ void Worker::start() {
     pthread_setname_np(thread_.native_handle(), name);
 }
 
-void Worker::submit(std::unique_ptr<Batch> batch) {
-    stats_.queued.fetch_add(1, std::memory_order_relaxed);
-    queue_.enqueue(std::move(batch));
-}
-
 void Worker::submitAll(std::vector<std::unique_ptr<Batch>>& batches) {
     if (batches.empty()) return;
     stats_.queued.fetch_add(static_cast<int64_t>(batches.size()), std::memory_order_relaxed);

@@ -18,7 +18,7 @@
 
 namespace mini_redis {
 
-// submit()/stop(): reactor (or owning) thread only; run(): the worker's own thread.
+// submitAll()/stop(): reactor (or owning) thread only; run(): the worker's own thread.
 // Order: the reactor is the queue's only producer and this thread its only consumer, so
 // batches run in the order submitted.
 class Worker {
@@ -30,7 +30,6 @@ class Worker {
     Worker& operator=(const Worker&) = delete;
 
     void start();
-    void submit(std::unique_ptr<Batch> batch);
     // Hands over every batch in `batches` with one enqueue and one wake-up; empties it.
     void submitAll(std::vector<std::unique_ptr<Batch>>& batches);
     // Finishes every batch already submitted, then joins the thread.
