@@ -31,7 +31,7 @@ class EventLoop {
     EventLoop& operator=(const EventLoop&) = delete;
 
     // Watches `fd` for `events` (EPOLLET is added: every handler must drain until EAGAIN).
-    // Registered once per fd; no per-request epoll_ctl.
+    // Registered once per fd; modify() only when the set of events watched must change.
     void add(int fd, uint32_t events, IoCallback cb);
     // Stops watching `fd` (the caller closes it). Safe from inside any callback, even for an
     // fd whose event is still pending in the current batch: that event is dropped.
