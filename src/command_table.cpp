@@ -30,14 +30,13 @@ void CommandTable::add(const CommandSpec& spec) {
 }
 
 const CommandSpec* CommandTable::find(std::string_view name) const {
-    char lower[32];
+    char lower[32] = {};
     if (name.size() >= sizeof lower) return nullptr;
     for (size_t i = 0; i < name.size(); ++i) {
         char c = name[i];
         lower[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
     }
-    // Heterogeneous lookup would avoid this string; names are short enough for SSO.
-    auto it = index_.find(std::string(lower, name.size()));
+    auto it = index_.find(std::string_view(lower, name.size()));
     return it == index_.end() ? nullptr : &specs_[it->second];
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <functional>
 #include <unordered_map>
 #include <vector>
 
@@ -62,7 +63,12 @@ class CommandTable {
 
   private:
     std::vector<CommandSpec> specs_;
-    std::unordered_map<std::string, size_t> index_;
+    // Transparent hash: find() looks names up by string_view, with no std::string per command.
+    struct NameHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_;
     uint32_t reactor_name_lengths_ = 0;  // bit n set: some kCmdReactor command has n letters
 };
 

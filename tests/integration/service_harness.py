@@ -19,6 +19,7 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The pieces both harnesses need are harness.py's (its only import-time effect is an atexit
 # sweep of the servers it started itself).
+import harness  # noqa: E402
 from harness import free_port, parse_info, wait_for  # noqa: E402,F401
 
 SKIP = 77
@@ -43,36 +44,15 @@ class RespError(Exception):
     """An error reply (-ERR ...); str() is the text without the leading '-'."""
 
 
-class Conn:
+class Conn(harness.Conn):
     """A raw RESP2 client over one TCP socket. Replies: str for +simple, RespError for -err,
     int, bytes or None for bulks, list or None for arrays."""
 
     def __init__(self, port, host="127.0.0.1", timeout=10.0):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
-        self.buf = b""
+        super().__init__(port, timeout=timeout, host=host)  # socket, close, context manager
+        self.buf = b""  # this class reads with its own _line()/read_reply()
 
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    @staticmethod
-    def encode(*args):
-        out = [b"*%d\r\n" % len(args)]
-        for a in args:
-            if isinstance(a, int):
-                a = str(a)
-            if isinstance(a, str):
-                a = a.encode()
-            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        return b"".join(out)
+    encode = staticmethod(harness.encode)
 
     def send_raw(self, data):
         self.sock.sendall(data)
