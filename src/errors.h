@@ -14,15 +14,15 @@ inline constexpr const char* kMaxClients = "ERR max number of clients reached";
 inline constexpr const char* kNoProto = "NOPROTO sorry, this protocol version is not supported";
 inline constexpr const char* kStringTooLong =
     "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+// Protocol errors are sent as "-ERR " + text, like the framer's.
 inline constexpr const char* kQueryBufferLimit =
-    "ERR Protocol error: client query buffer limit reached";
+    "Protocol error: client query buffer limit reached";
 inline constexpr const char* kNoAuth = "NOAUTH Authentication required.";
 inline constexpr const char* kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr const char* kAuthNotConfigured =
     "ERR AUTH <password> called without any password configured for the default user. Are you "
     "sure your configuration is correct?";
-inline constexpr const char* kShuttingDown = "ERR server is shutting down";
 // Formats with the command name (lower case, as Redis's canonical name).
 inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
 inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s'. Try %s HELP.";

@@ -262,7 +262,7 @@ void Server::processInput(Connection& conn) {
     conn.consumeInput(consumed);
     if (error.empty() && batch->requests() == 0 &&
         conn.inputSize() > static_cast<size_t>(cfg_->client_query_buffer_limit)) {
-        error = "Protocol error: client query buffer limit reached";
+        error = errors::kQueryBufferLimit;
     }
     if (!error.empty()) {
         LOG_VERBOSE("client %llu (%s): %s; closing", static_cast<unsigned long long>(conn.id()),
