@@ -5,6 +5,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace mini_redis {
@@ -28,11 +29,16 @@ Connection::~Connection() {
 Connection::IoStatus Connection::readSome(size_t cap, size_t& bytes_read) {
     bytes_read = 0;
     while (bytes_read < cap) {
-        char* dst = in_.prepare(kReadChunk);
-        size_t want = in_.writable();
+        std::span<char> direct = in_.empty() ? parser_.directBuffer() : std::span<char>();
+        char* dst = direct.empty() ? in_.prepare(kReadChunk) : direct.data();
+        size_t want = direct.empty() ? in_.writable() : std::min(direct.size(), cap - bytes_read);
         ssize_t n = ::read(fd_, dst, want);
         if (n > 0) {
-            in_.commit(static_cast<size_t>(n));
+            if (direct.empty()) {
+                in_.commit(static_cast<size_t>(n));
+            } else {
+                parser_.commitDirect(static_cast<size_t>(n));
+            }
             bytes_read += static_cast<size_t>(n);
             // A short read means the socket is drained: skip the extra read() that would only
             // say EAGAIN. (If more arrived meanwhile, epoll reports a new edge.)

@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "byte_buffer.h"
 #include "client_session.h"
+#include "frame_parser.h"
 
 namespace mini_redis {
 
@@ -33,17 +34,28 @@ class Connection {
     int fd() const { return fd_; }
     const std::string& peer() const { return peer_; }
 
-    // Reads until EAGAIN, a short read, EOF, or `cap` bytes this round. Appends to the input.
+    // Reads until EAGAIN, a short read, EOF, or `cap` bytes this round. Appends to the input,
+    // or, while the parser is receiving a large argument and no input is waiting, writes
+    // straight into that argument's own block (never copied afterwards).
     // A short read ends the round only until the peer is known to have hung up: epoll
     // reports EPOLLRDHUP with the data that came with it, and no later edge would tell us.
     IoStatus readSome(size_t cap, size_t& bytes_read);
     // Writes pending output until done or EAGAIN.
     IoStatus flush(size_t& bytes_written);
 
-    // Unparsed input: bytes from inputOffset() on.
+    // Unparsed input, and the parser that keeps its place in a partial request.
     std::string_view input() const { return in_.readable(); }
     void consumeInput(size_t n) { in_.consume(n); }
     size_t inputSize() const { return in_.size(); }
+    FrameParser& parser() { return parser_; }
+    // Bytes a client's requests hold here: unparsed input and the partial request's
+    // arguments (client-query-buffer-limit, CLIENT LIST qbuf).
+    size_t queryBytes() const { return in_.size() + parser_.heldBytes(); }
+    // Frees empty IO buffers larger than `keep` bytes (after a burst, or when idle).
+    void shrinkBuffers(size_t keep) {
+        in_.shrinkIfIdle(keep);
+        out_.shrinkIfIdle(keep);
+    }
 
     void appendOutput(std::string_view bytes) { out_.append(bytes); }
     // Like appendOutput() then flush(), but when nothing is queued it sends straight from
@@ -52,6 +64,7 @@ class Connection {
     size_t pendingOutput() const { return out_.size(); }
 
     ClientSession& session() { return session_; }
+    const ClientSession& session() const { return session_; }
 
     // The order rule's state: at most one batch in flight per connection.
     bool in_flight = false;
@@ -71,6 +84,9 @@ class Connection {
     // A batch with requests left to run (its replies so far were large): it goes out again
     // before any new batch, once the output has drained below the backpressure mark.
     std::unique_ptr<Batch> parked;
+    // A command that must run on the reactor, framed after requests that were still to be
+    // dispatched: it runs, alone, once their batch has completed (before anything else).
+    std::unique_ptr<Batch> reactor_next;
     // A protocol error found after requests that are in flight: sent after their replies.
     std::string pending_error;
 
@@ -87,6 +103,7 @@ class Connection {
     ClientSession session_;
     ByteBuffer in_;
     ByteBuffer out_;
+    FrameParser parser_;
 };
 
 }  // namespace mini_redis

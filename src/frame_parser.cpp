@@ -1,5 +1,8 @@
-// RESP multibulk and inline request framing (see frame_parser.h for the contract).
+// RESP multibulk and inline request framing, incremental (see frame_parser.h for the contract).
 #include "frame_parser.h"
+
+#include <algorithm>
+#include <cstring>
 
 #include "command_args.h"
 
@@ -7,89 +10,7 @@ namespace mini_redis {
 
 namespace {
 
-ParseResult needMore() {
-    return ParseResult{};
-}
-
-ParseResult error(std::string text) {
-    ParseResult r;
-    r.status = ParseStatus::Error;
-    r.error = "Protocol error: " + std::move(text);
-    return r;
-}
-
-// Parses a whole decimal integer as Redis does: optional '-', no '+', no leading zeros.
-bool parseInt(std::string_view s, int64_t& out) {
-    return parseInteger(s, out);
-}
-
-// Finds the CRLF-terminated header line starting at `pos` (after its type byte). Returns the
-// index of '\r', or npos when the line is not complete yet.
-size_t findLineEnd(std::string_view in, size_t pos) {
-    size_t cr = in.find('\r', pos);
-    if (cr == std::string_view::npos || cr + 1 >= in.size()) return std::string_view::npos;
-    return cr;
-}
-
-ParseResult parseMultibulk(std::string_view in, const ParserLimits& limits, ArgList& out) {
-    size_t cr = findLineEnd(in, 1);
-    if (cr == std::string_view::npos) {
-        if (in.size() > limits.inline_max) return error("too big mbulk count string");
-        return needMore();
-    }
-    int64_t count = 0;
-    if (in[cr + 1] != '\n' || !parseInt(in.substr(1, cr - 1), count) ||
-        count > limits.multibulk_max) {
-        return error("invalid multibulk length");
-    }
-    size_t pos = cr + 2;
-    if (count <= 0) {
-        ParseResult r;
-        r.status = ParseStatus::Complete;
-        r.consumed = pos;
-        return r;
-    }
-    const size_t first = out.size();
-    for (int64_t i = 0; i < count; ++i) {
-        if (pos >= in.size()) {
-            out.truncate(first);
-            return needMore();
-        }
-        if (in[pos] != '$') {
-            out.truncate(first);
-            char got[2] = {in[pos], '\0'};
-            return error(std::string("expected '$', got '") + got + "'");
-        }
-        cr = findLineEnd(in, pos + 1);
-        if (cr == std::string_view::npos) {
-            out.truncate(first);
-            if (in.size() - pos > limits.inline_max) return error("too big bulk count string");
-            return needMore();
-        }
-        int64_t len = 0;
-        if (in[cr + 1] != '\n' || !parseInt(in.substr(pos + 1, cr - pos - 1), len) || len < 0 ||
-            len > limits.bulk_max) {
-            out.truncate(first);
-            return error("invalid bulk length");
-        }
-        size_t data = cr + 2;
-        if (in.size() - data < static_cast<size_t>(len) + 2) {
-            out.truncate(first);
-            return needMore();
-        }
-        size_t end = data + static_cast<size_t>(len);
-        if (in[end] != '\r' || in[end + 1] != '\n') {
-            out.truncate(first);
-            return error("expected CRLF after bulk data");
-        }
-        out.append(in.substr(data, static_cast<size_t>(len)));
-        pos = end + 2;
-    }
-    ParseResult r;
-    r.status = ParseStatus::Complete;
-    r.consumed = pos;
-    return r;
-}
+constexpr size_t npos = std::string_view::npos;
 
 bool isSpace(char c) {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c == '\0';
@@ -184,32 +105,202 @@ bool splitInline(std::string_view line, ArgList& out) {
     }
 }
 
-ParseResult parseInline(std::string_view in, const ParserLimits& limits, ArgList& out) {
-    size_t nl = in.find('\n');
-    if (nl == std::string_view::npos) {
-        if (in.size() > limits.inline_max) return error("too big inline request");
-        return needMore();
+}  // namespace
+
+size_t FrameParser::findHeaderEnd(std::string_view in, size_t line) {
+    // The line's bytes stay in the caller's buffer until it is whole; only the new ones are
+    // searched. A '\r' seen last time without its '\n' is looked at again (one byte).
+    size_t from = line + scanned_;
+    size_t cr = from < in.size() ? in.find('\r', from) : npos;
+    if (cr == npos) {
+        examined_ += in.size() - std::min(from, in.size());
+        scanned_ = in.size() - line;
+        return npos;
     }
-    if (nl > limits.inline_max) return error("too big inline request");
-    std::string_view line = in.substr(0, nl);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const size_t first = out.size();
-    if (!splitInline(line, out)) {
-        out.truncate(first);
-        return error("unbalanced quotes in request");
+    examined_ += cr - from + 1;
+    if (cr + 1 >= in.size()) {
+        scanned_ = cr - line;
+        return npos;
+    }
+    scanned_ = 0;
+    return cr;
+}
+
+ParseResult FrameParser::needMore(size_t consumed, ArgList& out) {
+    // From here on the request spans calls: its finished arguments wait in parts_, since
+    // the caller may hand a different `out` next time.
+    if (!in_parts_ && state_ != State::Start && state_ != State::Inline) {
+        in_parts_ = true;
+        held_bytes_ = 0;
+        for (size_t i = first_; i < out.size(); ++i) held_bytes_ += out[i].size();
+        out.moveTailTo(first_, parts_);
     }
     ParseResult r;
-    r.status = ParseStatus::Complete;
-    r.consumed = nl + 1;
+    r.consumed = consumed;
     return r;
 }
 
-}  // namespace
+ParseResult FrameParser::fail(std::string text, ArgList& out) {
+    if (!in_parts_) out.truncate(first_);
+    parts_.release();
+    big_ = {};
+    big_filled_ = held_bytes_ = scanned_ = 0;
+    in_parts_ = false;
+    state_ = State::Start;
+    ParseResult r;
+    r.status = ParseStatus::Error;
+    r.error = "Protocol error: " + std::move(text);
+    return r;
+}
 
-ParseResult parseFrame(std::string_view input, const ParserLimits& limits, ArgList& out) {
-    if (input.empty()) return needMore();
-    if (input[0] == '*') return parseMultibulk(input, limits, out);
-    return parseInline(input, limits, out);
+ParseResult FrameParser::finishRequest(size_t consumed, ArgList& out) {
+    if (in_parts_) {
+        parts_.moveTailTo(0, out);
+        parts_.release();  // a trickled giant request leaves nothing behind
+        in_parts_ = false;
+        held_bytes_ = 0;
+    }
+    state_ = State::Start;
+    scanned_ = 0;
+    ParseResult r;
+    r.status = ParseStatus::Complete;
+    r.consumed = consumed;
+    return r;
+}
+
+std::span<char> FrameParser::directBuffer() {
+    if (state_ != State::BigBulkData) return {};
+    const size_t total = static_cast<size_t>(bulk_len_) + 2;
+    return {big_.bytes.get() + big_filled_, total - big_filled_};
+}
+
+void FrameParser::commitDirect(size_t n) {
+    big_filled_ += n;
+    examined_ += n;
+}
+
+ParseResult FrameParser::parse(std::string_view in, const ParserLimits& limits, ArgList& out) {
+    size_t pos = 0;
+    while (true) {
+        switch (state_) {
+            case State::Start: {
+                if (in.empty()) return needMore(0, out);
+                first_ = out.size();
+                scanned_ = 0;
+                state_ = in[0] == '*' ? State::ArrayHeader : State::Inline;
+                break;
+            }
+            case State::Inline: {
+                size_t from = scanned_;
+                size_t nl = in.find('\n', from);
+                if (nl == npos) {
+                    examined_ += in.size() - from;
+                    scanned_ = in.size();
+                    if (in.size() > limits.inline_max) return fail("too big inline request", out);
+                    return needMore(0, out);
+                }
+                examined_ += nl - from + 1;
+                if (nl > limits.inline_max) return fail("too big inline request", out);
+                std::string_view line = in.substr(0, nl);
+                if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+                examined_ += line.size();
+                first_ = out.size();  // `out` may differ from the call that began the line
+                if (!splitInline(line, out)) return fail("unbalanced quotes in request", out);
+                return finishRequest(nl + 1, out);
+            }
+            case State::ArrayHeader: {
+                size_t cr = findHeaderEnd(in, pos);
+                if (cr == npos) {
+                    if (in.size() - pos > limits.inline_max) {
+                        return fail("too big mbulk count string", out);
+                    }
+                    return needMore(pos, out);
+                }
+                int64_t count = 0;
+                if (in[cr + 1] != '\n' || !parseInteger(in.substr(pos + 1, cr - pos - 1), count) ||
+                    count > limits.multibulk_max) {
+                    return fail("invalid multibulk length", out);
+                }
+                if (!limits.authenticated && count > kUnauthMultibulkMax) {
+                    return fail("unauthenticated multibulk length", out);
+                }
+                pos = cr + 2;
+                if (count <= 0) return finishRequest(pos, out);
+                left_ = count;
+                state_ = State::BulkHeader;
+                break;
+            }
+            case State::BulkHeader: {
+                if (pos >= in.size()) return needMore(pos, out);
+                if (in[pos] != '$') {
+                    char got[2] = {in[pos], '\0'};
+                    return fail(std::string("expected '$', got '") + got + "'", out);
+                }
+                size_t cr = findHeaderEnd(in, pos);
+                if (cr == npos) {
+                    if (in.size() - pos > limits.inline_max) {
+                        return fail("too big bulk count string", out);
+                    }
+                    return needMore(pos, out);
+                }
+                int64_t len = 0;
+                if (in[cr + 1] != '\n' || !parseInteger(in.substr(pos + 1, cr - pos - 1), len) ||
+                    len < 0 || len > limits.bulk_max) {
+                    return fail("invalid bulk length", out);
+                }
+                if (!limits.authenticated && len > kUnauthBulkMax) {
+                    return fail("unauthenticated bulk length", out);
+                }
+                pos = cr + 2;
+                bulk_len_ = len;
+                if (len >= kBigArgBytes) {
+                    // Its own block, exactly sized, not zero-filled: the pages are touched
+                    // only as the bytes arrive.
+                    big_.bytes =
+                        std::make_unique_for_overwrite<char[]>(static_cast<size_t>(len) + 2);
+                    big_.size = static_cast<size_t>(len);
+                    big_filled_ = 0;
+                    state_ = State::BigBulkData;
+                } else {
+                    state_ = State::BulkData;
+                }
+                break;
+            }
+            case State::BulkData: {
+                const size_t len = static_cast<size_t>(bulk_len_);
+                if (in.size() - pos < len + 2) return needMore(pos, out);  // not looked at
+                if (in[pos + len] != '\r' || in[pos + len + 1] != '\n') {
+                    return fail("expected CRLF after bulk data", out);
+                }
+                examined_ += len + 2;
+                target(out).append(in.substr(pos, len));
+                if (in_parts_) held_bytes_ += len;
+                pos += len + 2;
+                if (--left_ == 0) return finishRequest(pos, out);
+                state_ = State::BulkHeader;
+                break;
+            }
+            case State::BigBulkData: {
+                const size_t total = static_cast<size_t>(bulk_len_) + 2;
+                size_t n = std::min(in.size() - pos, total - big_filled_);
+                std::memcpy(big_.bytes.get() + big_filled_, in.data() + pos, n);
+                examined_ += n;
+                big_filled_ += n;
+                pos += n;
+                if (big_filled_ < total) return needMore(pos, out);
+                if (big_.bytes[total - 2] != '\r' || big_.bytes[total - 1] != '\n') {
+                    return fail("expected CRLF after bulk data", out);
+                }
+                if (in_parts_) held_bytes_ += big_.size;
+                target(out).appendBig(std::move(big_));
+                big_ = {};
+                big_filled_ = 0;
+                if (--left_ == 0) return finishRequest(pos, out);
+                state_ = State::BulkHeader;
+                break;
+            }
+        }
+    }
 }
 
 }  // namespace mini_redis

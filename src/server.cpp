@@ -50,6 +50,11 @@ constexpr size_t kMaxBatchRequests = 1024;
 constexpr size_t kOutputPauseBytes = 8 * 1024 * 1024;
 // ...and stop reading from a client with this much unprocessed input waiting.
 constexpr size_t kInputPauseBytes = 4 * 1024 * 1024;
+// A client that has not authenticated yet gets far less (its requests run one at a time).
+constexpr size_t kUnauthInputPauseBytes = 64 * 1024;
+// Empty IO buffers above this size are freed by the cron; all of them once idle this long.
+constexpr size_t kKeepBufferBytes = 1024 * 1024;
+constexpr auto kIdleShrinkAfter = std::chrono::seconds(2);
 constexpr int kListenBacklog = 511;
 constexpr uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
 // Spare batches kept for reuse, and the most memory one may keep (so the pool stays small).
@@ -182,12 +187,13 @@ void Server::readFrom(Connection& conn) {
     // Backpressure: while the connection cannot take new work, leave bytes in the kernel
     // (TCP flow control slows the client) instead of buffering them here.
     bool blocked = conn.in_flight || conn.parked || conn.pendingOutput() >= kOutputPauseBytes;
-    if (blocked && conn.inputSize() >= kInputPauseBytes) {
+    if (blocked && conn.inputSize() >= inputPauseBytes(conn)) {
         conn.read_paused = true;
         return;
     }
     size_t n = 0;
-    Connection::IoStatus status = conn.readSome(kReadCapPerRound, n);
+    Connection::IoStatus status =
+        conn.readSome(mustAuth(conn) ? kUnauthInputPauseBytes : kReadCapPerRound, n);
     stats_.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
     if (status == Connection::IoStatus::Error) {
         closeConnection(conn, "read error");
@@ -213,55 +219,67 @@ void Server::processInput(Connection& conn) {
         dispatch(conn, std::move(conn.parked));
         return;
     }
-    if (conn.inputSize() == 0) return;
+    if (conn.reactor_next) {  // framed after the batch that just completed: its turn now
+        auto held = std::move(conn.reactor_next);
+        runOnReactor(conn, *held);
+        recycle(std::move(held));
+        if (conn.close_after_write) return;
+    }
+    if (conn.inputSize() == 0 && conn.parser().idle()) return;
 
     refreshConfig();
     ParserLimits limits;
     limits.inline_max = static_cast<size_t>(cfg_->proto_inline_max_size);
     limits.bulk_max = cfg_->proto_max_bulk_len;
     limits.multibulk_max = cfg_->proto_max_multibulk_len;
+    limits.authenticated = !mustAuth(conn);
+    // Before AUTH, one request per batch: AUTH must run before the next request is framed,
+    // so that request gets the limits of a logged-in client.
+    const size_t max_requests = limits.authenticated ? kMaxBatchRequests : 1;
 
     auto batch = takeBatch();
+    FrameParser& parser = conn.parser();
     std::string_view input = conn.input();
     size_t consumed = 0;
     std::string error;
-    while (batch->requests() < kMaxBatchRequests) {
+    bool need_more = false;
+    while (batch->requests() < max_requests) {
         size_t before = batch->args.size();
-        ParseResult r = parseFrame(input.substr(consumed), limits, batch->args);
-        if (r.status == ParseStatus::NeedMore) break;
+        ParseResult r = parser.parse(input.substr(consumed), limits, batch->args);
+        consumed += r.consumed;
+        if (r.status == ParseStatus::NeedMore) {
+            need_more = true;
+            break;
+        }
         if (r.status == ParseStatus::Error) {
             error = std::move(r.error);
             break;
         }
         size_t argc = batch->args.size() - before;
-        if (argc == 0) {
-            consumed += r.consumed;
-            continue;
-        }
+        if (argc == 0) continue;
         // Commands that need the reactor's view of clients run here, in their place in the
-        // order: first everything before them goes out as a batch; once that completes,
-        // they run alone, then parsing goes on.
+        // order: everything before them goes out as a batch, and they run alone once it
+        // has completed; then parsing goes on.
         const CommandSpec* spec = table_.mayRunOnReactor(batch->args[before])
                                       ? table_.find(batch->args[before])
                                       : nullptr;
         if (spec != nullptr && (spec->flags & kCmdReactor)) {
             if (batch->requests() > 0) {
-                batch->args.truncate(before);
+                conn.reactor_next = takeBatch();
+                batch->args.moveTailTo(before, conn.reactor_next->args);
+                conn.reactor_next->argc.push_back(static_cast<uint32_t>(argc));
                 break;
             }
             batch->argc.push_back(static_cast<uint32_t>(argc));
-            consumed += r.consumed;
             runOnReactor(conn, *batch);
             batch->reset();
             if (conn.close_after_write) break;
             continue;
         }
-        consumed += r.consumed;
         batch->argc.push_back(static_cast<uint32_t>(argc));
     }
     conn.consumeInput(consumed);
-    if (error.empty() && batch->requests() == 0 &&
-        conn.inputSize() > static_cast<size_t>(cfg_->client_query_buffer_limit)) {
+    if (need_more && conn.queryBytes() > static_cast<size_t>(cfg_->client_query_buffer_limit)) {
         error = errors::kQueryBufferLimit;
     }
     if (!error.empty()) {
@@ -281,6 +299,14 @@ void Server::processInput(Connection& conn) {
     } else {
         recycle(std::move(batch));
     }
+}
+
+bool Server::mustAuth(const Connection& conn) const {
+    return !conn.session().authenticated && !cfg_->requirepass.empty();
+}
+
+size_t Server::inputPauseBytes(const Connection& conn) const {
+    return mustAuth(conn) ? kUnauthInputPauseBytes : kInputPauseBytes;
 }
 
 void Server::dispatch(Connection& conn, std::unique_ptr<Batch> batch) {
@@ -386,7 +412,7 @@ bool Server::flushConnection(Connection& conn) {
         return false;
     }
     if (!conn.in_flight) processInput(conn);  // input held back by output backpressure
-    if (conn.read_paused && conn.inputSize() < kInputPauseBytes &&
+    if (conn.read_paused && conn.inputSize() < inputPauseBytes(conn) &&
         conn.pendingOutput() < kOutputPauseBytes) {
         conn.read_paused = false;
         scheduleRead(conn);
@@ -576,7 +602,11 @@ void Server::clientsCron() {
         if (cfg_->timeout > 0 && !conn->in_flight && !conn->parked && conn->pendingOutput() == 0 &&
             now - conn->last_activity > idle_limit) {
             closeConnection(*conn, "idle timeout");
+            continue;
         }
+        // Memory comes back: empty buffers shrink at once when large, and to nothing once
+        // the client has been quiet for a while.
+        conn->shrinkBuffers(now - conn->last_activity > kIdleShrinkAfter ? 0 : kKeepBufferBytes);
     }
     notifier_.status(statusLine());
 }
@@ -624,7 +654,7 @@ std::string Server::describeClients(const ClientFilter& filter, uint64_t self_id
                       "user=default resp=2\n",
                       static_cast<unsigned long long>(conn->id()), conn->peer().c_str(),
                       local.c_str(), conn->fd(), s.name.c_str(), static_cast<long long>(age),
-                      static_cast<long long>(idle), s.db, conn->inputSize(), conn->pendingOutput(),
+                      static_cast<long long>(idle), s.db, conn->queryBytes(), conn->pendingOutput(),
                       conn->pendingOutput() > 0 ? "w" : "", cmd.c_str());
         out += line;
     }
@@ -660,8 +690,11 @@ std::unique_ptr<Batch> Server::takeBatch() {
 
 void Server::recycle(std::unique_ptr<Batch> batch) {
     // Keep small batches for reuse; let big ones go so a burst does not pin memory.
-    if (batch_pool_.size() >= kBatchPoolMax || batch->args.byteSize() > kPooledBatchBytes ||
-        batch->reply.capacity() > kPooledBatchBytes) {
+    // Capacity, not size: a cleared buffer keeps its capacity, so a pooled batch that once
+    // held a large request would pin that memory for good.
+    if (batch_pool_.size() >= kBatchPoolMax || batch->args.retainedBytes() > kPooledBatchBytes ||
+        batch->reply.capacity() > kPooledBatchBytes ||
+        batch->argc.capacity() * sizeof(uint32_t) > kPooledBatchBytes) {
         return;
     }
     batch->reset();

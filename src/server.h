@@ -58,6 +58,10 @@ class Server : public ClientDirectory {
     void readFrom(Connection& conn);
     void scheduleRead(Connection& conn);
     void processInput(Connection& conn);
+    // The client must still AUTH (a password is set and it has not given it).
+    bool mustAuth(const Connection& conn) const;
+    // Unparsed input beyond which reading stops while the client waits for its replies.
+    size_t inputPauseBytes(const Connection& conn) const;
     void dispatch(Connection& conn, std::unique_ptr<Batch> batch);
     void flushOutbox();
     void onCompletions();
