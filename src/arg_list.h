@@ -62,6 +62,10 @@ class ArgList {
 
     // Drops arguments past the first `n` (and any bytes of an unclosed one).
     void truncate(size_t n) {
+        if (n >= slots_.size()) {
+            bytes_.resize(closed_);  // only an unclosed argument's bytes go
+            return;
+        }
         slots_.resize(n);
         closed_ = smallEnd(n);
         bytes_.resize(closed_);
