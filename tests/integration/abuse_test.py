@@ -134,6 +134,31 @@ def srv_call(srv, *args):
         return c.call(*args)
 
 
+def slowloris(srv):
+    """300 connections, before AUTH, each dribble an inline line and a multibulk header one
+    byte at a time and never finish. Each holds at most its unfinished line (bounded by
+    proto-inline-max-size); the server is not kept busy and a witness is served."""
+    before = rss(srv)
+    cpu_before = _cpu_seconds(srv)
+    conns = [socket.create_connection(("127.0.0.1", srv.port), timeout=10) for _ in range(300)]
+    line = b"SET key " + b"v" * 200
+    header = b"*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$" + b"1" * 4
+    for i in range(200):
+        for j, s in enumerate(conns):
+            payload = line if j % 2 else header
+            if i < len(payload):
+                s.sendall(payload[i:i + 1])
+        if i % 50 == 0:
+            served(srv, "witness during the slowloris")
+        time.sleep(0.002)
+    served(srv, "witness after the slowloris")
+    cpu = _cpu_seconds(srv) - cpu_before
+    print("     300 slowloris connections x 200 bytes: server CPU %.2f s" % cpu)
+    bound("RSS growth with 300 slowloris connections", rss(srv) - before, 32 * MIB)
+    for s in conns:
+        s.close()
+
+
 def _cpu_seconds(srv):
     with open("/proc/%d/stat" % srv.proc.pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -222,6 +247,7 @@ def main(binary):
               unauthenticated_limits, srv)
         check("trickled 1M-argument requests: the witness is served",
               trickled_giant_request, srv)
+        check("slowloris before AUTH: bounded, the witness is served", slowloris, srv)
         check("retained-buffer attack, authenticated: RSS comes back",
               retained_buffer_attack, srv, True)
         check("retained-buffer attack before AUTH: refused, RSS unchanged",
