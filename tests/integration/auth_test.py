@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from service_harness import (RespError, Server, binary_from_argv, run_tests,  # noqa: E402
-                             skip_test)
+from harness import (RespError, Server, binary_from_argv, run_tests,  # noqa: E402
+                     skip)
 
 BINARY = binary_from_argv()
 PASSWORD = "s3cret"
@@ -98,7 +98,7 @@ def test_python_client():
     try:
         import redis
     except ImportError:
-        skip_test("python3-redis not installed (run with Debian's /usr/bin/python3)")
+        skip("python3-redis not installed (run with Debian's /usr/bin/python3)")
     with Server(BINARY, config={"requirepass": PASSWORD}) as srv:
         good = redis.Redis(port=srv.port, password=PASSWORD, socket_timeout=10)
         assert good.ping() is True
@@ -141,7 +141,7 @@ def test_redis_cli():
                 return subprocess.run(["redis-cli", "-p", str(srv.port)] + list(args),
                                       capture_output=True, text=True, timeout=30)
             except FileNotFoundError:
-                skip_test("redis-cli not installed")
+                skip("redis-cli not installed")
         out = cli("-a", PASSWORD, "SET", "c", "v")
         assert out.returncode == 0 and out.stdout.strip() == "OK", out
         out = cli("-a", PASSWORD, "GET", "c")

@@ -14,8 +14,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from service_harness import (Conn, RespError, Server, binary_from_argv,  # noqa: E402
-                             parse_info, run_tests, wait_for)
+from harness import (Conn, RespError, Server, binary_from_argv,  # noqa: E402
+                     parse_info, run_tests, wait_for)
 
 BINARY = binary_from_argv()
 BIG = 512 * 1024

@@ -1,22 +1,38 @@
-"""Shared harness for the black-box integration tests: start mini-redis-server on a free
+"""The one harness for the black-box integration tests: start mini-redis-server on a free
 127.0.0.1 port, talk raw RESP and inline over sockets, run real client tools, clean up.
 
-Standard library only. Every process started here (servers and tools) is killed on exit:
-by the context managers, by an atexit sweep, and on SIGTERM/SIGINT/SIGHUP to the test itself.
+Standard library only (tests that use python3-redis import it themselves). Every process
+started here (servers and tools) is stopped: by the context managers, by an atexit sweep, and
+on SIGTERM/SIGINT/SIGHUP to the test itself.
 
-A test file (run as `/usr/bin/python3 NAME_test.py <path-to-mini-redis-server>`) looks like:
+How to write a test: add tests/integration/NAME_test.py and put 'NAME' in tests/meson.build's
+`integration_tests`. Meson runs it as `/usr/bin/python3 NAME_test.py <mini-redis-server>`:
 
+    import os, sys
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from harness import Server, check, expect_eq, run_main
+    from harness import Server, binary_from_argv, check, expect_eq, run_tests, skip  # noqa: E402
 
-    def main(binary):
-        with Server(binary, workers=2) as srv:
-            check("ping", lambda: expect_eq(srv.call("PING"), "PONG"))
+    BINARY = binary_from_argv()
 
-    run_main(main)
+    def test_ping():
+        with Server(BINARY, config={"maxclients": 10}) as srv, srv.conn() as c:
+            expect_eq(c.call("PING"), "PONG", "PING")
+            check("a named step", lambda: expect_eq(srv.call("ECHO", "x"), b"x"))
 
-`check` prints one line per check; the first failure prints what was expected and what
-came back, dumps the log of every server started, and exits 1.
+    if __name__ == "__main__":
+        run_tests([test_ping])
+
+- Server: its own temp dir, config file and log; `config` as a dict (written as JSON, with
+  the port in it, so a SIGHUP test can rewrite it with write_config) or a path; `args` adds
+  flags; `conn()`, `call()`, `info()`, `log()`, `wait_log()`, `signal()`, `rss_bytes()`.
+  Leaving the `with` block stops it with SIGTERM and fails the test unless it exits 0.
+- Conn: one raw socket with a RESP2 reader. Replies: str (+simple), RespError (-error, a str
+  that never equals a simple string), int, bytes or None (bulk), list or None (array).
+- Checks: plain `assert`, or expect_eq/expect_in/expect_error/wait_for (which say expected vs
+  actual); check(name, fn, ...) prints a named step inside a test.
+- run_tests runs each test in order and goes on after a failure; a failure prints the
+  traceback and the log of every server that test started. skip(reason) (or tool(name) for a
+  missing program) skips a test; the file then exits 77, which meson reports as skipped.
 """
 import atexit
 import json
@@ -32,9 +48,11 @@ import traceback
 
 SKIP_EXIT = 77
 START_TIMEOUT = 10.0  # seconds for a server to answer PING after exec
+STOP_TIMEOUT = 15.0  # seconds for a server to exit after SIGTERM before it is killed
 
 _servers = []  # every Server started, for the log dump and the atexit sweep
 _processes = []  # every other Popen started through spawn(), for the sweep
+_dirs = []  # every temp_dir(), removed at exit
 
 
 # ---------------------------------------------------------------------------------------------
@@ -46,11 +64,16 @@ class CheckFailed(AssertionError):
 
 
 class Skip(Exception):
-    """A required tool is absent; the test exits 77 (meson: skipped)."""
+    """A test cannot run here (a required tool is absent): run_tests reports it skipped."""
 
 
 def fail(msg):
     raise CheckFailed(msg)
+
+
+def skip(reason):
+    """Skips the running test (raises Skip)."""
+    raise Skip(reason)
 
 
 def check(name, fn, *args, **kwargs):
@@ -69,40 +92,69 @@ def check(name, fn, *args, **kwargs):
     return value
 
 
-def run_main(main):
-    """Entry point: argv[1] is the server binary. Exit 0 on success, 1 on failure (with the
-    traceback and every server log), 77 on skip, 2 on usage errors."""
-    if len(sys.argv) < 2:
-        print("usage: %s <path-to-mini-redis-server>" % sys.argv[0])
-        sys.exit(2)
-    binary = os.path.abspath(sys.argv[1])
-    if not os.access(binary, os.X_OK):
-        print("not an executable: %s" % binary)
-        sys.exit(2)
+_binary = None
+
+
+def binary_from_argv():
+    """The server binary named by argv[1] (absolute). Exits 2 with a usage line when it is
+    missing or not executable."""
+    global _binary
+    if _binary is None:
+        if len(sys.argv) < 2:
+            print("usage: %s <path-to-mini-redis-server>" % sys.argv[0])
+            sys.exit(2)
+        path = os.path.abspath(sys.argv[1])
+        if not os.access(path, os.X_OK):
+            print("not an executable: %s" % path)
+            sys.exit(2)
+        _binary = path
+    return _binary
+
+
+def run_tests(tests):
+    """The runner: runs each test (a function of no arguments) in order, prints PASS, FAIL or
+    SKIP with its time, and after a failure its traceback and the log of every server it
+    started, then goes on with the next test. Every process is stopped at the end. Exits 1 if
+    a test failed, else 77 (meson: skipped) if one was skipped, else 0."""
+    binary_from_argv()
     _install_signal_handlers()
-    name = os.path.basename(sys.argv[0])
-    try:
-        main(binary)
-    except Skip as e:
-        print("SKIP %s: %s" % (name, e), flush=True)
+    failed, skipped = [], []
+    for test in tests:
+        name = getattr(test, "__name__", repr(test))
+        first_server = len(_servers)
+        started = time.monotonic()
+        try:
+            test()
+        except Skip as e:
+            skipped.append(name)
+            print("SKIP %s: %s" % (name, e), flush=True)
+        except Exception:  # noqa: BLE001 -- report every failure, then go on
+            failed.append(name)
+            traceback.print_exc(file=sys.stdout)
+            _cleanup_all()
+            dump_logs(_servers[first_server:])
+            print("FAIL %s (%.1fs)" % (name, time.monotonic() - started), flush=True)
+        else:
+            print("PASS %s (%.1fs)" % (name, time.monotonic() - started), flush=True)
         _cleanup_all()
-        _remove_dirs()
-        sys.exit(SKIP_EXIT)
-    except BaseException:  # noqa: BLE001 -- report everything, then clean up
-        traceback.print_exc(file=sys.stdout)
-        _cleanup_all()
-        dump_logs()
-        _remove_dirs()
-        print("FAILED %s" % name, flush=True)
-        sys.exit(1)
-    _cleanup_all()
     _remove_dirs()
-    print("PASSED %s" % name, flush=True)
-    sys.exit(0)
+    print("%s: %d passed, %d failed%s, %d skipped" % (
+        os.path.basename(sys.argv[0]), len(tests) - len(failed) - len(skipped), len(failed),
+        (" (" + ", ".join(failed) + ")") if failed else "", len(skipped)), flush=True)
+    sys.exit(1 if failed else SKIP_EXIT if skipped else 0)
 
 
-def dump_logs():
-    for srv in _servers:
+def run_main(main):
+    """Shorthand for a file with one test that takes the binary: run_tests([main(binary)])."""
+    def test():
+        main(binary_from_argv())
+
+    test.__name__ = getattr(main, "__name__", "main")
+    run_tests([test])
+
+
+def dump_logs(servers=None):
+    for srv in _servers if servers is None else servers:
         print("======== server log (%s) ========" % " ".join(srv.cmd), flush=True)
         print(srv.log(), flush=True)
 
@@ -124,20 +176,24 @@ def _cleanup_all():
 
 
 def _remove_dirs():
-    for srv in _servers:
-        shutil.rmtree(srv.dir, ignore_errors=True)
+    for d in [srv.dir for srv in _servers] + _dirs:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def _kill(proc):
     if proc.poll() is None:
         try:
+            proc.send_signal(signal.SIGCONT)  # a test may have stopped it
             proc.kill()
             proc.wait(5)
         except (OSError, subprocess.TimeoutExpired):
             pass
 
 
-atexit.register(_cleanup_all)
+@atexit.register
+def _sweep():
+    _cleanup_all()
+    _remove_dirs()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,7 +342,10 @@ def parse_all(buf):
 
 
 class Conn:
-    """A raw client socket with a RESP reader. Timeouts everywhere (default 10 s)."""
+    """A raw client socket with a RESP reader. Timeouts everywhere (default 10 s). `buf` keeps
+    what was received (read_reply consumes from `pos`), for messages and byte checks."""
+
+    encode = staticmethod(encode)
 
     def __init__(self, port, timeout=10.0, host="127.0.0.1"):
         self.sock = socket.create_connection((host, port), timeout=timeout)
@@ -310,6 +369,8 @@ class Conn:
         if isinstance(data, str):
             data = data.encode()
         self.sock.sendall(data)
+
+    send_raw = send
 
     def send_cmd(self, *args):
         self.send(encode(*args))
@@ -342,8 +403,16 @@ class Conn:
         return [self.read_reply(timeout) for _ in range(n)]
 
     def call(self, *args):
+        """Sends one command, returns its reply (an error reply is returned, not raised)."""
         self.send_cmd(*args)
         return self.read_reply()
+
+    def ok(self, *args):
+        """Sends one command; fails the test if the reply is an error."""
+        reply = self.call(*args)
+        if isinstance(reply, RespError):
+            fail("%r -> -%s" % (args, reply))
+        return reply
 
     def inline(self, line):
         """Sends one inline command line (CRLF added) and reads its reply."""
@@ -378,6 +447,25 @@ class Conn:
         """The server must close this connection with nothing more to read."""
         rest = self.read_until_closed(timeout, what)
         expect_eq(rest, b"", "%s: bytes before the server closed it" % what)
+
+    def is_closed(self, timeout=5.0):
+        """True once the server closes this socket (EOF or reset) within timeout seconds;
+        whatever arrives meanwhile is kept in buf."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self.sock.settimeout(left)
+            try:
+                chunk = self.sock.recv(1 << 16)
+            except socket.timeout:
+                return False
+            except (ConnectionResetError, BrokenPipeError):
+                return True
+            if not chunk:
+                return True
+            self.buf += chunk
 
     def is_open(self, wait=0.2):
         """True when no EOF/reset arrives within `wait` seconds (data is buffered, not lost)."""
@@ -444,6 +532,13 @@ def tool(name):
     return path
 
 
+def temp_dir(prefix="mini-redis-it-"):
+    """A new temporary directory, removed when the test file ends."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    _dirs.append(d)
+    return d
+
+
 def spawn(args, **kwargs):
     """Popen that the harness kills on exit if the test has not."""
     proc = subprocess.Popen(args, **kwargs)
@@ -479,73 +574,103 @@ def write_config(path, config):
 
 
 class Server:
-    """One mini-redis-server on a free loopback port, stderr+stdout in a temp log file.
+    """One mini-redis-server process on a free loopback port, with its own temp dir and its
+    stdout+stderr in a log file there (kept until the test file ends, for failure dumps).
 
-    `config` may be a dict (written to a temp JSON file and passed with --config) or a path.
-    The port, bind and workers always go on the command line. Use as a context manager;
-    the process is killed on exit whatever happens."""
+    `config`: a dict is written as JSON to <dir>/mini-redis.json and passed with --config; the
+    port (a free one unless `port` is given or the dict names one) and `workers` go into the
+    file, so a test can rewrite it with write_config() and SIGHUP. A str is the path of an
+    existing file; the port, bind and workers then go on the command line, as they do with
+    no config at all. `loglevel` adds --loglevel; `args` adds more flags; `env` adds to the
+    environment (NOTIFY_SOCKET and WATCHDOG_* are removed unless given here). With
+    wait=False it returns once the process runs, without waiting for PING.
 
-    def __init__(self, binary, workers=2, config=None, loglevel=None, extra_args=(),
-                 start=True):
-        self.binary = binary
+    As a context manager: on a normal exit it is stopped with SIGTERM and must exit 0 (so a
+    sanitizer's report at exit fails the test); after an exception it is killed."""
+
+    def __init__(self, binary, config=None, workers=2, loglevel=None, args=(), env=None,
+                 port=None, wait=True):
+        self.binary = os.path.abspath(binary)
         self.workers = workers
         self.loglevel = loglevel
-        self.extra_args = list(extra_args)
+        self.args = list(args)
+        self.env = env
         self.dir = tempfile.mkdtemp(prefix="mini-redis-it-")
         self.log_path = os.path.join(self.dir, "server.log")
         self.config_path = None
+        self._config = None
+        self._fixed_port = port
         if isinstance(config, dict):
-            self.config_path = os.path.join(self.dir, "config.json")
-            write_config(self.config_path, config)
+            self._config = dict(config)
+            self._config.setdefault("workers", workers)
+            if "port" in self._config:
+                self._fixed_port = self._config["port"]
+            self.config_path = os.path.join(self.dir, "mini-redis.json")
         elif config is not None:
             self.config_path = config
         self.proc = None
         self.port = None
-        self.cmd = [binary]
+        self.cmd = [self.binary]
         self._log_file = None
         _servers.append(self)
-        if start:
-            self.start()
+        self.start(wait)
 
-    def start(self):
+    def start(self, wait=True):
         for attempt in range(3):  # a free port can be taken between probe and bind
-            self.port = free_port()
-            self.cmd = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
-                        "--workers", str(self.workers)]
-            if self.config_path:
+            self.port = self._fixed_port or free_port()
+            self.cmd = [self.binary]
+            if self._config is not None:
+                self._config["port"] = self.port
+                self.write_config(self._config)
                 self.cmd += ["--config", self.config_path]
+            else:
+                self.cmd += ["--port", str(self.port), "--bind", "127.0.0.1",
+                             "--workers", str(self.workers)]
+                if self.config_path:
+                    self.cmd += ["--config", self.config_path]
             if self.loglevel:
                 self.cmd += ["--loglevel", self.loglevel]
-            self.cmd += self.extra_args
-            self._log_file = open(self.log_path, "wb")
+            self.cmd += self.args
             env = dict(os.environ)
             for k in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"):
                 env.pop(k, None)
+            env.update(self.env or {})
+            if self._log_file:
+                self._log_file.close()
+            self._log_file = open(self.log_path, "wb")
             self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
                                          stdout=self._log_file, stderr=subprocess.STDOUT,
                                          env=env)
-            if self._wait_ready():
+            if not wait or self._wait_ready():
                 return self
-            if attempt < 2 and "in use" in self.log().lower():
+            if attempt < 2 and self._fixed_port is None and "in use" in self.log().lower():
                 continue
+            self.kill()
             fail("server did not come up (exit %r); log:\n%s" % (self.proc.poll(), self.log()))
         return self
 
     def _wait_ready(self):
+        """True once PING is answered (PONG, or NOAUTH when requirepass is set)."""
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 return False
             try:
                 with Conn(self.port, timeout=2.0) as c:
-                    c.send(b"*1\r\n$4\r\nPING\r\n")
-                    if c.read_reply() == "PONG":
+                    reply = c.call("PING")
+                    if reply == "PONG" or str(reply).startswith("NOAUTH"):
                         return True
             except (OSError, CheckFailed, ConnectionError):
                 pass
             time.sleep(0.05)
         self.kill()
         return False
+
+    def write_config(self, config):
+        """Rewrites the config file (a dict as JSON, a str verbatim), atomically."""
+        if not self.config_path:
+            fail("this server was started without a config file")
+        write_config(self.config_path, config)
 
     # -- talking to it
 
@@ -565,6 +690,10 @@ class Server:
 
     # -- the process
 
+    @property
+    def pid(self):
+        return self.proc.pid
+
     def log(self):
         try:
             with open(self.log_path, "rb") as f:
@@ -573,9 +702,18 @@ class Server:
             return ""
 
     def wait_log(self, text, timeout=10.0, start=0):
-        """Waits until text shows up in the log after byte offset start."""
-        return wait_for(lambda: text in self.log()[start:], timeout,
-                        what="server log line containing %r" % text)
+        """Waits until text shows up in the log after byte offset start; returns the log."""
+        wait_for(lambda: text in self.log()[start:], timeout,
+                 what="server log line containing %r" % text)
+        return self.log()
+
+    def rss_bytes(self):
+        """The process's resident set size (VmRSS), in bytes."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        fail("no VmRSS for pid %d" % self.proc.pid)
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
@@ -590,14 +728,19 @@ class Server:
         except subprocess.TimeoutExpired:
             fail("server still running %.1fs after being asked to stop" % timeout)
 
-    def stop(self, timeout=15.0):
-        """SIGTERM and wait (SIGKILL after timeout). Returns the exit status."""
+    def stop(self, timeout=STOP_TIMEOUT):
+        """SIGTERM (SIGCONT first, in case a test stopped it) and wait; SIGKILL if it is still
+        running after timeout. Returns the exit status."""
         if self.alive():
-            self.proc.send_signal(signal.SIGTERM)
             try:
+                self.proc.send_signal(signal.SIGCONT)
+                self.proc.send_signal(signal.SIGTERM)
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
+            except ProcessLookupError:
+                pass
+        self.kill()  # reaps it and closes the log file
         return self.proc.returncode
 
     def kill(self):
@@ -606,8 +749,17 @@ class Server:
         if self._log_file:
             self._log_file.close()
 
+    cleanup = stop
+
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.kill()
+    def __exit__(self, exc_type, *exc):
+        if exc_type is not None:
+            self.kill()
+            return
+        was_running = self.alive()
+        status = self.stop()
+        if was_running and status != 0:
+            fail("server exited with status %r when stopped at the end of the test; log:\n%s"
+                 % (status, self.log()[-4000:]))

@@ -14,8 +14,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from service_harness import (Conn, RespError, Server, binary_from_argv,  # noqa: E402
-                             parse_info, run_tests, skip_test, wait_for)
+from harness import (Conn, RespError, Server, binary_from_argv,  # noqa: E402
+                     parse_info, run_tests, skip, wait_for)
 
 BINARY = binary_from_argv()
 MAX_CLIENTS_ERR = "ERR max number of clients reached"
@@ -179,7 +179,7 @@ def test_info_sections_and_python_client():
         try:
             import redis
         except ImportError:
-            skip_test("python3-redis not installed (run with Debian's /usr/bin/python3)")
+            skip("python3-redis not installed (run with Debian's /usr/bin/python3)")
         r = redis.Redis(port=srv.port, socket_timeout=10)
         try:
             parsed = r.info()

@@ -15,7 +15,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from service_harness import Conn, Server, binary_from_argv, free_port, run_tests  # noqa: E402
+from harness import Conn, Server, binary_from_argv, free_port, run_tests  # noqa: E402
 
 BINARY = binary_from_argv()
 

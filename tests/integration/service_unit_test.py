@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from service_harness import binary_from_argv, run_tests, skip_test  # noqa: E402
+from harness import binary_from_argv, run_tests, skip  # noqa: E402
 
 BINARY = binary_from_argv()
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -135,9 +135,9 @@ def test_unit_contents():
 
 def test_systemd_analyze_verify():
     if shutil.which("systemd-analyze") is None:
-        skip_test("systemd-analyze not installed")
+        skip("systemd-analyze not installed")
     if not os.path.isdir(SYSTEM_UNITS):
-        skip_test(SYSTEM_UNITS + " missing: nothing to verify against")
+        skip(SYSTEM_UNITS + " missing: nothing to verify against")
     root = make_verify_root()
     try:
         install("--root", root)
