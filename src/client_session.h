@@ -1,11 +1,16 @@
 // Per-connection state that commands read and change (name, selected db, ...).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace mini_redis {
+
+// The longest client name CLIENT SETNAME or HELLO ... SETNAME accepts: a name is kept for the
+// connection's whole life, so it is bounded (the text is errors::kClientNameTooLong).
+inline constexpr size_t kMaxClientNameBytes = 4096;
 
 // Travels inside the connection's one in-flight Batch and is copied back by the reactor on
 // completion, so exactly one thread touches it at a time (the hand-off is the queue).

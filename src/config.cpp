@@ -19,11 +19,35 @@ using Error = std::optional<std::string>;
 struct Option {
     const char* name;
     bool live;
+    bool secret = false;  // the value never appears in a message (see Config::isSecret)
     std::function<Error(Config&, const Json&)> fromJson;
     std::function<Error(Config&, std::string_view)> fromString;
     std::function<std::string(const Config&)> toString;
     std::function<Json(const Config&)> toJson;
 };
+
+// What an error says it got instead of a secret's value: its type and size, never its text.
+std::string hiddenString(size_t bytes) {
+    return "a string of " + std::to_string(bytes) + " bytes (not shown)";
+}
+
+std::string hiddenValue(const Json& v) {
+    if (v.is_string()) return hiddenString(v.get_ref<const std::string&>().size());
+    return std::string("a JSON ") + v.type_name() + " (not shown)";
+}
+
+// nlohmann's parse errors end in "; last read: '<the text near the error>'" (then maybe
+// "; expected ..."): that text can be a password, so only the position and the reason stay.
+std::string withoutLastRead(std::string message) {
+    static constexpr std::string_view kLastRead = "; last read: '";
+    size_t from = message.find(kLastRead);
+    if (from == std::string::npos) return message;
+    size_t expected = message.rfind("'; expected ");
+    if (expected != std::string::npos && expected >= from + kLastRead.size()) {
+        return message.substr(0, from) + message.substr(expected + 1);
+    }
+    return message.substr(0, from);
+}
 
 std::string rangeText(int64_t min, int64_t max) {
     return "an integer from " + std::to_string(min) + " to " + std::to_string(max);
@@ -136,6 +160,7 @@ const std::vector<Option>& options() {
             Option opt;
             opt.name = "requirepass";
             opt.live = true;
+            opt.secret = true;
             opt.fromString = [](Config& c, std::string_view s) -> Error {
                 if (s.size() > 512) return "a string of at most 512 bytes";
                 c.requirepass = std::string(s);
@@ -204,7 +229,7 @@ std::optional<std::string> Config::loadJson(std::string_view text, const std::st
     try {
         doc = Json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
     } catch (const Json::exception& e) {
-        return source + ": invalid JSON: " + e.what();
+        return source + ": invalid JSON: " + withoutLastRead(e.what());
     }
     if (!doc.is_object()) return source + ": expected a JSON object at the top level";
     Config next = out;
@@ -214,7 +239,8 @@ std::optional<std::string> Config::loadJson(std::string_view text, const std::st
             return source + ": unknown key '" + key + "' (known keys: " + knownKeys() + ")";
         }
         if (auto expected = opt->fromJson(next, value)) {
-            return source + ": key '" + key + "': expected " + *expected + ", got " + value.dump();
+            return source + ": key '" + key + "': expected " + *expected + ", got " +
+                   (opt->secret ? hiddenValue(value) : value.dump());
         }
     }
     next.config_file = source;
@@ -226,8 +252,8 @@ std::optional<std::string> Config::set(std::string_view key, std::string_view va
     const Option* opt = findOption(key);
     if (opt == nullptr) return "unknown key '" + std::string(key) + "'";
     if (auto expected = opt->fromString(*this, value)) {
-        return "key '" + std::string(key) + "': expected " + *expected + ", got '" +
-               std::string(value) + "'";
+        std::string got = opt->secret ? hiddenString(value.size()) : "'" + std::string(value) + "'";
+        return "key '" + std::string(key) + "': expected " + *expected + ", got " + got;
     }
     return std::nullopt;
 }
@@ -244,15 +270,24 @@ std::vector<std::pair<std::string, std::string>> Config::all() const {
     return out;
 }
 
-std::string Config::toJson() const {
+std::string Config::toJson(bool hide_secrets) const {
     Json doc = Json::object();
-    for (const auto& opt : options()) doc[opt.name] = opt.toJson(*this);
+    for (const auto& opt : options()) {
+        Json value = opt.toJson(*this);
+        if (hide_secrets && opt.secret && value != Json("")) value = nullptr;
+        doc[opt.name] = std::move(value);
+    }
     return doc.dump(2);
 }
 
 bool Config::isLive(std::string_view key) {
     const Option* opt = findOption(key);
     return opt != nullptr && opt->live;
+}
+
+bool Config::isSecret(std::string_view key) {
+    const Option* opt = findOption(key);
+    return opt != nullptr && opt->secret;
 }
 
 }  // namespace mini_redis

@@ -55,10 +55,15 @@ struct Config {
     std::optional<std::string> get(std::string_view key) const;
     // Every key with its current value, in table order.
     std::vector<std::pair<std::string, std::string>> all() const;
-    // Pretty JSON of the effective configuration (for --check-config).
-    std::string toJson() const;
+    // Pretty JSON of the effective configuration (for --check-config). With hide_secrets, a
+    // set secret (requirepass) is written as null: visible as set, never shown, and a file
+    // saved from this output fails to load instead of silently changing the password.
+    std::string toJson(bool hide_secrets) const;
     // Whether a key can change while the server runs (else it needs a restart).
     static bool isLive(std::string_view key);
+    // Whether a key's value is a secret: never logged, echoed in an error or printed (CONFIG
+    // GET still returns it, as Redis does).
+    static bool isSecret(std::string_view key);
 };
 
 }  // namespace mini_redis

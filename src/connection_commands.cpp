@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <string>
 
+#include "client_session.h"
 #include "command_args.h"
 #include "command_context.h"
 #include "errors.h"
@@ -44,6 +45,16 @@ bool authenticate(CommandContext& ctx, std::string_view user, std::string_view p
     return true;
 }
 
+// Why a client name is refused, or nullptr when it is fine. One rule for CLIENT SETNAME and
+// HELLO ... SETNAME: Redis's (printable ASCII, no spaces), plus a length bound of ours.
+const char* clientNameError(std::string_view name) {
+    if (name.size() > kMaxClientNameBytes) return errors::kClientNameTooLong;
+    for (char c : name) {
+        if (c < '!' || c > '~') return errors::kBadClientName;
+    }
+    return nullptr;
+}
+
 void pingCommand(CommandContext& ctx) {
     if (ctx.argv.size() > 2) {
         ctx.reply.errorf(errors::kWrongArityFmt, "ping");
@@ -76,7 +87,14 @@ void quitCommand(CommandContext& ctx) {
 }
 
 // HELLO [protover [AUTH username password] [SETNAME clientname]]
+// In Redis's order: every option is parsed and checked first (a bad name is refused even
+// before AUTH is tried), then the credentials, then the client must be authenticated, and only
+// then is the name set. So a client that is not authenticated changes nothing.
 void helloCommand(CommandContext& ctx) {
+    bool has_auth = false;
+    std::string_view user, password;
+    bool has_name = false;
+    std::string_view name;
     if (ctx.argv.size() >= 2) {
         int64_t version = 0;
         if (!parseInteger(ctx.argv[1], version)) {
@@ -90,10 +108,17 @@ void helloCommand(CommandContext& ctx) {
         for (size_t i = 2; i < ctx.argv.size(); ++i) {
             bool more = i + 1 < ctx.argv.size();
             if (equalsNoCase(ctx.argv[i], "auth") && i + 2 < ctx.argv.size()) {
-                if (!authenticate(ctx, ctx.argv[i + 1], ctx.argv[i + 2])) return;
+                has_auth = true;
+                user = ctx.argv[i + 1];
+                password = ctx.argv[i + 2];
                 i += 2;
             } else if (equalsNoCase(ctx.argv[i], "setname") && more) {
-                ctx.session.name = std::string(ctx.argv[++i]);
+                name = ctx.argv[++i];
+                if (const char* err = clientNameError(name)) {
+                    ctx.reply.error(err);
+                    return;
+                }
+                has_name = true;
             } else {
                 std::string opt(ctx.argv[i]);
                 ctx.reply.error("ERR Syntax error in HELLO option '" + opt + "'");
@@ -101,6 +126,7 @@ void helloCommand(CommandContext& ctx) {
             }
         }
     }
+    if (has_auth && !authenticate(ctx, user, password)) return;
     if (!ctx.session.authenticated && !ctx.config.requirepass.empty()) {
         ctx.reply.error(
             "NOAUTH HELLO must be called with the client already authenticated, "
@@ -109,6 +135,7 @@ void helloCommand(CommandContext& ctx) {
             "same time");
         return;
     }
+    if (has_name) ctx.session.name = std::string(name);
     ctx.reply.arrayHeader(14);
     ctx.reply.bulk("server");
     ctx.reply.bulk("redis");
@@ -201,12 +228,9 @@ void clientCommand(CommandContext& ctx) {
     } else if (equalsNoCase(sub, "getname") && argc == 2) {
         ctx.session.name.empty() ? ctx.reply.nil() : ctx.reply.bulk(ctx.session.name);
     } else if (equalsNoCase(sub, "setname") && argc == 3) {
-        for (char c : ctx.argv[2]) {
-            if (c < '!' || c > '~') {
-                ctx.reply.error(
-                    "ERR Client names cannot contain spaces, newlines or special characters.");
-                return;
-            }
+        if (const char* err = clientNameError(ctx.argv[2])) {
+            ctx.reply.error(err);
+            return;
         }
         ctx.session.name = std::string(ctx.argv[2]);
         ctx.reply.ok();

@@ -23,6 +23,12 @@ inline constexpr const char* kWrongPass =
 inline constexpr const char* kAuthNotConfigured =
     "ERR AUTH <password> called without any password configured for the default user. Are you "
     "sure your configuration is correct?";
+// CLIENT SETNAME and HELLO ... SETNAME. The length bound is ours (Redis has none); keep the
+// number in step with kMaxClientNameBytes in client_session.h (a unit test checks it).
+inline constexpr const char* kBadClientName =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr const char* kClientNameTooLong =
+    "ERR Client names cannot be longer than 4096 bytes.";
 // Formats with the command name (lower case, as Redis's canonical name).
 inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
 inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s'. Try %s HELP.";

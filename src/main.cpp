@@ -81,9 +81,10 @@ int main(int argc, char** argv) {
         if (auto err = config.set(key, value)) return fail("--" + key + ": " + *err);
     }
     if (check_only) {
-        std::printf("%s\n", config.toJson().c_str());
-        std::fprintf(stderr, "configuration OK%s%s\n", config_path.empty() ? "" : ": ",
-                     config_path.c_str());
+        std::printf("%s\n", config.toJson(/*hide_secrets=*/true).c_str());
+        std::fprintf(stderr, "configuration OK%s%s%s\n", config_path.empty() ? "" : ": ",
+                     config_path.c_str(),
+                     config.requirepass.empty() ? "" : " (requirepass is set; shown as null)");
         return 0;
     }
     Log::setLevel(config.loglevel);

@@ -471,13 +471,19 @@ void Server::reload() {
     auto err = config_.update([&](Config& next) -> std::optional<std::string> {
         for (const auto& [key, value] : fresh.all()) {
             if (running->get(key) == value) continue;
+            // A secret's value never reaches the log, at any level: only that it changed.
+            const bool secret = Config::isSecret(key);
             if (!Config::isLive(key)) {
-                LOG_WARNING("SIGHUP: '%s' changed to %s; it takes effect only after a restart",
-                            key.c_str(), value.c_str());
+                LOG_WARNING("SIGHUP: '%s' changed%s%s; it takes effect only after a restart",
+                            key.c_str(), secret ? "" : " to ", secret ? "" : value.c_str());
                 continue;
             }
             if (auto e = next.set(key, value)) return e;
-            LOG_INFO("SIGHUP: %s = %s", key.c_str(), value.c_str());
+            if (secret) {
+                LOG_INFO("SIGHUP: %s changed", key.c_str());
+            } else {
+                LOG_INFO("SIGHUP: %s = %s", key.c_str(), value.c_str());
+            }
         }
         return std::nullopt;
     });

@@ -15,6 +15,7 @@
 #include "command_executor.h"
 #include "command_table.h"
 #include "config.h"
+#include "errors.h"
 #include "server_stats.h"
 #include "shared_config.h"
 #include "store.h"
@@ -613,6 +614,70 @@ TEST_CASE("AUTH gates commands when requirepass is set") {
     CHECK(s.cmd({"AUTH", "secret"}) == ok());
     CHECK(s.session().authenticated);
     CHECK(s.cmd({"GET", "k"}) == nil());
+}
+
+TEST_CASE("client names: HELLO SETNAME is checked as CLIENT SETNAME is, and bounded") {
+    const std::string bad_name =
+        error("ERR Client names cannot contain spaces, newlines or special characters.");
+    // The bound's number in the error text is the constant's.
+    const std::string too_long = error(errors::kClientNameTooLong);
+    CHECK(contains(too_long, std::to_string(kMaxClientNameBytes) + " bytes"));
+    Server s;
+    for (const std::string& name :
+         {"has space"s, "new\nline"s, "cr\r"s, "tab\t"s, "nul\0x"s, "del\x7f"s, "high\xc3\xa9"s}) {
+        CAPTURE(name);
+        CHECK(s.cmd({"CLIENT", "SETNAME", name}) == bad_name);
+        CHECK(s.cmd({"HELLO", "2", "SETNAME", name}) == bad_name);
+        CHECK(s.session().name.empty());
+    }
+    const std::string longest(kMaxClientNameBytes, 'n');
+    CHECK(s.cmd({"CLIENT", "SETNAME", longest + "n"}) == too_long);
+    CHECK(s.cmd({"HELLO", "2", "SETNAME", longest + "n"}) == too_long);
+    CHECK(s.session().name.empty());
+    CHECK(s.cmd({"CLIENT", "SETNAME", longest}) == ok());
+    CHECK(s.session().name == longest);
+    CHECK(s.cmd({"HELLO", "2", "SETNAME", "~!printable#ASCII"}).rfind("*14\r\n", 0) == 0);
+    CHECK(s.session().name == "~!printable#ASCII");
+    // The last SETNAME wins; an empty name clears it, as in Redis.
+    CHECK(s.cmd({"HELLO", "2", "SETNAME", "a", "SETNAME", "b"}).rfind("*14\r\n", 0) == 0);
+    CHECK(s.session().name == "b");
+    CHECK(s.cmd({"HELLO", "2", "SETNAME", ""}).rfind("*14\r\n", 0) == 0);
+    CHECK(s.session().name.empty());
+    // A bad name anywhere refuses the whole HELLO: an earlier good SETNAME is not applied.
+    CHECK(s.cmd({"HELLO", "2", "SETNAME", "good", "SETNAME", "b d"}) == bad_name);
+    CHECK(s.session().name.empty());
+}
+
+TEST_CASE("HELLO before AUTH changes nothing; with AUTH the name comes after the password") {
+    Config config;
+    config.requirepass = "secret";
+    Server s(config);
+    s.session().authenticated = false;
+    const std::string noauth = s.cmd({"HELLO", "2", "SETNAME", "early"});
+    CHECK(noauth.rfind("-NOAUTH HELLO must be called with the client already authenticated", 0) ==
+          0);
+    CHECK(s.session().name.empty());
+    CHECK_FALSE(s.session().authenticated);
+    // The name is checked before the password is tried (Redis's order).
+    CHECK(s.cmd({"HELLO", "2", "AUTH", "default", "secret", "SETNAME", "a b"}) ==
+          error("ERR Client names cannot contain spaces, newlines or special characters."));
+    CHECK_FALSE(s.session().authenticated);
+    // A wrong password: WRONGPASS, and neither the name nor the state changes.
+    CHECK(s.cmd({"HELLO", "2", "AUTH", "default", "wrong", "SETNAME", "early"}) ==
+          error("WRONGPASS invalid username-password pair or user is disabled."));
+    CHECK(s.cmd({"HELLO", "2", "SETNAME", "early", "AUTH", "default", "wrong"}) ==
+          error("WRONGPASS invalid username-password pair or user is disabled."));
+    CHECK(s.session().name.empty());
+    CHECK_FALSE(s.session().authenticated);
+    // CLIENT SETNAME needs AUTH like any other command.
+    CHECK(s.cmd({"CLIENT", "SETNAME", "early"}) == error("NOAUTH Authentication required."));
+    CHECK(s.session().name.empty());
+    // The right password, with SETNAME before or after AUTH: both apply.
+    CHECK(s.cmd({"HELLO", "2", "SETNAME", "named", "AUTH", "default", "secret"})
+              .rfind("*14\r\n", 0) == 0);
+    CHECK(s.session().authenticated);
+    CHECK(s.session().name == "named");
+    CHECK(s.cmd({"CLIENT", "GETNAME"}) == bulk("named"));
 }
 
 TEST_CASE("replies past the output hard limit stop the batch") {

@@ -289,7 +289,7 @@ TEST_CASE("toJson round-trips through loadJson") {
     REQUIRE_FALSE(c.set("slowlog-log-slower-than", "-1"));
 
     Config back;
-    auto err = Config::loadJson(c.toJson(), "round.json", back);
+    auto err = Config::loadJson(c.toJson(/*hide_secrets=*/false), "round.json", back);
     REQUIRE_MESSAGE(!err, err.value_or(""));
     CHECK(back.all() == c.all());
     CHECK(back.requirepass == "pa\"ss\\word");
@@ -297,9 +297,69 @@ TEST_CASE("toJson round-trips through loadJson") {
     // And the defaults, with workers "auto", too.
     Config defaults;
     Config back2;
-    REQUIRE_FALSE(Config::loadJson(defaults.toJson(), "d.json", back2));
+    REQUIRE_FALSE(Config::loadJson(defaults.toJson(/*hide_secrets=*/false), "d.json", back2));
     CHECK(back2.all() == defaults.all());
     CHECK(back2.workers == 0);
+}
+
+TEST_CASE("secrets: requirepass never appears in an error or in the hidden JSON") {
+    const std::string secret = "Hunter2-" + std::string(600, 'q');  // over the 512-byte limit
+    CHECK(Config::isSecret("requirepass"));
+    CHECK_FALSE(Config::isSecret("maxclients"));
+    CHECK_FALSE(Config::isSecret("nosuchkey"));
+
+    // set() (CONFIG SET, flags): the size, not the text.
+    Config c;
+    auto err = c.set("requirepass", secret);
+    REQUIRE(err);
+    CHECK_FALSE(contains(*err, "Hunter2"));
+    CHECK(contains(*err, "requirepass"));
+    CHECK(contains(*err, "at most 512 bytes"));
+    CHECK(contains(*err, "608 bytes (not shown)"));
+    // Other keys still quote what they got.
+    CHECK(contains(c.set("maxclients", "abc").value_or(""), "'abc'"));
+
+    // loadJson: a string too long, or a value of the wrong type.
+    err = Config::loadJson(R"({"requirepass": ")" + secret + R"("})", "conf.json", c);
+    REQUIRE(err);
+    CHECK_FALSE(contains(*err, "Hunter2"));
+    CHECK(contains(*err, "conf.json: key 'requirepass': expected a string of at most 512 bytes"));
+    err = Config::loadJson(R"({"requirepass": 987654321})", "conf.json", c);
+    REQUIRE(err);
+    CHECK_FALSE(contains(*err, "987654321"));
+    CHECK(contains(*err, "a JSON number (not shown)"));
+
+    // Invalid JSON: the parser's "last read" text (here the password) is dropped; the position
+    // and the reason stay.
+    for (std::string text :
+         {R"({"requirepass": "Hunter2-open)", R"({"requirepass": "Hunter2x" "x"})",
+          "{\"requirepass\": \"Hunter2\nline\"}", R"({"requirepass": Hunter2})"}) {
+        CAPTURE(text);
+        err = Config::loadJson(text, "conf.json", c);
+        REQUIRE(err);
+        CHECK_FALSE(contains(*err, "Hunter2"));
+        CHECK(contains(*err, "conf.json: invalid JSON"));
+        CHECK(contains(*err, "parse error at line "));
+    }
+    CHECK(c.requirepass.empty());  // nothing above changed it
+
+    // --check-config's JSON: a set password is null, an empty one stays "".
+    Config plain;
+    CHECK(contains(plain.toJson(/*hide_secrets=*/true), R"("requirepass": "")"));
+    Config with;
+    REQUIRE_FALSE(with.set("requirepass", "Hunter2"));
+    std::string hidden = with.toJson(/*hide_secrets=*/true);
+    CHECK_FALSE(contains(hidden, "Hunter2"));
+    CHECK(contains(hidden, R"("requirepass": null)"));
+    CHECK(contains(hidden, R"("port": 9999)"));
+    // ...and loading that output back fails instead of setting some other password.
+    Config back;
+    auto back_err = Config::loadJson(hidden, "saved.json", back);
+    REQUIRE(back_err);
+    CHECK(contains(*back_err, "requirepass"));
+    CHECK(contains(with.toJson(/*hide_secrets=*/false), "Hunter2"));
+    // CONFIG GET's string form still returns it, as Redis does.
+    CHECK(with.get("requirepass") == "Hunter2");
 }
 
 TEST_CASE("isLive: what can change without a restart") {
