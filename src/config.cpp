@@ -252,7 +252,12 @@ std::optional<std::string> Config::set(std::string_view key, std::string_view va
     const Option* opt = findOption(key);
     if (opt == nullptr) return "unknown key '" + std::string(key) + "'";
     if (auto expected = opt->fromString(*this, value)) {
-        std::string got = opt->secret ? hiddenString(value.size()) : "'" + std::string(value) + "'";
+        std::string got;
+        if (opt->secret) {
+            got = hiddenString(value.size());
+        } else {  // built with append: GCC 12 warns falsely (-Wrestrict) on "'" + std::string
+            got.append(1, '\'').append(value).append(1, '\'');
+        }
         return "key '" + std::string(key) + "': expected " + *expected + ", got " + got;
     }
     return std::nullopt;
