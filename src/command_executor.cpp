@@ -39,9 +39,15 @@ std::span<const std::string_view> redactSecrets(const CommandSpec& spec,
     };
     if (spec.name == "auth") return redact(1, argv.size());
     if (spec.name == "hello") {
-        for (size_t i = 2; i < argv.size(); ++i) {
-            if (equalsNoCase(argv[i], "auth")) return redact(i + 1, i + 3);
+        // Every AUTH pair: a client may repeat the option.
+        copy.assign(argv.begin(), argv.end());
+        for (size_t i = 2; i < copy.size(); ++i) {
+            if (equalsNoCase(argv[i], "auth")) {
+                for (size_t j = i + 1; j < i + 3 && j < copy.size(); ++j) copy[j] = kRedacted;
+                i += 2;
+            }
         }
+        return copy;
     }
     if (spec.name == "config" && argv.size() >= 2 && equalsNoCase(argv[1], "set")) {
         copy.assign(argv.begin(), argv.end());

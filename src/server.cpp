@@ -653,16 +653,27 @@ std::string Server::describeClients(const ClientFilter& filter, uint64_t self_id
             std::chrono::duration_cast<std::chrono::seconds>(now - conn->last_activity).count();
         std::string cmd = s.last_command.empty() ? "NULL" : std::string(s.last_command);
         if (conn->id() == self_id) cmd = "client";
-        char line[512];
-        std::snprintf(line, sizeof line,
-                      "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=N db=%d "
-                      "sub=0 psub=0 multi=-1 qbuf=%zu obl=0 oll=0 omem=%zu events=r%s cmd=%s "
-                      "user=default resp=2\n",
-                      static_cast<unsigned long long>(conn->id()), conn->peer().c_str(),
-                      local.c_str(), conn->fd(), s.name.c_str(), static_cast<long long>(age),
-                      static_cast<long long>(idle), s.db, conn->queryBytes(), conn->pendingOutput(),
-                      conn->pendingOutput() > 0 ? "w" : "", cmd.c_str());
-        out += line;
+        // Built by appending: a name may be up to kMaxClientNameBytes long, and a line
+        // truncated by a fixed buffer would lose its newline and run into the next one.
+        char head[160];
+        std::snprintf(head, sizeof head,
+                      "id=%llu addr=", static_cast<unsigned long long>(conn->id()));
+        out += head;
+        out += conn->peer();
+        out += " laddr=";
+        out += local;
+        out += " fd=" + std::to_string(conn->fd()) + " name=";
+        out += s.name;
+        char tail[256];
+        std::snprintf(tail, sizeof tail,
+                      " age=%lld idle=%lld flags=N db=%d sub=0 psub=0 multi=-1 qbuf=%zu obl=0 "
+                      "oll=0 omem=%zu events=r%s cmd=",
+                      static_cast<long long>(age), static_cast<long long>(idle), s.db,
+                      conn->queryBytes(), conn->pendingOutput(),
+                      conn->pendingOutput() > 0 ? "w" : "");
+        out += tail;
+        out += cmd;
+        out += " user=default resp=2\n";
     }
     return out;
 }
