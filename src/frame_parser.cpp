@@ -191,6 +191,10 @@ ParseResult FrameParser::parse(std::string_view in, const ParserLimits& limits, 
                 break;
             }
             case State::Inline: {
+                // Nothing of the line is in `out` until it is whole, and `out` may differ
+                // from the call that began the line: an error must not truncate it to a
+                // size taken from another list.
+                first_ = out.size();
                 size_t from = scanned_;
                 size_t nl = in.find('\n', from);
                 if (nl == npos) {
@@ -204,7 +208,6 @@ ParseResult FrameParser::parse(std::string_view in, const ParserLimits& limits, 
                 std::string_view line = in.substr(0, nl);
                 if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
                 examined_ += line.size();
-                first_ = out.size();  // `out` may differ from the call that began the line
                 if (!splitInline(line, out)) return fail("unbalanced quotes in request", out);
                 return finishRequest(nl + 1, out);
             }
@@ -283,7 +286,8 @@ ParseResult FrameParser::parse(std::string_view in, const ParserLimits& limits, 
             case State::BigBulkData: {
                 const size_t total = static_cast<size_t>(bulk_len_) + 2;
                 size_t n = std::min(in.size() - pos, total - big_filled_);
-                std::memcpy(big_.bytes.get() + big_filled_, in.data() + pos, n);
+                // An empty input may have a null data(), which memcpy must not get even for 0.
+                if (n > 0) std::memcpy(big_.bytes.get() + big_filled_, in.data() + pos, n);
                 examined_ += n;
                 big_filled_ += n;
                 pos += n;

@@ -489,10 +489,12 @@ TEST_CASE("CONFIG GET") {
     CHECK(s.cmd({"CONFIG", "GET", "nosuch"}) == "*0\r\n");
 
     auto all = pairs(s.parsed({"CONFIG", "GET", "*"}));
-    for (const auto& [name, value] : Config{}.all()) {
+    for (const auto& entry : Config{}.all()) {
+        // Not a structured binding: CAPTURE's lambda cannot capture one before clang 16.
+        const auto& name = entry.first;
         CAPTURE(name);
         REQUIRE(all.count(name) == 1);
-        CHECK(all[name] == value);
+        CHECK(all[name] == entry.second);
     }
     CHECK(all.count("save") == 1);
 

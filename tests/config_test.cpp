@@ -266,10 +266,12 @@ TEST_CASE("get() and all()") {
     CHECK(all[0].first == "bind");
     CHECK(all[1].first == "port");
     std::set<std::string> names;
-    for (const auto& [name, value] : all) {
+    for (const auto& entry : all) {
+        // Not a structured binding: CAPTURE's lambda cannot capture one before clang 16.
+        const auto& name = entry.first;
         CAPTURE(name);
         CHECK(names.insert(name).second);  // each key once
-        CHECK(c.get(name) == value);
+        CHECK(c.get(name) == entry.second);
     }
     for (const char* key :
          {"bind", "port", "workers", "loglevel", "maxclients", "proto-inline-max-size",

@@ -543,3 +543,20 @@ TEST_CASE("NeedMore and Error leave earlier frames' arguments intact") {
     REQUIRE(last.status == ParseStatus::Complete);
     CHECK(argsOf(list) == Frame{"GET", "a", "GET", "b"});
 }
+
+TEST_CASE("an inline line begun with one list and refused with another leaves that list alone") {
+    // Found by fuzz/frame_parser_fuzz: the error truncated the new list to the size the old
+    // one had when the line began, dropping arguments of earlier requests in the new batch.
+    FrameParser parser;
+    ParserLimits limits;
+    limits.inline_max = 16;
+    ArgList first;
+    CHECK(parser.parse("ECHO aaaa", limits, first).status == ParseStatus::NeedMore);
+    ArgList second;
+    second.append("GET");
+    second.append("k");
+    ParseResult r = parser.parse("ECHO aaaaaaaaaaaaaaaaaaaa", limits, second);
+    CHECK(r.status == ParseStatus::Error);
+    CHECK(r.error == "Protocol error: too big inline request");
+    CHECK(argsOf(second) == Frame{"GET", "k"});
+}

@@ -76,6 +76,35 @@ def skip(reason):
     raise Skip(reason)
 
 
+# Set (to the -Dsanitizers value) by tests/meson.build in a sanitizer build.
+SANITIZED = os.environ.get("MINI_REDIS_SANITIZED", "")
+
+
+def skip_if_sanitized(reason):
+    """Skips the running test in an ASan/UBSan build, saying why. Only for a test whose cost
+    under the sanitizers is out of proportion (the README's Tests section lists them); it
+    still runs in the release pass."""
+    if SANITIZED:
+        raise Skip("not run under -Dsanitizers=%s: %s" % (SANITIZED, reason))
+
+
+# Why an RSS bound means nothing under ASan (the usual reason for skipped_when_sanitized).
+ASAN_RSS = ("ASan's allocator keeps freed blocks in a quarantine of up to 256 MB and pads "
+            "every block, so RSS does not measure the server's own memory use")
+
+
+def skipped_when_sanitized(what, reason=ASAN_RSS):
+    """In an ASan/UBSan build, prints that `what` is not checked, and why, and returns True;
+    else False. For one measurement inside a test that is otherwise worth running there:
+        if not skipped_when_sanitized("the RSS bound"):
+            expect_true(grown < bound, ...)"""
+    if SANITIZED:
+        print("     not checked under -Dsanitizers=%s: %s (%s)" % (SANITIZED, what, reason),
+              flush=True)
+        return True
+    return False
+
+
 def check(name, fn, *args, **kwargs):
     """Runs one named check; prints 'ok' with its duration or raises (the first failure ends
     the test in run_main). Returns fn's value."""

@@ -20,7 +20,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (Conn, RespError, Server, binary_from_argv, expect_eq,  # noqa: E402
                      expect_error, expect_in, expect_true, fail, free_port, run_tests, run_tool,
-                     spawn, temp_dir, wait_for, write_config)
+                     skipped_when_sanitized, spawn, temp_dir, wait_for, write_config)
 
 BINARY = binary_from_argv()
 MIB = 1 << 20
