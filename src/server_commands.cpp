@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "allocator.h"
 #include "build_config.h"
 #include "command_args.h"
 #include "command_context.h"
@@ -260,11 +261,23 @@ std::string infoText(CommandContext& ctx, std::string_view section) {
         out += "\r\n";
     }
     if (wants("memory")) {
+        const uint64_t used = ctx.store.usedBytes();
+        const uint64_t rss = readRssBytes();
         out += "# Memory\r\n";
-        appendField(out, "used_memory", static_cast<uint64_t>(ctx.store.usedBytes()));
-        appendField(out, "used_memory_rss", readRssBytes());
-        appendField(out, "used_memory_peak",
-                    std::max<uint64_t>(st.used_memory_peak.load(), ctx.store.usedBytes()));
+        appendField(out, "used_memory", used);
+        appendField(out, "used_memory_rss", rss);
+        appendField(out, "used_memory_peak", std::max<uint64_t>(st.used_memory_peak.load(), used));
+        // Redis's formula, RSS over used_memory, so above 1 means memory the allocator holds
+        // beyond what the store uses. Our used_memory counts the store alone (Redis's counts
+        // every allocation), so a nearly empty server reads high, as Redis does at start-up;
+        // with nothing stored the ratio is undefined and reads 0.00.
+        char ratio[32];
+        std::snprintf(ratio, sizeof ratio, "%.2f",
+                      used == 0 ? 0.0 : static_cast<double>(rss) / static_cast<double>(used));
+        appendField(out, "mem_fragmentation_ratio", std::string(ratio));
+        appendField(out, "mem_fragmentation_bytes",
+                    std::to_string(static_cast<int64_t>(rss) - static_cast<int64_t>(used)));
+        appendField(out, "mem_allocator", allocator::name());
         out += "\r\n";
     }
     if (wants("stats")) {

@@ -1,0 +1,89 @@
+"""INFO memory's allocator fields: mem_allocator names the allocator the build was configured
+with (and that library is the one mapped into the process), mem_fragmentation_ratio and
+mem_fragmentation_bytes are Redis's used_memory_rss / used_memory and the difference.
+
+Run as `/usr/bin/python3 memory_info_test.py <mini-redis-server> <glibc|jemalloc|mimalloc>`;
+meson passes the configured allocator (after the sanitizer fallback in meson.build).
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Server, check, expect_eq, expect_true, fail, run_main  # noqa: E402
+
+# The configured allocator -> (mem_allocator pattern, a library name in /proc/PID/maps).
+EXPECTED = {
+    "glibc": (r"libc", None),
+    "jemalloc": (r"jemalloc-\d+\.\d+\.\d+", "libjemalloc"),
+    "mimalloc": (r"mimalloc-\d+\.\d+\.\d+", "libmimalloc"),
+}
+RATIO = re.compile(r"\d+\.\d\d")  # "%.2f", as Redis prints it
+
+
+def allocator_fields(srv, configured):
+    pattern, library = EXPECTED[configured]
+    fields = srv.info("memory")
+    name = fields.get("mem_allocator")
+    expect_true(name is not None and re.fullmatch(pattern, name) is not None,
+                "mem_allocator %r names the configured %s" % (name, configured))
+    with open("/proc/%d/maps" % srv.proc.pid) as maps:
+        mapped = maps.read()
+    for other in ("libjemalloc", "libmimalloc"):
+        expect_eq(other in mapped, other == library, "%s mapped into the server" % other)
+
+
+def ratio_of(fields):
+    text = fields.get("mem_fragmentation_ratio")
+    if text is None or not RATIO.fullmatch(text):
+        fail("mem_fragmentation_ratio %r is not a number with two decimals" % (text,))
+    return float(text)
+
+
+def empty_store(srv):
+    fields = srv.info("memory")
+    expect_eq(fields["used_memory"], "0", "used_memory with nothing stored")
+    expect_eq(ratio_of(fields), 0.0, "the ratio while it is undefined")
+    expect_eq(fields["mem_fragmentation_bytes"], fields["used_memory_rss"],
+              "mem_fragmentation_bytes with nothing stored")
+
+
+def with_data(srv):
+    with srv.conn() as c:
+        for i in range(1000):
+            c.send_cmd("SET", "key:%d" % i, "v" * 100)
+        replies = c.read_replies(1000)
+    expect_true(all(r == "OK" for r in replies), "1000 SETs answered OK")
+    fields = srv.info("memory")
+    used, rss = int(fields["used_memory"]), int(fields["used_memory_rss"])
+    expect_true(used > 100 * 1000, "used_memory %d counts the values" % used)
+    ratio = ratio_of(fields)
+    expect_true(ratio > 0, "mem_fragmentation_ratio %s is positive" % ratio)
+    # RSS is read a moment apart from INFO's own reading: allow it to move by 1 MiB.
+    expect_true(abs(ratio - rss / used) <= 0.01 + (1 << 20) / used,
+                "ratio %s is used_memory_rss / used_memory (%d / %d)" % (ratio, rss, used))
+    frag_bytes = int(fields["mem_fragmentation_bytes"])
+    expect_true(abs(frag_bytes - (rss - used)) <= 1 << 20,
+                "mem_fragmentation_bytes %d is rss - used (%d)" % (frag_bytes, rss - used))
+
+
+def in_full_info(srv):
+    fields = srv.info()
+    for name in ("mem_allocator", "mem_fragmentation_ratio", "mem_fragmentation_bytes"):
+        expect_true(name in fields, "INFO (all sections) has %s" % name)
+
+
+def main(binary):
+    if len(sys.argv) < 3 or sys.argv[2] not in EXPECTED:
+        print("usage: memory_info_test.py <mini-redis-server> <%s>" % "|".join(EXPECTED))
+        sys.exit(2)
+    configured = sys.argv[2]
+    with Server(binary, workers=2) as srv:
+        check("mem_allocator names the configured allocator (%s)" % configured,
+              allocator_fields, srv, configured)
+        check("empty store: ratio undefined (0.00), bytes = RSS", empty_store, srv)
+        check("with data: ratio = rss / used_memory, positive", with_data, srv)
+        check("the fields are in INFO without a section", in_full_info, srv)
+
+
+run_main(main)
