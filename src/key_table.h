@@ -9,19 +9,22 @@
 #include <string_view>
 #include <vector>
 
+#include "key_hash.h"
+
 namespace mini_redis {
 
 // Not thread-safe: its Store shard's mutex guards it. Views it returns stay valid until the
 // next change to the table.
 class KeyTable {
   public:
-    // The hash every caller must pass (and that the table recomputes when it rehashes).
-    static uint64_t hashOf(std::string_view key);
-
-    KeyTable() = default;
+    // The table hashes with `hash` (it recomputes hashes when it rehashes and deletes); every
+    // `hash` argument below must be hashOf(key), which debug builds check.
+    explicit KeyTable(const KeyHash& hash = KeyHash::process()) : hash_(hash) {}
     ~KeyTable();
     KeyTable(const KeyTable&) = delete;
     KeyTable& operator=(const KeyTable&) = delete;
+
+    uint64_t hashOf(std::string_view key) const { return hash_(key); }
 
     // The value stored under `key`, if any. `hash` is the caller's hash of the key.
     std::optional<std::string_view> find(std::string_view key, uint64_t hash) const;
@@ -36,6 +39,15 @@ class KeyTable {
     // Heap bytes in use: entries (as the allocator sized them) plus the slot array.
     size_t memoryBytes() const { return entry_bytes_ + slots_.capacity() * sizeof(uintptr_t); }
     void clear();
+
+    // How far entries sit from their home slots, as slots a successful lookup inspects: the
+    // longest and the sum over all entries (sum / size() is the mean). For tests and
+    // diagnostics: O(size), one hash per entry.
+    struct ProbeStats {
+        size_t longest = 0;
+        size_t total = 0;
+    };
+    ProbeStats probeStats() const;
 
     // Calls fn(key, value) for every entry, in no particular order.
     template <class Fn>
@@ -78,6 +90,7 @@ class KeyTable {
     void growIfNeeded();
     void rehash(size_t capacity);
 
+    KeyHash hash_;
     std::vector<uintptr_t> slots_;  // power-of-two size; empty until the first insert
     size_t size_ = 0;
     size_t entry_bytes_ = 0;

@@ -10,10 +10,10 @@
 
 namespace mini_redis {
 
-Store::Store(size_t shard_count) {
+Store::Store(size_t shard_count, const KeyHash& hash) : hash_(hash) {
     assert(shard_count > 0);
     shards_.reserve(shard_count);
-    for (size_t i = 0; i < shard_count; ++i) shards_.push_back(std::make_unique<Shard>());
+    for (size_t i = 0; i < shard_count; ++i) shards_.push_back(std::make_unique<Shard>(hash_));
 }
 
 void Store::publish(Shard& shard) {
@@ -35,7 +35,7 @@ Store::LockSet::~LockSet() {
 }
 
 bool Store::read(std::string_view key, const std::function<void(std::string_view)>& fn) {
-    uint64_t h = KeyTable::hashOf(key);
+    uint64_t h = hash_(key);
     Shard& shard = *shards_[shardIndex(h)];
     std::lock_guard lock(shard.mu);
     auto value = shard.table.find(key, h);
@@ -46,7 +46,7 @@ bool Store::read(std::string_view key, const std::function<void(std::string_view
 
 bool Store::set(std::string_view key, std::string_view value, SetCondition cond,
                 std::string* previous, bool* had_previous) {
-    uint64_t h = KeyTable::hashOf(key);
+    uint64_t h = hash_(key);
     Shard& shard = *shards_[shardIndex(h)];
     std::lock_guard lock(shard.mu);
     auto old = shard.table.find(key, h);
@@ -65,7 +65,7 @@ bool Store::set(std::string_view key, std::string_view value, SetCondition cond,
 }
 
 bool Store::take(std::string_view key, std::string& value) {
-    uint64_t h = KeyTable::hashOf(key);
+    uint64_t h = hash_(key);
     Shard& shard = *shards_[shardIndex(h)];
     std::lock_guard lock(shard.mu);
     auto old = shard.table.find(key, h);
@@ -77,7 +77,7 @@ bool Store::take(std::string_view key, std::string& value) {
 }
 
 IncrResult Store::incrBy(std::string_view key, int64_t delta) {
-    uint64_t h = KeyTable::hashOf(key);
+    uint64_t h = hash_(key);
     Shard& shard = *shards_[shardIndex(h)];
     std::lock_guard lock(shard.mu);
     auto old = shard.table.find(key, h);
@@ -94,7 +94,7 @@ IncrResult Store::incrBy(std::string_view key, int64_t delta) {
 }
 
 std::optional<size_t> Store::append(std::string_view key, std::string_view suffix, size_t max_len) {
-    uint64_t h = KeyTable::hashOf(key);
+    uint64_t h = hash_(key);
     Shard& shard = *shards_[shardIndex(h)];
     std::lock_guard lock(shard.mu);
     auto old = shard.table.find(key, h);
@@ -109,7 +109,7 @@ size_t Store::erase(std::span<const std::string_view> keys) {
     LockSet locks(*this, keys, 1);
     size_t removed = 0;
     for (std::string_view key : keys) {
-        uint64_t h = KeyTable::hashOf(key);
+        uint64_t h = hash_(key);
         Shard& shard = *shards_[shardIndex(h)];
         if (shard.table.erase(key, h)) {
             ++removed;
@@ -123,7 +123,7 @@ size_t Store::countExisting(std::span<const std::string_view> keys) {
     LockSet locks(*this, keys, 1);
     size_t found = 0;
     for (std::string_view key : keys) {
-        uint64_t h = KeyTable::hashOf(key);
+        uint64_t h = hash_(key);
         if (shards_[shardIndex(h)]->table.find(key, h)) ++found;
     }
     return found;
@@ -133,7 +133,7 @@ void Store::readMany(std::span<const std::string_view> keys,
                      const std::function<void(size_t, const std::string_view*)>& fn) {
     LockSet locks(*this, keys, 1);
     for (size_t i = 0; i < keys.size(); ++i) {
-        uint64_t h = KeyTable::hashOf(keys[i]);
+        uint64_t h = hash_(keys[i]);
         auto value = shards_[shardIndex(h)]->table.find(keys[i], h);
         fn(i, value ? &*value : nullptr);
     }
@@ -144,12 +144,12 @@ bool Store::setMany(std::span<const std::string_view> kv, SetCondition cond) {
     LockSet locks(*this, kv, 2);
     if (cond == SetCondition::IfAbsent) {
         for (size_t i = 0; i < kv.size(); i += 2) {
-            uint64_t h = KeyTable::hashOf(kv[i]);
+            uint64_t h = hash_(kv[i]);
             if (shards_[shardIndex(h)]->table.find(kv[i], h)) return false;
         }
     }
     for (size_t i = 0; i < kv.size(); i += 2) {
-        uint64_t h = KeyTable::hashOf(kv[i]);
+        uint64_t h = hash_(kv[i]);
         Shard& shard = *shards_[shardIndex(h)];
         shard.table.put(kv[i], h, kv[i + 1]);
         publish(shard);
@@ -178,6 +178,17 @@ size_t Store::usedBytes() const {
     size_t n = 0;
     for (const auto& shard : shards_) n += shard->bytes.load(std::memory_order_relaxed);
     return n;
+}
+
+KeyTable::ProbeStats Store::probeStats() const {
+    KeyTable::ProbeStats all;
+    for (const auto& shard : shards_) {
+        std::lock_guard lock(shard->mu);
+        KeyTable::ProbeStats one = shard->table.probeStats();
+        all.longest = std::max(all.longest, one.longest);
+        all.total += one.total;
+    }
+    return all;
 }
 
 void Store::clear() {

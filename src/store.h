@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "key_hash.h"
 #include "key_table.h"
 
 namespace mini_redis {
@@ -40,7 +41,8 @@ struct IncrResult {
 // Callbacks run under the lock: they must not call back into the store.
 class Store {
   public:
-    explicit Store(size_t shard_count = 256);
+    // Every shard's table and the shard choice use `hash` (tests pass a seeded one).
+    explicit Store(size_t shard_count = 256, const KeyHash& hash = KeyHash::process());
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
@@ -78,11 +80,15 @@ class Store {
     size_t size() const;
     // Bytes held in keys and values plus per-entry overhead, for INFO memory.
     size_t usedBytes() const;
+    // Probe lengths over every shard's table (the longest; the sum over all keys), for tests and
+    // diagnostics. Locks one shard at a time.
+    KeyTable::ProbeStats probeStats() const;
     void clear();
     size_t shardCount() const { return shards_.size(); }
 
   private:
     struct alignas(64) Shard {
+        explicit Shard(const KeyHash& hash) : table(hash) {}
         mutable std::mutex mu;
         KeyTable table;                // guarded by mu
         std::atomic<size_t> count{0};  // mirror of table.size(), for lock-free reads
@@ -102,12 +108,13 @@ class Store {
         std::vector<size_t> locked_;
     };
 
-    // Hash bits 32..47 pick the shard; the table uses the low bits and the top 16.
+    // Hash bits 32..47 pick the shard; the table uses the low bits and the top 16 (key_hash.h).
     size_t shardIndex(uint64_t hash) const { return ((hash >> 32) & 0xffff) % shards_.size(); }
-    size_t shardIndex(std::string_view key) const { return shardIndex(KeyTable::hashOf(key)); }
+    size_t shardIndex(std::string_view key) const { return shardIndex(hash_(key)); }
     // Refreshes the lock-free mirrors after a change; call with the shard locked.
     static void publish(Shard& shard);
 
+    const KeyHash hash_;  // the same function as every shard's table
     std::vector<std::unique_ptr<Shard>> shards_;
 };
 
