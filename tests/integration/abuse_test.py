@@ -26,11 +26,7 @@ MIB = 1 << 20
 
 
 def rss(srv):
-    with open("/proc/%d/status" % srv.proc.pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    fail("no VmRSS for pid %d" % srv.proc.pid)
+    return srv.rss_bytes()
 
 
 def bound(what, value, limit):
