@@ -736,6 +736,13 @@ class Server:
                  what="server log line containing %r" % text)
         return self.log()
 
+    def reload(self, expect, timeout=10.0):
+        """Sends SIGHUP and waits for `expect` in the log lines it produces; returns them."""
+        start = len(self.log())
+        self.signal(signal.SIGHUP)
+        self.wait_log(expect, timeout, start=start)
+        return self.log()[start:]
+
     def rss_bytes(self):
         """The process's resident set size (VmRSS), in bytes."""
         with open("/proc/%d/status" % self.proc.pid) as f:

@@ -26,14 +26,6 @@ def config_get(c, key):
     return reply[1].decode()
 
 
-def reload(srv, expect):
-    """Sends SIGHUP and waits for `expect` in the log lines it produces; returns them."""
-    start = len(srv.log())
-    srv.signal(signal.SIGHUP)
-    srv.wait_log(expect, 10, start=start)
-    return srv.log()[start:]
-
-
 def base_config(port):
     return {"port": port, "workers": 2, "loglevel": "info", "maxclients": 100, "timeout": 0}
 
@@ -48,7 +40,7 @@ def test_live_keys_change():
             cfg.update({"loglevel": "verbose", "maxclients": 50, "slowlog-max-len": 7,
                         "proto-max-bulk-len": 2048})
             srv.write_config(cfg)
-            out = reload(srv, "configuration reloaded")
+            out = srv.reload("configuration reloaded")
             assert srv.config_path in out, out
             assert "maxclients = 50" in out and "loglevel = verbose" in out, out
             assert config_get(c, "loglevel") == "verbose"
@@ -67,14 +59,14 @@ def test_live_keys_change():
             cfg.update({"requirepass": "reloaded-pw", "proto-max-bulk-len": 536870912,
                         "loglevel": "info"})
             srv.write_config(cfg)
-            reload(srv, "configuration reloaded")
+            srv.reload("configuration reloaded")
             assert c.call("PING") == "PONG"
             with srv.conn() as other:
                 assert str(other.call("GET", "x")).startswith("NOAUTH")
                 assert other.call("AUTH", "reloaded-pw") == "OK"
                 assert other.call("SET", "x", "y" * 4000) == "OK"
             # Unchanged file: reload is a no-op that still succeeds.
-            out = reload(srv, "configuration reloaded")
+            out = srv.reload("configuration reloaded")
             assert " = " not in out.replace("reloaded from", ""), out
 
 
@@ -86,7 +78,7 @@ def test_restart_only_keys():
             new_port = free_port()
             cfg.update({"port": new_port, "workers": 3, "bind": "0.0.0.0", "maxclients": 60})
             srv.write_config(cfg)
-            out = reload(srv, "configuration reloaded")
+            out = srv.reload("configuration reloaded")
             for key in ("port", "workers", "bind"):
                 lines = [ln for ln in out.splitlines() if "'%s'" % key in ln]
                 assert lines and all("restart" in ln for ln in lines), \
@@ -137,7 +129,7 @@ def test_invalid_files_change_nothing():
             before = c.call("CONFIG", "GET", "*")
             for what, text, words in broken_files(dict(good, maxclients=45, loglevel="debug")):
                 srv.write_config(text)
-                out = reload(srv, "reload failed")
+                out = srv.reload("reload failed")
                 lines = [ln for ln in out.splitlines() if "reload failed" in ln]
                 assert len(lines) == 1, out
                 line = lines[0]
@@ -154,13 +146,13 @@ def test_invalid_files_change_nothing():
 
             # A missing file is one more failure that changes nothing.
             os.unlink(srv.config_path)
-            out = reload(srv, "reload failed")
+            out = srv.reload("reload failed")
             assert srv.config_path in out and "open" in out, out
             assert c.call("CONFIG", "GET", "*") == before
 
             # Fixed: reload works again and applies the new values.
             srv.write_config(dict(good, maxclients=45))
-            reload(srv, "configuration reloaded")
+            srv.reload("configuration reloaded")
             assert config_get(c, "maxclients") == "45"
             assert c.call("GET", "k") == b"v"
 
@@ -231,7 +223,7 @@ def test_flags_still_override_after_reload():
             assert config_get(c, "loglevel") == "verbose"
             cfg["maxclients"] = 70
             srv.write_config(cfg)
-            reload(srv, "configuration reloaded")
+            srv.reload("configuration reloaded")
             assert config_get(c, "maxclients") == "70"
             assert config_get(c, "loglevel") == "verbose", \
                 "reload replaced the --loglevel flag with the file's value"
@@ -239,7 +231,7 @@ def test_flags_still_override_after_reload():
 
 def test_reload_without_config_file():
     with Server(BINARY) as srv:  # --port only
-        out = reload(srv, "SIGHUP")
+        out = srv.reload("SIGHUP")
         assert "no config file" in out, out
         with srv.conn() as c:
             assert c.call("PING") == "PONG"

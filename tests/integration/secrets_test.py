@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 
@@ -42,14 +41,6 @@ def expect_absent(secret, text, where):
                                                        text[max(0, at - 200):at + 60]))
 
 
-def reload(srv, expect):
-    """SIGHUP, then wait for `expect` in the lines it logs; returns those lines."""
-    start = len(srv.log())
-    srv.signal(signal.SIGHUP)
-    srv.wait_log(expect, 10, start=start)
-    return srv.log()[start:]
-
-
 def flatten(reply):
     if isinstance(reply, list):
         return b" ".join(flatten(item) for item in reply)
@@ -72,7 +63,7 @@ def test_sighup_and_config_set_never_log_the_password():
                 pw = marker(tag)
                 used.append(pw)
                 srv.write_config(dict(cfg, requirepass=pw))
-                out = reload(srv, "configuration reloaded")
+                out = srv.reload("configuration reloaded")
                 expect_in("SIGHUP: requirepass changed", out, "reload log")
                 expect_absent(pw, srv.log(), "the log after a reload")
                 expect_eq(admin.call("PING"), "PONG", "the admin connection stays in")
@@ -81,7 +72,7 @@ def test_sighup_and_config_set_never_log_the_password():
                     expect_eq(c.call("AUTH", pw), "OK", "AUTH with the reloaded password")
             good = used[-1]
             cfg["requirepass"] = good
-            out = reload(srv, "configuration reloaded")
+            out = srv.reload("configuration reloaded")
             expect_true("requirepass" not in out, "an unchanged password is not mentioned: %r"
                         % out)
 
@@ -104,7 +95,7 @@ def test_sighup_and_config_set_never_log_the_password():
             ]
             for text, words in cases:
                 srv.write_config(text)
-                out = reload(srv, "reload failed")
+                out = srv.reload("reload failed")
                 line = [ln for ln in out.splitlines() if "reload failed" in ln][0]
                 for word in words:
                     expect_in(word, line, "reload failure line")
@@ -112,7 +103,7 @@ def test_sighup_and_config_set_never_log_the_password():
                 for secret in used:
                     expect_absent(secret, srv.log(), "the log after an invalid reload")
             srv.write_config(cfg)
-            reload(srv, "configuration reloaded")
+            srv.reload("configuration reloaded")
             with srv.conn() as c:
                 expect_eq(c.call("AUTH", good), "OK", "the running password is unchanged")
 
