@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "arg_list.h"
 #include "client_session.h"
+#include "transaction.h"
 
 namespace mini_redis {
 
@@ -20,6 +22,7 @@ struct Batch {
     ArgList args;                // every argument of every request, in order
     std::vector<uint32_t> argc;  // arguments per request
     ClientSession session;       // the connection's state, copied in and back out
+    std::unique_ptr<Transaction> tx;  // the connection's MULTI/WATCH state, moved in and out
     std::string reply;           // RESP bytes of every reply, in request order
     // Requests run so far, across passes: a worker stops a pass once the replies reach
     // kReplyChunkBytes, and the reactor sends the batch again for the rest once the client
@@ -34,6 +37,7 @@ struct Batch {
     bool unfinished() const { return executed < argc.size() && !close_after && !overflow; }
     void reset() {
         conn_id = 0;
+        tx.reset();
         worker = 0;
         args.clear();
         argc.clear();

@@ -12,9 +12,13 @@
 #include "server_stats.h"
 #include "shared_config.h"
 #include "slow_log.h"
+#include "lock_scope.h"
 #include "store.h"
+#include "transaction.h"
 
 namespace mini_redis {
+
+class CommandExecutor;
 
 // Lives on a worker's stack for one request. Handlers parse argv (the name is argv[0]), call
 // store operations, and turn their status into exactly one reply.
@@ -31,7 +35,15 @@ struct CommandContext {
     const CommandTable& table;
     SlowLog& slowlog;
     ClientDirectory* clients;  // non-null only for kCmdReactor commands, on the reactor
+    // Holds the shards of every key of this command (or of the whole EXEC); empty for
+    // kCmdKeyspace commands outside EXEC. Every key operation goes through it.
+    LockScope& scope;
+    // The connection's MULTI/WATCH state; null until it first uses either.
+    std::unique_ptr<Transaction>& tx;
+    const CommandExecutor& executor;
     bool close_after = false;  // set by QUIT: nothing after it runs, the connection closes
+
+    int db() const { return session.db; }
 };
 
 }  // namespace mini_redis

@@ -12,7 +12,7 @@ namespace mini_redis {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 // Redis's reply for an unknown command quotes the name and up to the first few arguments.
 void replyUnknown(Reply& reply, std::span<const std::string_view> argv) {
@@ -61,6 +61,64 @@ std::span<const std::string_view> redactSecrets(const CommandSpec& spec,
 
 }  // namespace
 
+bool CommandExecutor::invoke(const CommandSpec& spec, std::span<const std::string_view> argv,
+                             LockScope& scope, Reply& reply, ClientSession& session,
+                             std::unique_ptr<Transaction>& tx, const Config& config,
+                             WorkerStats& worker_stats, ClientDirectory* clients) const {
+    CommandContext ctx{argv,   spec,         store_,  reply,    session, config,
+                       config_, stats_,      worker_stats, table_, slowlog_, clients,
+                       scope,  tx,           *this};
+    const bool timed = config.slowlog_log_slower_than >= 0;
+    auto started = timed ? SteadyClock::now() : SteadyClock::time_point();
+    spec.handler(ctx);
+    if (timed) {
+        auto us =
+            std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started).count();
+        if (us >= config.slowlog_log_slower_than) {
+            slowlog_.add(redactSecrets(spec, argv), us, session.peer, session.name,
+                         static_cast<size_t>(config.slowlog_max_len));
+        }
+    }
+    return ctx.close_after;
+}
+
+void CommandExecutor::execQueued(CommandContext& ctx) const {
+    Transaction& tx = *ctx.tx;
+    const auto& queued = tx.queued();
+    // The scope covers every key of every queued request and every watched key, locked once.
+    std::vector<std::vector<std::string_view>> argvs(queued.size());
+    std::vector<const CommandSpec*> specs(queued.size());
+    std::vector<std::string_view> keys;
+    bool everything = false;
+    for (size_t i = 0; i < queued.size(); ++i) {
+        for (const std::string& a : queued[i]) argvs[i].push_back(a);
+        specs[i] = table_.find(argvs[i][0]);  // found and arity-checked when queued
+        if (specs[i]->flags & kCmdKeyspace) everything = true;
+        CommandTable::keysOf(*specs[i], argvs[i], keys);
+    }
+    for (const auto& w : tx.watched()) keys.push_back(w.second);
+    LockScope scope(store_);
+    if (everything) {
+        scope.lockAll();
+    } else if (!keys.empty()) {
+        scope.lockKeys(keys);
+    }
+    // A watched key that expired since WATCH is deleted by this lookup, which marks it dirty.
+    for (const auto& [db, key] : tx.watched()) scope.find(db, key);
+    if (tx.dirty()) {
+        tx.reset(&scope);
+        ctx.reply.nilArray();
+        return;
+    }
+    ctx.reply.arrayHeader(queued.size());
+    for (size_t i = 0; i < queued.size(); ++i) {
+        ctx.session.last_command = specs[i]->name;
+        invoke(*specs[i], argvs[i], scope, ctx.reply, ctx.session, ctx.tx, ctx.config,
+               ctx.worker_stats, nullptr);
+    }
+    tx.reset(&scope);
+}
+
 void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirectory* clients) const {
     // Each thread keeps its snapshot until the config changes: no lock per batch.
     thread_local std::shared_ptr<const Config> config;
@@ -85,11 +143,13 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         const CommandSpec* spec = table_.find(argv[0]);
         if (spec == nullptr) {
             replyUnknown(reply, argv);
+            if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
             continue;
         }
         if (!CommandTable::arityOk(*spec, argc)) {
             std::string name(spec->name);
             reply.errorf(errors::kWrongArityFmt, name.c_str());
+            if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
             continue;
         }
         if (!batch.session.authenticated && !(spec->flags & kCmdNoAuth) &&
@@ -98,20 +158,22 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             continue;
         }
         batch.session.last_command = spec->name;
-        CommandContext ctx{argv,    *spec,  store_,       reply,  batch.session, *config,
-                           config_, stats_, worker_stats, table_, slowlog_,      clients};
-        const bool timed = config->slowlog_log_slower_than >= 0;
-        auto started = timed ? Clock::now() : Clock::time_point();
-        spec->handler(ctx);
-        if (timed) {
-            auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started)
-                          .count();
-            if (us >= config->slowlog_log_slower_than) {
-                slowlog_.add(redactSecrets(*spec, argv), us, batch.session.peer, batch.session.name,
-                             static_cast<size_t>(config->slowlog_max_len));
-            }
+        // Inside MULTI, everything but the transaction commands themselves is queued.
+        if (batch.tx && batch.tx->inMulti() && !(spec->flags & kCmdNoQueue)) {
+            batch.tx->queue(argv);
+            reply.simple("QUEUED");
+            continue;
         }
-        if (ctx.close_after) {
+        LockScope scope(store_);
+        if (!(spec->flags & kCmdKeyspace)) {
+            thread_local std::vector<std::string_view> keys;
+            keys.clear();
+            CommandTable::keysOf(*spec, argv, keys);
+            if (!keys.empty()) scope.lockKeys(keys);
+        }
+        const bool close_after = invoke(*spec, argv, scope, reply, batch.session, batch.tx,
+                                        *config, worker_stats, clients);
+        if (close_after) {
             batch.close_after = true;
             break;
         }

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "batch.h"
+#include "lock_scope.h"
+#include "reply.h"
 #include "client_directory.h"
 #include "command_table.h"
 #include "server_stats.h"
@@ -10,6 +12,8 @@
 #include "store.h"
 
 namespace mini_redis {
+
+struct CommandContext;
 
 // Any thread; holds no state of its own between batches, so workers share one.
 class CommandExecutor {
@@ -31,7 +35,19 @@ class CommandExecutor {
 
     SlowLog& slowlog() const { return slowlog_; }
 
+    // EXEC: runs the transaction's queued requests in one scope over all their keys (every
+    // shard if one of them walks the keyspace) and the watched keys, one reply each, unless a
+    // watched key changed. The caller (EXEC's handler) has checked MULTI and EXECABORT.
+    void execQueued(CommandContext& ctx) const;
+
   private:
+    // Runs one request's handler in `scope` and records it in the slow log. Returns whether
+    // the connection must close after it (QUIT).
+    bool invoke(const CommandSpec& spec, std::span<const std::string_view> argv,
+                LockScope& scope, Reply& reply, ClientSession& session,
+                std::unique_ptr<Transaction>& tx, const Config& config,
+                WorkerStats& worker_stats, ClientDirectory* clients) const;
+
     const CommandTable& table_;
     Store& store_;
     SharedConfig& config_;

@@ -11,6 +11,9 @@ CommandTable CommandTable::build() {
     registerKeyspaceCommands(table);
     registerConnectionCommands(table);
     registerServerCommands(table);
+    registerExpireCommands(table);
+    registerTransactionCommands(table);
+    registerBitCommands(table);
     return table;
 }
 
@@ -38,6 +41,24 @@ const CommandSpec* CommandTable::find(std::string_view name) const {
     }
     auto it = index_.find(std::string_view(lower, name.size()));
     return it == index_.end() ? nullptr : &specs_[it->second];
+}
+
+void CommandTable::keysOf(const CommandSpec& spec, std::span<const std::string_view> argv,
+                          std::vector<std::string_view>& out) {
+    if (spec.find_keys != nullptr) {
+        thread_local std::vector<size_t> idx;
+        idx.clear();
+        spec.find_keys(argv, idx);
+        for (size_t i : idx) {
+            if (i < argv.size()) out.push_back(argv[i]);
+        }
+        return;
+    }
+    if (spec.first_key <= 0) return;
+    const int argc = static_cast<int>(argv.size());
+    const int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
+    const int step = spec.key_step > 0 ? spec.key_step : 1;
+    for (int i = spec.first_key; i <= last && i < argc; i += step) out.push_back(argv[static_cast<size_t>(i)]);
 }
 
 std::vector<std::string_view> CommandTable::flagNames(uint32_t flags) {

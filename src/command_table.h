@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <functional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -14,6 +15,9 @@ namespace mini_redis {
 
 struct CommandContext;
 using CommandHandler = void (*)(CommandContext&);
+// Where a command's keys are when first/last/step cannot say (e.g. a count before the keys):
+// appends the indexes into argv of every key.
+using KeyFinder = void (*)(std::span<const std::string_view> argv, std::vector<size_t>& out);
 
 enum CommandFlag : uint32_t {
     kCmdWrite = 1u << 0,       // may modify the keyspace
@@ -25,6 +29,11 @@ enum CommandFlag : uint32_t {
     kCmdStale = 1u << 6,       // allowed on a stale replica
     kCmdConnection = 1u << 7,  // about the connection itself, not the data
     kCmdReactor = 1u << 8,     // needs the reactor's view of clients: runs on the reactor thread
+    // Touches keys not named in its arguments (KEYS, SCAN, FLUSHALL, SWAPDB...): it gets a scope
+    // holding nothing and locks what it needs itself; an EXEC that queues one locks every shard.
+    kCmdKeyspace = 1u << 9,
+    // Runs at once even inside MULTI, never queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET).
+    kCmdNoQueue = 1u << 10,
 };
 
 struct CommandSpec {
@@ -36,6 +45,7 @@ struct CommandSpec {
     std::string_view group;    // "string", "keyspace", "connection", "server"
     std::string_view usage;    // arguments after the name, e.g. "key value"
     std::string_view summary;  // one line, for HELP and COMMAND DOCS
+    KeyFinder find_keys = nullptr;  // overrides first/last/step when set
 };
 
 // Built once at start-up on the main thread, then read-only: any thread may read it.
@@ -58,6 +68,11 @@ class CommandTable {
         return spec.arity >= 0 ? argc == static_cast<size_t>(spec.arity)
                                : argc >= static_cast<size_t>(-spec.arity);
     }
+    // The keys of one request (argv[0] is the name), as the lock scope needs them: from
+    // find_keys, or from first/last/step (a negative last counts from the end). Arity must
+    // already have been checked.
+    static void keysOf(const CommandSpec& spec, std::span<const std::string_view> argv,
+                       std::vector<std::string_view>& out);
     // Flag names as COMMAND INFO spells them.
     static std::vector<std::string_view> flagNames(uint32_t flags);
 
@@ -77,5 +92,8 @@ void registerStringCommands(CommandTable& table);
 void registerKeyspaceCommands(CommandTable& table);
 void registerConnectionCommands(CommandTable& table);
 void registerServerCommands(CommandTable& table);
+void registerExpireCommands(CommandTable& table);
+void registerTransactionCommands(CommandTable& table);
+void registerBitCommands(CommandTable& table);
 
 }  // namespace mini_redis

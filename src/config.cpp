@@ -155,6 +155,9 @@ const std::vector<Option>& options() {
                               INT32_MAX, true));
         t.push_back(intOption("client-query-buffer-limit", &Config::client_query_buffer_limit,
                               1024 * 1024, 16LL * 1024 * 1024 * 1024, true));
+        // Each database costs a table header per shard (about 16 KiB): bounded accordingly.
+        t.push_back(intOption("databases", &Config::databases, 1, 1024, false));
+        t.push_back(intOption("hz", &Config::hz, 1, 500, true));
         t.push_back(intOption("shutdown-timeout", &Config::shutdown_timeout, 0, 3600, true));
         {
             Option opt;

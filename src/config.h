@@ -25,6 +25,8 @@ struct Config {
     int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
     int64_t proto_max_multibulk_len = 1024 * 1024;
     int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
+    int64_t databases = 16;        // SELECT 0 .. databases-1; fixed at start
+    int64_t hz = 10;               // active expire cycles per second
     int64_t shutdown_timeout = 5;  // seconds
     std::string requirepass;       // empty: no AUTH needed
     int64_t timeout = 0;           // idle seconds before a client is closed; 0 = never

@@ -87,6 +87,8 @@ class Connection {
     // A command that must run on the reactor, framed after requests that were still to be
     // dispatched: it runs, alone, once their batch has completed (before anything else).
     std::unique_ptr<Batch> reactor_next;
+    // The connection's MULTI/WATCH state; travels with its in-flight batch (null until used).
+    std::unique_ptr<Transaction> tx;
     // A protocol error found after requests that are in flight: sent after their replies.
     std::string pending_error;
 

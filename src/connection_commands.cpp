@@ -73,10 +73,10 @@ void selectCommand(CommandContext& ctx) {
     int64_t index = 0;
     if (!parseInteger(ctx.argv[1], index)) {
         ctx.reply.error(errors::kNotInteger);
-    } else if (index != 0) {
+    } else if (index < 0 || index >= ctx.store.databases()) {
         ctx.reply.error(errors::kDbIndexOutOfRange);
     } else {
-        ctx.session.db = 0;
+        ctx.session.db = static_cast<int>(index);
         ctx.reply.ok();
     }
 }
@@ -289,8 +289,8 @@ void registerConnectionCommands(CommandTable& t) {
     t.add(
         {"echo", 2, kConn, 0, 0, 0, echoCommand, "connection", "message", "Echo the given string"});
     t.add({"select", 2, kConn, 0, 0, 0, selectCommand, "connection", "index",
-           "Change the selected database (only 0 exists)"});
-    t.add({"quit", -1, kConn | kCmdNoAuth, 0, 0, 0, quitCommand, "connection", "",
+           "Change the selected database for the current connection"});
+    t.add({"quit", -1, kConn | kCmdNoAuth | kCmdNoQueue, 0, 0, 0, quitCommand, "connection", "",
            "Close the connection after replying OK"});
     t.add({"hello", -1, kConn | kCmdNoAuth, 0, 0, 0, helloCommand, "connection",
            "[protover [AUTH username password] [SETNAME clientname]]",

@@ -29,6 +29,35 @@ inline constexpr const char* kBadClientName =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 inline constexpr const char* kClientNameTooLong =
     "ERR Client names cannot be longer than 4096 bytes.";
+// Transactions.
+inline constexpr const char* kMultiNested = "ERR MULTI calls can not be nested";
+inline constexpr const char* kExecWithoutMulti = "ERR EXEC without MULTI";
+inline constexpr const char* kDiscardWithoutMulti = "ERR DISCARD without MULTI";
+inline constexpr const char* kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
+inline constexpr const char* kExecAbort =
+    "EXECABORT Transaction discarded because of previous errors.";
+// Expiry.
+inline constexpr const char* kInvalidExpireFmt = "ERR invalid expire time in '%s' command";
+inline constexpr const char* kExpireOptionsNxXxGtLt =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr const char* kExpireOptionsGtLt =
+    "ERR GT and LT options at the same time are not compatible";
+inline constexpr const char* kUnsupportedOptionFmt = "ERR Unsupported option %s";
+// Keyspace.
+inline constexpr const char* kNoSuchKey = "ERR no such key";
+inline constexpr const char* kSameObject = "ERR source and destination objects are the same";
+inline constexpr const char* kInvalidDbIndex = "ERR invalid DB index";
+inline constexpr const char* kInvalidFirstDbIndex = "ERR invalid first DB index";
+inline constexpr const char* kInvalidSecondDbIndex = "ERR invalid second DB index";
+inline constexpr const char* kInvalidCursor = "ERR invalid cursor";
+// Strings.
+inline constexpr const char* kNotFloat = "ERR value is not a valid float";
+inline constexpr const char* kNanOrInfinity = "ERR increment would produce NaN or Infinity";
+inline constexpr const char* kBitNotInteger = "ERR bit is not an integer or out of range";
+inline constexpr const char* kBitOffset = "ERR bit offset is not an integer or out of range";
+inline constexpr const char* kOffsetOutOfRange = "ERR offset is out of range";
+inline constexpr const char* kBitopNotOneKey = "ERR BITOP NOT must be called with a single source key.";
+inline constexpr const char* kOutOfRangeValue = "ERR value is out of range, must be positive";
 // Formats with the command name (lower case, as Redis's canonical name).
 inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
 inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s'. Try %s HELP.";

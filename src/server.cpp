@@ -69,13 +69,16 @@ Server::Server(Config config, std::vector<std::pair<std::string, std::string>> o
       cfg_(config_.get()),
       table_(CommandTable::build()),
       stats_(static_cast<size_t>(config.effectiveWorkers())),
+      store_(static_cast<size_t>(config.databases)),
       executor_(table_, store_, config_, stats_),
+      expire_cycle_(store_, config_),
       heap_(static_cast<size_t>(config.effectiveWorkers())),
       ops_samples_(10, 0) {
     stats_.config_file = config.config_file;
 }
 
 Server::~Server() {
+    expire_cycle_.stop();
     for (auto& w : workers_) w->stop();
 }
 
@@ -88,6 +91,7 @@ std::string Server::start() {
         workers_.back()->start();
     }
     outbox_.resize(workers_.size());
+    expire_cycle_.start();
     loop_.setBeforeWait([this] { flushOutbox(); });
     loop_.add(listener_.fd(), EPOLLIN, [this](uint32_t) { onAccept(); });
     loop_.add(completions_.fd(), EPOLLIN, [this](uint32_t) { onCompletions(); });
@@ -112,6 +116,7 @@ int Server::run() {
     loop_.run();
     // Workers finish whatever is queued, then exit; their completions are dropped here,
     // explicitly, since every client is already closed.
+    expire_cycle_.stop();
     for (auto& w : workers_) w->stop();
     drained_.clear();
     completions_.drain(drained_);
@@ -318,6 +323,7 @@ void Server::dispatch(Connection& conn, std::unique_ptr<Batch> batch) {
     batch->conn_id = conn.id();
     batch->worker = worker;
     batch->session = conn.session();
+    batch->tx = std::move(conn.tx);
     conn.in_flight = true;
     outbox_[worker].push_back(std::move(batch));
 }
@@ -343,6 +349,7 @@ void Server::onCompletions() {
         conn->in_flight = false;
         conn->last_activity = Connection::Clock::now();
         conn->session() = std::move(batch->session);
+        conn->tx = std::move(batch->tx);
         if (batch->overflow) {
             LOG_NOTICE(
                 "client %llu (%s) disconnected: output buffer hard limit reached "
@@ -565,9 +572,11 @@ void Server::sampleStats() {
 void Server::runOnReactor(Connection& conn, Batch& batch) {
     batch.conn_id = conn.id();
     batch.session = conn.session();
+    batch.tx = std::move(conn.tx);
     executor_.run(batch, stats_.reactor, this);
     // The command may have closed other connections, never this one (it is marked instead).
     conn.session() = std::move(batch.session);
+    conn.tx = std::move(batch.tx);
     conn.appendOutput(batch.reply);
     if (batch.close_after) conn.close_after_write = true;
 }

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "connection.h"
 #include "event_loop.h"
+#include "expire_cycle.h"
 #include "listener.h"
 #include "load_heap.h"
 #include "server_stats.h"
@@ -94,6 +95,7 @@ class Server : public ClientDirectory {
     ServerStats stats_;
     Store store_;
     CommandExecutor executor_;
+    ExpireCycle expire_cycle_;
     CompletionQueue completions_;
     std::vector<std::unique_ptr<Worker>> workers_;
     LoadHeap heap_;

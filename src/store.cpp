@@ -1,176 +1,90 @@
-// Sharded keyspace implementation.
+// The keyspace's shards, counters, change hook and the active expire cycle's step.
 #include "store.h"
 
 #include <algorithm>
 #include <cassert>
-#include <charconv>
-
-#include "command_args.h"
-#include "glob.h"
+#include <cstring>
 
 namespace mini_redis {
 
-Store::Store(size_t shard_count, const KeyHash& hash) : hash_(hash) {
-    assert(shard_count > 0);
+Store::Shard::Shard(const KeyHash& hash, int databases)
+    : count(new std::atomic<size_t>[static_cast<size_t>(databases)]),
+      expires(new std::atomic<size_t>[static_cast<size_t>(databases)]) {
+    dbs.reserve(static_cast<size_t>(databases));
+    for (int i = 0; i < databases; ++i) {
+        dbs.push_back(std::make_unique<KeyTable>(hash));
+        count[static_cast<size_t>(i)].store(0);
+        expires[static_cast<size_t>(i)].store(0);
+    }
+}
+
+Store::Store(size_t databases, size_t shard_count, const KeyHash& hash, const Clock& clock)
+    : databases_(static_cast<int>(databases)),
+      hash_(hash),
+      clock_(clock),
+      avg_ttl_(new std::atomic<int64_t>[databases]) {
+    assert(shard_count > 0 && databases > 0);
     shards_.reserve(shard_count);
-    for (size_t i = 0; i < shard_count; ++i) shards_.push_back(std::make_unique<Shard>(hash_));
-}
-
-void Store::publish(Shard& shard) {
-    shard.count.store(shard.table.size(), std::memory_order_relaxed);
-    shard.bytes.store(shard.table.memoryBytes(), std::memory_order_relaxed);
-}
-
-Store::LockSet::LockSet(Store& store, std::span<const std::string_view> keys, size_t stride)
-    : store_(store) {
-    locked_.reserve(keys.size() / stride + 1);
-    for (size_t i = 0; i < keys.size(); i += stride) locked_.push_back(store.shardIndex(keys[i]));
-    std::sort(locked_.begin(), locked_.end());
-    locked_.erase(std::unique(locked_.begin(), locked_.end()), locked_.end());
-    for (size_t idx : locked_) store_.shards_[idx]->mu.lock();
-}
-
-Store::LockSet::~LockSet() {
-    for (auto it = locked_.rbegin(); it != locked_.rend(); ++it) store_.shards_[*it]->mu.unlock();
-}
-
-bool Store::read(std::string_view key, const std::function<void(std::string_view)>& fn) {
-    uint64_t h = hash_(key);
-    Shard& shard = *shards_[shardIndex(h)];
-    std::lock_guard lock(shard.mu);
-    auto value = shard.table.find(key, h);
-    if (!value) return false;
-    fn(*value);
-    return true;
-}
-
-bool Store::set(std::string_view key, std::string_view value, SetCondition cond,
-                std::string* previous, bool* had_previous) {
-    uint64_t h = hash_(key);
-    Shard& shard = *shards_[shardIndex(h)];
-    std::lock_guard lock(shard.mu);
-    auto old = shard.table.find(key, h);
-    bool exists = old.has_value();
-    if (previous != nullptr) {
-        if (exists) previous->assign(*old);
-        if (had_previous != nullptr) *had_previous = exists;
+    for (size_t i = 0; i < shard_count; ++i) {
+        shards_.push_back(std::make_unique<Shard>(hash_, databases_));
     }
-    if ((cond == SetCondition::IfAbsent && exists) ||
-        (cond == SetCondition::IfPresent && !exists)) {
-        return false;
-    }
-    shard.table.put(key, h, value);
-    publish(shard);
-    return true;
+    for (size_t i = 0; i < databases; ++i) avg_ttl_[i].store(0);
 }
 
-bool Store::take(std::string_view key, std::string& value) {
-    uint64_t h = hash_(key);
-    Shard& shard = *shards_[shardIndex(h)];
-    std::lock_guard lock(shard.mu);
-    auto old = shard.table.find(key, h);
-    if (!old) return false;
-    value.assign(*old);
-    shard.table.erase(key, h);
-    publish(shard);
-    return true;
+void Store::publish(Shard& shard, int db) {
+    const KeyTable& t = *shard.dbs[static_cast<size_t>(db)];
+    shard.count[static_cast<size_t>(db)].store(t.size(), std::memory_order_relaxed);
+    shard.expires[static_cast<size_t>(db)].store(t.expires(), std::memory_order_relaxed);
+    size_t bytes = 0;
+    for (const auto& table : shard.dbs) bytes += table->memoryBytes();
+    shard.bytes.store(bytes, std::memory_order_relaxed);
 }
 
-IncrResult Store::incrBy(std::string_view key, int64_t delta) {
-    uint64_t h = hash_(key);
-    Shard& shard = *shards_[shardIndex(h)];
-    std::lock_guard lock(shard.mu);
-    auto old = shard.table.find(key, h);
-    int64_t current = 0;
-    if (old && !parseInteger(*old, current)) return {IncrStatus::NotInteger, 0};
-    int64_t next = 0;
-    if (__builtin_add_overflow(current, delta, &next)) return {IncrStatus::Overflow, 0};
-    char buf[24];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, next);
-    (void)ec;
-    shard.table.put(key, h, std::string_view(buf, static_cast<size_t>(end - buf)));
-    publish(shard);
-    return {IncrStatus::Ok, next};
-}
-
-std::optional<size_t> Store::append(std::string_view key, std::string_view suffix, size_t max_len) {
-    uint64_t h = hash_(key);
-    Shard& shard = *shards_[shardIndex(h)];
-    std::lock_guard lock(shard.mu);
-    auto old = shard.table.find(key, h);
-    size_t before = old ? old->size() : 0;
-    if (before + suffix.size() > max_len) return std::nullopt;
-    size_t len = shard.table.append(key, h, suffix).size();
-    publish(shard);
-    return len;
-}
-
-size_t Store::erase(std::span<const std::string_view> keys) {
-    LockSet locks(*this, keys, 1);
-    size_t removed = 0;
-    for (std::string_view key : keys) {
-        uint64_t h = hash_(key);
-        Shard& shard = *shards_[shardIndex(h)];
-        if (shard.table.erase(key, h)) {
-            ++removed;
-            publish(shard);
-        }
-    }
-    return removed;
-}
-
-size_t Store::countExisting(std::span<const std::string_view> keys) {
-    LockSet locks(*this, keys, 1);
-    size_t found = 0;
-    for (std::string_view key : keys) {
-        uint64_t h = hash_(key);
-        if (shards_[shardIndex(h)]->table.find(key, h)) ++found;
-    }
-    return found;
-}
-
-void Store::readMany(std::span<const std::string_view> keys,
-                     const std::function<void(size_t, const std::string_view*)>& fn) {
-    LockSet locks(*this, keys, 1);
-    for (size_t i = 0; i < keys.size(); ++i) {
-        uint64_t h = hash_(keys[i]);
-        auto value = shards_[shardIndex(h)]->table.find(keys[i], h);
-        fn(i, value ? &*value : nullptr);
-    }
-}
-
-bool Store::setMany(std::span<const std::string_view> kv, SetCondition cond) {
-    assert(kv.size() % 2 == 0);
-    LockSet locks(*this, kv, 2);
-    if (cond == SetCondition::IfAbsent) {
-        for (size_t i = 0; i < kv.size(); i += 2) {
-            uint64_t h = hash_(kv[i]);
-            if (shards_[shardIndex(h)]->table.find(kv[i], h)) return false;
-        }
-    }
-    for (size_t i = 0; i < kv.size(); i += 2) {
-        uint64_t h = hash_(kv[i]);
-        Shard& shard = *shards_[shardIndex(h)];
-        shard.table.put(kv[i], h, kv[i + 1]);
-        publish(shard);
-    }
-    return true;
-}
-
-std::vector<std::string> Store::keysMatching(std::string_view pattern) {
-    std::vector<std::string> out;
-    for (auto& shard : shards_) {
-        std::lock_guard lock(shard->mu);
-        shard->table.forEach([&](std::string_view key, std::string_view) {
-            if (globMatch(pattern, key)) out.emplace_back(key);
-        });
-    }
+std::string Store::watchKey(int db, std::string_view key) {
+    std::string out(sizeof db, '\0');
+    std::memcpy(out.data(), &db, sizeof db);
+    out.append(key);
     return out;
+}
+
+void Store::touchWatched(Shard& shard, int db, std::string_view key) {
+    auto it = shard.watches.find(watchKey(db, key));
+    if (it == shard.watches.end()) return;
+    for (const auto& flag : it->second) flag->dirty.store(true, std::memory_order_relaxed);
+}
+
+void Store::touchWatchedIn(Shard& shard, int db, const KeyTable* a, const KeyTable* b) {
+    for (auto& [wkey, flags] : shard.watches) {
+        int wdb = 0;
+        std::memcpy(&wdb, wkey.data(), sizeof wdb);
+        if (wdb != db) continue;
+        std::string_view key(wkey.data() + sizeof wdb, wkey.size() - sizeof wdb);
+        bool there = false;
+        for (const KeyTable* t : {a, b}) {
+            if (t != nullptr && t->find(key, t->hashOf(key)) != nullptr) there = true;
+        }
+        if (!there) continue;
+        for (const auto& flag : flags) flag->dirty.store(true, std::memory_order_relaxed);
+    }
+}
+
+size_t Store::dbSize(int db) const {
+    size_t n = 0;
+    for (const auto& s : shards_) n += s->count[static_cast<size_t>(db)].load(std::memory_order_relaxed);
+    return n;
+}
+
+size_t Store::dbExpires(int db) const {
+    size_t n = 0;
+    for (const auto& s : shards_) {
+        n += s->expires[static_cast<size_t>(db)].load(std::memory_order_relaxed);
+    }
+    return n;
 }
 
 size_t Store::size() const {
     size_t n = 0;
-    for (const auto& shard : shards_) n += shard->count.load(std::memory_order_relaxed);
+    for (int db = 0; db < databases_; ++db) n += dbSize(db);
     return n;
 }
 
@@ -180,25 +94,76 @@ size_t Store::usedBytes() const {
     return n;
 }
 
+uint64_t Store::changes() const {
+    uint64_t n = 0;
+    for (const auto& shard : shards_) n += shard->changes.load(std::memory_order_relaxed);
+    return n;
+}
+
 KeyTable::ProbeStats Store::probeStats() const {
     KeyTable::ProbeStats all;
     for (const auto& shard : shards_) {
         std::lock_guard lock(shard->mu);
-        KeyTable::ProbeStats one = shard->table.probeStats();
-        all.longest = std::max(all.longest, one.longest);
-        all.total += one.total;
+        for (const auto& table : shard->dbs) {
+            KeyTable::ProbeStats one = table->probeStats();
+            all.longest = std::max(all.longest, one.longest);
+            all.total += one.total;
+        }
     }
     return all;
 }
 
-void Store::clear() {
-    // Every shard, in index order (the multi-key lock rule), so FLUSHALL is atomic.
-    for (auto& shard : shards_) shard->mu.lock();
-    for (auto& shard : shards_) {
-        shard->table.clear();
-        publish(*shard);
+Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
+    // Sampling walks the slot array from where the last step stopped, looking only at slots
+    // whose TTL bit is set (no entry is touched for keys without a TTL). A deletion can shift
+    // a later entry behind the cursor; it is then seen on the next pass, which is all an
+    // expire cycle needs (lazy expiry covers every access meanwhile).
+    ExpireStep step;
+    Shard& shard = *shards_[shard_index];
+    std::lock_guard lock(shard.mu);
+    const int64_t now = clock_.nowMs();
+    thread_local std::vector<std::string> expired;
+    for (int db = 0; db < databases_; ++db) {
+        KeyTable& t = *shard.dbs[static_cast<size_t>(db)];
+        if (t.expires() == 0) continue;
+        expired.clear();
+        const size_t n = t.slotCount();
+        size_t i = t.expire_cursor & (n - 1);
+        size_t seen = 0;
+        int64_t ttl_sum = 0;
+        size_t ttl_n = 0;
+        for (size_t visited = 0; visited < samples * 20 && seen < samples; ++visited) {
+            if (t.slotHasExpire(i)) {
+                const KeyTable::Entry* e = t.slotEntry(i);
+                ++seen;
+                int64_t at = KeyTable::expireAt(e);
+                if (at <= now) {
+                    expired.emplace_back(KeyTable::key(e));
+                } else {
+                    ttl_sum += at - now;
+                    ++ttl_n;
+                }
+            }
+            i = (i + 1) & (n - 1);
+        }
+        t.expire_cursor = i;
+        for (const std::string& key : expired) {
+            t.erase(key, t.hashOf(key));
+            changed(shard, db, key);
+        }
+        if (!expired.empty()) publish(shard, db);
+        if (ttl_n > 0) {
+            // A running estimate, as Redis keeps one: new samples weigh 2%.
+            auto& avg = avg_ttl_[static_cast<size_t>(db)];
+            int64_t sample = ttl_sum / static_cast<int64_t>(ttl_n);
+            int64_t old = avg.load(std::memory_order_relaxed);
+            avg.store(old == 0 ? sample : (old / 50) * 49 + sample / 50, std::memory_order_relaxed);
+        }
+        step.sampled += seen;
+        step.expired += expired.size();
     }
-    for (auto it = shards_.rbegin(); it != shards_.rend(); ++it) (*it)->mu.unlock();
+    countExpired(step.expired);
+    return step;
 }
 
 }  // namespace mini_redis

@@ -1,121 +1,124 @@
-// The keyspace: binary-safe string keys and values in many independently locked shards.
-// Operations return values and statuses, never RESP.
+// The keyspace: `databases` numbered databases of typed values with optional expiry, spread
+// over many independently locked shards. Commands reach keys only through a LockScope
+// (lock_scope.h); this class owns the shards, the change hook and the counters.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
-#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "clock.h"
 #include "key_hash.h"
 #include "key_table.h"
 
 namespace mini_redis {
 
-enum class SetCondition {
-    Always,     // SET
-    IfAbsent,   // SET NX, SETNX, MSETNX
-    IfPresent,  // SET XX
+// Set when a watched key changes; read by EXEC. Shared by the transaction that watches and the
+// shards that hold its watches.
+struct WatchFlag {
+    std::atomic<bool> dirty{false};
 };
 
-enum class IncrStatus {
-    Ok,
-    NotInteger,  // the value is not a base-10 64-bit integer
-    Overflow,    // the result would not fit in 64 bits
+// Counters of the active expire cycle, for INFO stats. Written by the cycle's thread.
+struct ExpireStats {
+    std::atomic<uint64_t> cycle_cpu_us{0};     // expire_cycle_cpu_milliseconds * 1000
+    std::atomic<uint64_t> stale_perc_x100{0};  // expired_stale_perc * 100 (last estimate)
+    std::atomic<uint64_t> cycles{0};
 };
 
-struct IncrResult {
-    IncrStatus status = IncrStatus::Ok;
-    int64_t value = 0;
-};
-
-// Any thread. Lock rule: a single-key operation holds its shard's mutex for the duration of
-// the operation only; a multi-key operation locks every shard it touches in ascending shard
-// index order (LockSet), which is what keeps two multi-key operations from deadlocking.
-// Callbacks run under the lock: they must not call back into the store.
+// Any thread. LOCK RULE: a shard's mutex guards every database's table in that shard and the
+// shard's watch list. Whoever needs several shards locks them in ascending shard index order
+// and releases them together (LockScope does it; so does the expire cycle, one shard at a
+// time). No code calls back into the store while holding a shard, except through the scope
+// that holds it. A key's shard depends only on its name, not on its database, so a command
+// that moves a key between databases (MOVE, COPY ... DB) locks one shard for it.
 class Store {
   public:
-    // Every shard's table and the shard choice use `hash` (tests pass a seeded one).
-    explicit Store(size_t shard_count = 256, const KeyHash& hash = KeyHash::process());
+    // Every shard's table and the shard choice use `hash` (tests pass a seeded one); expiry
+    // is judged by `clock` (tests pass a ManualClock).
+    explicit Store(size_t databases = 16, size_t shard_count = 256,
+                   const KeyHash& hash = KeyHash::process(), const Clock& clock = Clock::system());
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    // Calls fn(value) under the lock when the key exists; returns whether it did.
-    bool read(std::string_view key, const std::function<void(std::string_view)>& fn);
+    int databases() const { return databases_; }
+    size_t shardCount() const { return shards_.size(); }
+    const Clock& clock() const { return clock_; }
 
-    // The generic set behind SET/SETNX/GETSET and SET's NX/XX/GET options. Stores `value`
-    // unless `cond` says otherwise; returns whether it stored. When `previous` is given, the
-    // old value (if any) is copied there and `*had_previous` says whether there was one.
-    bool set(std::string_view key, std::string_view value, SetCondition cond,
-             std::string* previous = nullptr, bool* had_previous = nullptr);
-
-    // Removes the key and hands its value back; false if absent (GETDEL).
-    bool take(std::string_view key, std::string& value);
-
-    // INCRBY and friends: parse, add with overflow check, store, all under one lock.
-    IncrResult incrBy(std::string_view key, int64_t delta);
-
-    // Appends to the value (creating it); returns the new length (APPEND), or nothing, and
-    // changes nothing, when the result would be longer than `max_len`.
-    std::optional<size_t> append(std::string_view key, std::string_view suffix, size_t max_len);
-
-    // Multi-key operations, atomic across shards.
-    size_t erase(std::span<const std::string_view> keys);
-    size_t countExisting(std::span<const std::string_view> keys);
-    // fn(i, value or nullptr) for each key, in order.
-    void readMany(std::span<const std::string_view> keys,
-                  const std::function<void(size_t, const std::string_view*)>& fn);
-    // `kv` alternates key, value. With IfAbsent, stores nothing unless no key exists (MSETNX).
-    bool setMany(std::span<const std::string_view> kv, SetCondition cond);
-
-    // Every key matching a glob pattern (KEYS); locks one shard at a time.
-    std::vector<std::string> keysMatching(std::string_view pattern);
-
-    size_t size() const;
+    // Lock-free reads of the mirrors each write refreshes (they may lag a write in flight).
+    size_t dbSize(int db) const;
+    size_t dbExpires(int db) const;
+    // The mean remaining TTL (ms) of the keys the expire cycle sampled lately; 0 if none.
+    int64_t dbAvgTtl(int db) const {
+        return dbExpires(db) == 0 ? 0 : avg_ttl_[static_cast<size_t>(db)].load();
+    }
+    size_t size() const;  // keys in every database
     // Bytes held in keys and values plus per-entry overhead, for INFO memory.
     size_t usedBytes() const;
-    // Probe lengths over every shard's table (the longest; the sum over all keys), for tests and
+    // Writes to keys since start (rdb_changes_since_last_save counts from a save point).
+    uint64_t changes() const;
+    uint64_t expiredKeys() const { return expired_keys_.load(std::memory_order_relaxed); }
+    ExpireStats& expireStats() { return expire_stats_; }
+
+    // Probe lengths over every table (the longest; the sum over all keys), for tests and
     // diagnostics. Locks one shard at a time.
     KeyTable::ProbeStats probeStats() const;
-    void clear();
-    size_t shardCount() const { return shards_.size(); }
+
+    // One step of the active expire cycle on one shard, with the shard locked for its
+    // duration: samples up to `samples` keys with a TTL in each database (visiting at most 20
+    // slots per sample) and deletes the expired ones; returns {sampled, expired}.
+    struct ExpireStep {
+        size_t sampled = 0;
+        size_t expired = 0;
+    };
+    ExpireStep expireStep(size_t shard, size_t samples);
 
   private:
+    friend class LockScope;
+
     struct alignas(64) Shard {
-        explicit Shard(const KeyHash& hash) : table(hash) {}
+        Shard(const KeyHash& hash, int databases);
         mutable std::mutex mu;
-        KeyTable table;                // guarded by mu
-        std::atomic<size_t> count{0};  // mirror of table.size(), for lock-free reads
-        std::atomic<size_t> bytes{0};  // mirror of table.memoryBytes()
-    };
-
-    // Locks a set of shards in ascending index order; unlocks on destruction.
-    class LockSet {
-      public:
-        LockSet(Store& store, std::span<const std::string_view> keys, size_t stride);
-        ~LockSet();
-        LockSet(const LockSet&) = delete;
-        LockSet& operator=(const LockSet&) = delete;
-
-      private:
-        Store& store_;
-        std::vector<size_t> locked_;
+        std::vector<std::unique_ptr<KeyTable>> dbs;  // guarded by mu
+        // WATCHed keys in this shard: (db, key) encoded by watchKey() -> the flags to set.
+        std::unordered_map<std::string, std::vector<std::shared_ptr<WatchFlag>>> watches;
+        // Mirrors of the tables' sizes, for lock-free reads (written under mu).
+        std::unique_ptr<std::atomic<size_t>[]> count;
+        std::unique_ptr<std::atomic<size_t>[]> expires;
+        std::atomic<size_t> bytes{0};
+        std::atomic<uint64_t> changes{0};  // the change hook's counter
     };
 
     // Hash bits 32..47 pick the shard; the table uses the low bits and the top 16 (key_hash.h).
     size_t shardIndex(uint64_t hash) const { return ((hash >> 32) & 0xffff) % shards_.size(); }
-    size_t shardIndex(std::string_view key) const { return shardIndex(hash_(key)); }
-    // Refreshes the lock-free mirrors after a change; call with the shard locked.
-    static void publish(Shard& shard);
+    // Refreshes the lock-free mirrors of one database after a change; call with the shard locked.
+    static void publish(Shard& shard, int db);
+    static std::string watchKey(int db, std::string_view key);
+    // THE CHANGE HOOK: every write to a key goes through here (with its shard locked). Cheap
+    // when nothing listens: one relaxed counter bump and one emptiness test.
+    static void changed(Shard& shard, int db, std::string_view key) {
+        shard.changes.store(shard.changes.load(std::memory_order_relaxed) + 1,
+                            std::memory_order_relaxed);
+        if (!shard.watches.empty()) touchWatched(shard, db, key);
+    }
+    static void touchWatched(Shard& shard, int db, std::string_view key);
+    // Marks every watch on database `db` in this shard whose key exists in `a` or `b` (FLUSHDB,
+    // SWAPDB: Redis fails a WATCH only for keys that were there).
+    static void touchWatchedIn(Shard& shard, int db, const KeyTable* a, const KeyTable* b);
+    void countExpired(size_t n) { expired_keys_.fetch_add(n, std::memory_order_relaxed); }
 
+    const int databases_;
     const KeyHash hash_;  // the same function as every shard's table
+    const Clock& clock_;
     std::vector<std::unique_ptr<Shard>> shards_;
+    std::atomic<uint64_t> expired_keys_{0};
+    std::unique_ptr<std::atomic<int64_t>[]> avg_ttl_;  // per database; written by expireStep
+    ExpireStats expire_stats_;
 };
 
 }  // namespace mini_redis

@@ -1,9 +1,15 @@
-// The string family: GET, SET and its variants, MGET/MSET, INCR and friends, APPEND, STRLEN.
+// The string family: GET, SET and its variants (SETNX SETEX PSETEX GETSET GETEX GETDEL),
+// MGET/MSET/MSETNX, INCR and friends, APPEND, STRLEN. Ranges, floats and bits are in
+// string_range_commands.cpp and bit_commands.cpp.
+#include <charconv>
+#include <climits>
+#include <cstring>
 #include <string>
 
 #include "command_args.h"
 #include "command_context.h"
 #include "errors.h"
+#include "expire_args.h"
 
 namespace mini_redis {
 
@@ -14,132 +20,216 @@ void countLookup(CommandContext& ctx, bool hit) {
     counter.fetch_add(1, std::memory_order_relaxed);
 }
 
+enum class SetCondition {
+    Always,     // SET
+    IfAbsent,   // SET NX, SETNX
+    IfPresent,  // SET XX
+};
+
 // What a set variant answers.
 enum class SetReply {
-    Ok,        // +OK, or nil when the condition failed (SET)
+    Ok,        // +OK, or nil when the condition failed (SET, SETEX)
     Flag,      // :1 stored / :0 not (SETNX)
     Previous,  // the old value or nil (GETSET, SET ... GET)
 };
 
-// The one generic set behind SET, SETNX and GETSET.
+// The one generic set behind SET, SETNX, SETEX, PSETEX and GETSET. `expire_at` is absolute
+// (kNoExpiry: none); with `keep_ttl` an existing key keeps its TTL.
 void setGeneric(CommandContext& ctx, std::string_view key, std::string_view value,
-                SetCondition cond, SetReply kind) {
-    if (kind == SetReply::Previous) {
-        std::string previous;
-        bool had = false;
-        ctx.store.set(key, value, cond, &previous, &had);
-        had ? ctx.reply.bulk(previous) : ctx.reply.nil();
+                SetCondition cond, int64_t expire_at, bool keep_ttl, SetReply kind) {
+    KeyTable::Entry* cur = ctx.scope.find(ctx.db(), key);
+    if (kind == SetReply::Previous && cur != nullptr &&
+        KeyTable::type(cur) != ValueType::String) {
+        ctx.reply.error(errors::kWrongType);
         return;
     }
-    bool stored = ctx.store.set(key, value, cond);
+    const bool exists = cur != nullptr;
+    if ((cond == SetCondition::IfAbsent && exists) ||
+        (cond == SetCondition::IfPresent && !exists)) {
+        if (kind == SetReply::Flag) {
+            ctx.reply.integer(0);
+        } else if (kind == SetReply::Previous && exists) {
+            ctx.reply.bulk(KeyTable::value(cur));
+        } else {
+            ctx.reply.nil();
+        }
+        return;
+    }
+    if (keep_ttl && exists) expire_at = KeyTable::expireAt(cur);
+    if (kind == SetReply::Previous) {
+        // The reply is written before the store changes, while the old bytes are still there.
+        exists ? ctx.reply.bulk(KeyTable::value(cur)) : ctx.reply.nil();
+    }
+    ctx.scope.setString(ctx.db(), key, value, expire_at);
     if (kind == SetReply::Flag) {
-        ctx.reply.integer(stored ? 1 : 0);
-    } else if (stored) {
+        ctx.reply.integer(1);
+    } else if (kind == SetReply::Ok) {
         ctx.reply.ok();
-    } else {
-        ctx.reply.nil();
     }
 }
 
-// The one generic increment behind INCR, DECR, INCRBY and DECRBY.
+// The one generic increment behind INCR, DECR, INCRBY and DECRBY. The key keeps its TTL.
 void incrGeneric(CommandContext& ctx, int64_t delta) {
-    IncrResult r = ctx.store.incrBy(ctx.argv[1], delta);
-    switch (r.status) {
-        case IncrStatus::Ok:
-            ctx.reply.integer(r.value);
-            break;
-        case IncrStatus::NotInteger:
-            ctx.reply.error(errors::kNotInteger);
-            break;
-        case IncrStatus::Overflow:
-            ctx.reply.error(errors::kOverflow);
-            break;
+    Lookup cur = ctx.scope.find(ctx.db(), ctx.argv[1], ValueType::String);
+    if (cur.wrong_type) {
+        ctx.reply.error(errors::kWrongType);
+        return;
     }
+    int64_t value = 0;
+    if (cur && !parseInteger(KeyTable::value(cur.entry), value)) {
+        ctx.reply.error(errors::kNotInteger);
+        return;
+    }
+    int64_t next = 0;
+    if (__builtin_add_overflow(value, delta, &next)) {
+        ctx.reply.error(errors::kOverflow);
+        return;
+    }
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, next);
+    (void)ec;
+    const int64_t ttl = cur ? KeyTable::expireAt(cur.entry) : kNoExpiry;
+    ctx.scope.setString(ctx.db(), ctx.argv[1], std::string_view(buf, static_cast<size_t>(end - buf)),
+                        ttl);
+    ctx.reply.integer(next);
 }
 
 void getCommand(CommandContext& ctx) {
-    Reply& reply = ctx.reply;
-    bool hit = ctx.store.read(ctx.argv[1], [&reply](std::string_view v) { reply.bulk(v); });
-    if (!hit) reply.nil();
-    countLookup(ctx, hit);
+    Lookup cur = ctx.scope.find(ctx.db(), ctx.argv[1], ValueType::String);
+    if (cur.wrong_type) {
+        ctx.reply.error(errors::kWrongType);
+        return;
+    }
+    cur ? ctx.reply.bulk(KeyTable::value(cur.entry)) : ctx.reply.nil();
+    countLookup(ctx, static_cast<bool>(cur));
 }
 
-// SET key value [NX | XX] [GET]
+// SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms-ts | KEEPTTL]
 void setCommand(CommandContext& ctx) {
-    SetCondition cond = SetCondition::Always;
-    bool get = false;
-    for (size_t i = 3; i < ctx.argv.size(); ++i) {
-        std::string_view opt = ctx.argv[i];
-        if (equalsNoCase(opt, "nx") && cond != SetCondition::IfPresent) {
-            cond = SetCondition::IfAbsent;
-        } else if (equalsNoCase(opt, "xx") && cond != SetCondition::IfAbsent) {
-            cond = SetCondition::IfPresent;
-        } else if (equalsNoCase(opt, "get")) {
-            get = true;
-        } else if (equalsNoCase(opt, "ex") || equalsNoCase(opt, "px") ||
-                   equalsNoCase(opt, "exat") || equalsNoCase(opt, "pxat") ||
-                   equalsNoCase(opt, "keepttl")) {
-            ctx.reply.error("ERR key expiry (EX/PX/EXAT/PXAT/KEEPTTL) is not supported yet");
-            return;
-        } else {
-            ctx.reply.error(errors::kSyntax);
-            return;
-        }
-    }
-    setGeneric(ctx, ctx.argv[1], ctx.argv[2], cond, get ? SetReply::Previous : SetReply::Ok);
+    ExpireArgs args;
+    if (!args.parse(ctx, 3, ExpireArgs::kForSet)) return;
+    int64_t at = kNoExpiry;
+    if (args.hasTime() && !args.absoluteMs(ctx, at)) return;
+    SetCondition cond = args.nx   ? SetCondition::IfAbsent
+                        : args.xx ? SetCondition::IfPresent
+                                  : SetCondition::Always;
+    setGeneric(ctx, ctx.argv[1], ctx.argv[2], cond, at, args.keep_ttl,
+               args.get ? SetReply::Previous : SetReply::Ok);
 }
 
 void setnxCommand(CommandContext& ctx) {
-    setGeneric(ctx, ctx.argv[1], ctx.argv[2], SetCondition::IfAbsent, SetReply::Flag);
+    setGeneric(ctx, ctx.argv[1], ctx.argv[2], SetCondition::IfAbsent, kNoExpiry, false,
+               SetReply::Flag);
+}
+
+// SETEX key seconds value / PSETEX key milliseconds value
+void setexGeneric(CommandContext& ctx, ExpireArgs::Unit unit) {
+    ExpireArgs args;
+    args.unit = unit;
+    args.time_arg = ctx.argv[2];
+    int64_t at = kNoExpiry;
+    if (!args.absoluteMs(ctx, at)) return;
+    setGeneric(ctx, ctx.argv[1], ctx.argv[3], SetCondition::Always, at, false, SetReply::Ok);
+}
+void setexCommand(CommandContext& ctx) {
+    setexGeneric(ctx, ExpireArgs::Unit::Seconds);
+}
+void psetexCommand(CommandContext& ctx) {
+    setexGeneric(ctx, ExpireArgs::Unit::Milliseconds);
 }
 
 void getsetCommand(CommandContext& ctx) {
-    setGeneric(ctx, ctx.argv[1], ctx.argv[2], SetCondition::Always, SetReply::Previous);
+    setGeneric(ctx, ctx.argv[1], ctx.argv[2], SetCondition::Always, kNoExpiry, false,
+               SetReply::Previous);
+}
+
+// GETEX key [EX s | PX ms | EXAT ts | PXAT ms-ts | PERSIST]
+void getexCommand(CommandContext& ctx) {
+    ExpireArgs args;
+    if (!args.parse(ctx, 2, ExpireArgs::kForGetex)) return;
+    int64_t at = kNoExpiry;
+    if (args.hasTime() && !args.absoluteMs(ctx, at)) return;
+    Lookup cur = ctx.scope.find(ctx.db(), ctx.argv[1], ValueType::String);
+    if (cur.wrong_type) {
+        ctx.reply.error(errors::kWrongType);
+        return;
+    }
+    countLookup(ctx, static_cast<bool>(cur));
+    if (!cur) {
+        ctx.reply.nil();
+        return;
+    }
+    ctx.reply.bulk(KeyTable::value(cur.entry));
+    if (args.hasTime()) {
+        // A time already past deletes the key, as Redis does.
+        if (at <= ctx.scope.now()) {
+            ctx.scope.remove(ctx.db(), ctx.argv[1]);
+        } else {
+            ctx.scope.setExpire(ctx.db(), ctx.argv[1], at);
+        }
+    } else if (args.persist && KeyTable::hasExpire(cur.entry)) {
+        ctx.scope.setExpire(ctx.db(), ctx.argv[1], kNoExpiry);
+    }
 }
 
 void getdelCommand(CommandContext& ctx) {
-    std::string value;
-    bool hit = ctx.store.take(ctx.argv[1], value);
-    hit ? ctx.reply.bulk(value) : ctx.reply.nil();
-    countLookup(ctx, hit);
+    Lookup cur = ctx.scope.find(ctx.db(), ctx.argv[1], ValueType::String);
+    if (cur.wrong_type) {
+        ctx.reply.error(errors::kWrongType);
+        return;
+    }
+    countLookup(ctx, static_cast<bool>(cur));
+    if (!cur) {
+        ctx.reply.nil();
+        return;
+    }
+    ctx.reply.bulk(KeyTable::value(cur.entry));
+    ctx.scope.remove(ctx.db(), ctx.argv[1]);
 }
 
 void mgetCommand(CommandContext& ctx) {
     auto keys = ctx.argv.subspan(1);
     ctx.reply.arrayHeader(keys.size());
     uint64_t hits = 0;
-    ctx.store.readMany(keys, [&](size_t, const std::string_view* value) {
-        if (value != nullptr) {
-            ctx.reply.bulk(*value);
+    for (std::string_view key : keys) {
+        Lookup cur = ctx.scope.find(ctx.db(), key, ValueType::String);
+        if (cur) {
+            ctx.reply.bulk(KeyTable::value(cur.entry));
             ++hits;
         } else {
-            ctx.reply.nil();
+            ctx.reply.nil();  // absent or not a string, as Redis answers
         }
-    });
+    }
     ctx.worker_stats.keyspace_hits.fetch_add(hits, std::memory_order_relaxed);
     ctx.worker_stats.keyspace_misses.fetch_add(keys.size() - hits, std::memory_order_relaxed);
 }
 
 // MSET and MSETNX share this; pairs are checked here since arity alone cannot say "even".
-void msetGeneric(CommandContext& ctx, SetCondition cond) {
+void msetGeneric(CommandContext& ctx, bool only_if_none) {
     if (ctx.argv.size() % 2 == 0) {
         std::string name(ctx.spec.name);
         ctx.reply.errorf(errors::kWrongArityFmt, name.c_str());
         return;
     }
-    bool stored = ctx.store.setMany(ctx.argv.subspan(1), cond);
-    if (cond == SetCondition::IfAbsent) {
-        ctx.reply.integer(stored ? 1 : 0);
-    } else {
-        ctx.reply.ok();
+    if (only_if_none) {
+        for (size_t i = 1; i < ctx.argv.size(); i += 2) {
+            if (ctx.scope.find(ctx.db(), ctx.argv[i]) != nullptr) {
+                ctx.reply.integer(0);
+                return;
+            }
+        }
     }
+    for (size_t i = 1; i < ctx.argv.size(); i += 2) {
+        ctx.scope.setString(ctx.db(), ctx.argv[i], ctx.argv[i + 1]);
+    }
+    only_if_none ? ctx.reply.integer(1) : ctx.reply.ok();
 }
 
 void msetCommand(CommandContext& ctx) {
-    msetGeneric(ctx, SetCondition::Always);
+    msetGeneric(ctx, false);
 }
 void msetnxCommand(CommandContext& ctx) {
-    msetGeneric(ctx, SetCondition::IfAbsent);
+    msetGeneric(ctx, true);
 }
 
 void incrCommand(CommandContext& ctx) {
@@ -168,15 +258,35 @@ void decrbyCommand(CommandContext& ctx) {
 }
 
 void appendCommand(CommandContext& ctx) {
-    auto len = ctx.store.append(ctx.argv[1], ctx.argv[2],
-                                static_cast<size_t>(ctx.config.proto_max_bulk_len));
-    len ? ctx.reply.integer(static_cast<int64_t>(*len)) : ctx.reply.error(errors::kStringTooLong);
+    std::string_view key = ctx.argv[1];
+    std::string_view suffix = ctx.argv[2];
+    Lookup cur = ctx.scope.find(ctx.db(), key, ValueType::String);
+    if (cur.wrong_type) {
+        ctx.reply.error(errors::kWrongType);
+        return;
+    }
+    if (!cur) {
+        ctx.scope.setString(ctx.db(), key, suffix);
+        ctx.reply.integer(static_cast<int64_t>(suffix.size()));
+        return;
+    }
+    const size_t before = KeyTable::value(cur.entry).size();
+    if (before + suffix.size() > static_cast<size_t>(ctx.config.proto_max_bulk_len)) {
+        ctx.reply.error(errors::kStringTooLong);
+        return;
+    }
+    KeyTable::Entry* e = ctx.scope.resizeString(ctx.db(), key, before + suffix.size());
+    if (!suffix.empty()) std::memcpy(KeyTable::mutableValue(e) + before, suffix.data(), suffix.size());
+    ctx.reply.integer(static_cast<int64_t>(before + suffix.size()));
 }
 
 void strlenCommand(CommandContext& ctx) {
-    size_t len = 0;
-    ctx.store.read(ctx.argv[1], [&len](std::string_view v) { len = v.size(); });
-    ctx.reply.integer(static_cast<int64_t>(len));
+    Lookup cur = ctx.scope.find(ctx.db(), ctx.argv[1], ValueType::String);
+    if (cur.wrong_type) {
+        ctx.reply.error(errors::kWrongType);
+        return;
+    }
+    ctx.reply.integer(cur ? static_cast<int64_t>(KeyTable::value(cur.entry).size()) : 0);
 }
 
 }  // namespace
@@ -186,12 +296,22 @@ void registerStringCommands(CommandTable& t) {
     constexpr uint32_t kR = kCmdReadOnly;
     constexpr uint32_t kF = kCmdFast;
     t.add({"get", 2, kR | kF, 1, 1, 1, getCommand, "string", "key", "Get the value of a key"});
-    t.add({"set", -3, kW, 1, 1, 1, setCommand, "string", "key value [NX|XX] [GET]",
+    t.add({"set", -3, kW, 1, 1, 1, setCommand, "string",
+           "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT "
+           "unix-time-milliseconds|KEEPTTL]",
            "Set the string value of a key"});
     t.add({"setnx", 3, kW | kF, 1, 1, 1, setnxCommand, "string", "key value",
            "Set the value of a key, only if the key does not exist"});
+    t.add({"setex", 4, kW, 1, 1, 1, setexCommand, "string", "key seconds value",
+           "Set the value and expiration of a key"});
+    t.add({"psetex", 4, kW, 1, 1, 1, psetexCommand, "string", "key milliseconds value",
+           "Set the value and expiration in milliseconds of a key"});
     t.add({"getset", 3, kW | kF, 1, 1, 1, getsetCommand, "string", "key value",
            "Set the value of a key and return its old value"});
+    t.add({"getex", -2, kW | kF, 1, 1, 1, getexCommand, "string",
+           "key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|"
+           "PERSIST]",
+           "Get the value of a key and optionally set its expiration"});
     t.add({"getdel", 2, kW | kF, 1, 1, 1, getdelCommand, "string", "key",
            "Get the value of a key and delete the key"});
     t.add({"mget", -2, kR | kF, 1, -1, 1, mgetCommand, "string", "key [key ...]",

@@ -1,0 +1,123 @@
+// The one way to keys: a set of locked store shards, and every key operation done inside it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "key_table.h"
+#include "store.h"
+
+namespace mini_redis {
+
+// What a typed lookup found.
+struct Lookup {
+    KeyTable::Entry* entry = nullptr;  // nullptr: absent, expired, or of the wrong type
+    bool wrong_type = false;           // the key exists but holds another type
+    explicit operator bool() const { return entry != nullptr; }
+};
+
+// The thread that made it only; lives for one command (or one EXEC). A handler gets a scope
+// whose shards already cover every key the command table says it touches, locked once in
+// ascending shard order (the store's lock rule), and runs any number of operations inside it;
+// writes inside one scope are applied in the order they are made, which is the order EXEC and
+// the append-only log see. Operations on a key whose shard the scope does not hold are a bug
+// (asserted in debug builds). The time is read once, when the scope is made: every key in it
+// is judged against that instant.
+//
+// Commands that walk the whole keyspace (KEYS, SCAN, RANDOMKEY, DBSIZE) run with a scope that
+// holds nothing and lock one shard at a time; inside EXEC they get a scope that holds all.
+class LockScope {
+  public:
+    explicit LockScope(Store& store);
+    ~LockScope();
+    LockScope(const LockScope&) = delete;
+    LockScope& operator=(const LockScope&) = delete;
+
+    // Locks the shards of `keys` (called once, before any operation). Hashes are kept, so no
+    // key is hashed twice.
+    void lockKeys(std::span<const std::string_view> keys);
+    // Locks every shard (FLUSHALL, SWAPDB, an EXEC with a keyspace-wide command). A no-op when
+    // it already holds all; must not be called when it holds some.
+    void lockAll();
+    bool holdsAll() const { return all_; }
+    bool holdsNothing() const { return !all_ && locked_.empty(); }
+    int64_t now() const { return now_; }
+    Store& store() { return store_; }
+
+    // THE LOOKUP: lazy expiry first (an expired key is deleted, counted and reported to the
+    // change hook, and is then absent), then existence. Every command reads keys through it.
+    KeyTable::Entry* find(int db, std::string_view key);
+    // find() plus the type check (wrong_type set when the key holds another type).
+    Lookup find(int db, std::string_view key, ValueType want);
+
+    // Writes. Each goes through the store's change hook once.
+    // Stores a string, replacing any value of any type; `expire_at` is its new TTL (kNoExpiry
+    // clears one, as any plain overwrite does in Redis).
+    KeyTable::Entry* setString(int db, std::string_view key, std::string_view value,
+                               int64_t expire_at = kNoExpiry,
+                               StringEncoding enc = StringEncoding::Auto);
+    KeyTable::Entry* setCollection(int db, std::string_view key, ValueType type,
+                                   std::unique_ptr<Collection> value, int64_t expire_at = kNoExpiry);
+    // Changes the TTL of an existing (live) key; false if absent.
+    bool setExpire(int db, std::string_view key, int64_t expire_at);
+    // Resizes an existing string (zero-filled growth); nullptr if absent.
+    KeyTable::Entry* resizeString(int db, std::string_view key, size_t new_len);
+    // For collection commands that change a value in place: reports the write to the hook.
+    void modified(int db, std::string_view key);
+    bool remove(int db, std::string_view key);
+    // Moves a live key to (to_db, to_key), which must be absent; keeps its TTL (RENAME, MOVE).
+    bool move(int from_db, std::string_view from_key, int to_db, std::string_view to_key);
+    // Copies a live key to (to_db, to_key), replacing what is there (COPY ... REPLACE).
+    bool copy(int from_db, std::string_view from_key, int to_db, std::string_view to_key);
+
+    // Whole databases (the scope must hold all shards). Return how many keys were removed.
+    size_t flushDb(int db);
+    size_t flushAll();
+    void swapDb(int a, int b);
+
+    // Keyspace walks: they lock each shard in turn unless the scope holds all. Expired keys
+    // are skipped.
+    // Calls fn(key) for every live key of `db` matching nothing in particular (KEYS filters).
+    void forEachKey(int db, const std::function<void(std::string_view key,
+                                                     const KeyTable::Entry* e)>& fn);
+    // One SCAN step (see the cursor argument in lock_scope.cpp): calls fn for the live keys of
+    // about `count` buckets and returns the next cursor (0 when done).
+    uint64_t scan(int db, uint64_t cursor, size_t count,
+                  const std::function<void(std::string_view key, const KeyTable::Entry* e)>& fn);
+    // A random live key of `db`, or false when the database is empty.
+    bool randomKey(int db, std::string& out);
+    size_t dbSize(int db);
+
+    // WATCH: `flag` is set when (db, key) is written, expires, or is flushed while watched.
+    void watch(int db, std::string_view key, const std::shared_ptr<WatchFlag>& flag);
+    void unwatch(int db, std::string_view key, const std::shared_ptr<WatchFlag>& flag);
+
+  private:
+    struct Hashed {
+        const char* data;
+        size_t size;
+        uint64_t hash;
+    };
+    uint64_t hashOf(std::string_view key) const;
+    Store::Shard& shardFor(uint64_t hash);
+    bool holds(size_t shard) const;
+    // Removes an entry already found, with the hook (and the expired counter if `expired`).
+    void erase(Store::Shard& shard, int db, std::string_view key, uint64_t hash, bool expired);
+    KeyTable& table(Store::Shard& shard, int db) { return *shard.dbs[static_cast<size_t>(db)]; }
+    bool live(const KeyTable::Entry* e) const {
+        int64_t at = KeyTable::expireAt(e);
+        return at == kNoExpiry || at > now_;
+    }
+
+    Store& store_;
+    const int64_t now_;
+    bool all_ = false;
+    std::vector<size_t> locked_;  // ascending shard indexes, when not all_
+    std::vector<Hashed> hashes_;  // of the keys lockKeys() was given
+};
+
+}  // namespace mini_redis

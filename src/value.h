@@ -1,0 +1,56 @@
+// What a key holds: the value types, their names, and the owned object behind a collection.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mini_redis {
+
+// The type of a key's value. Stored in each key's entry (key_table.h); a new type slots in
+// here, in typeName, and in the family that implements it.
+enum class ValueType : uint8_t {
+    String = 0,  // bytes, stored inline in the key's entry
+    List = 1,    // the families below keep a Collection object (value bytes hold its pointer)
+    Hash = 2,
+    Set = 3,
+    ZSet = 4,
+};
+
+// TYPE's answer.
+inline std::string_view typeName(ValueType t) {
+    switch (t) {
+        case ValueType::String: return "string";
+        case ValueType::List: return "list";
+        case ValueType::Hash: return "hash";
+        case ValueType::Set: return "set";
+        case ValueType::ZSet: return "zset";
+    }
+    return "none";
+}
+
+// How a string was last written, for OBJECT ENCODING (Redis's int/embstr/raw depend on the
+// command that wrote it, not only on the bytes).
+enum class StringEncoding : uint8_t {
+    Auto = 0,    // SET and friends: "int" if it reads as a 64-bit integer, else embstr/raw by size
+    Raw = 1,     // APPEND, SETRANGE, SETBIT: "raw" whatever the bytes
+    NoInt = 2,   // INCRBYFLOAT: never "int", embstr/raw by size
+};
+
+// Absolute expiry times are Unix milliseconds; this means "no TTL".
+inline constexpr int64_t kNoExpiry = -1;
+
+// A collection's value (lists, hashes, sets, sorted sets). The key's entry owns it: it is
+// deleted when the key is removed or overwritten. Not thread-safe: guarded by its shard.
+class Collection {
+  public:
+    virtual ~Collection() = default;
+    // Heap bytes held, for used_memory and MEMORY USAGE.
+    virtual size_t memoryBytes() const = 0;
+    // OBJECT ENCODING's answer (listpack, quicklist, hashtable, intset, skiplist).
+    virtual std::string_view encoding() const = 0;
+    // A deep copy (COPY).
+    virtual Collection* clone() const = 0;
+};
+
+}  // namespace mini_redis
