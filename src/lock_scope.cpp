@@ -23,21 +23,18 @@ LockScope::~LockScope() {
         for (auto it = store_.shards_.rbegin(); it != store_.shards_.rend(); ++it) (*it)->mu.unlock();
         return;
     }
-    for (auto it = locked_.rbegin(); it != locked_.rend(); ++it) store_.shards_[*it]->mu.unlock();
+    for (const size_t* it = locked_.end(); it != locked_.begin();) store_.shards_[*--it]->mu.unlock();
 }
 
 void LockScope::lockKeys(std::span<const std::string_view> keys) {
     assert(holdsNothing());
-    hashes_.reserve(keys.size());
-    locked_.reserve(keys.size());
     for (std::string_view key : keys) {
         uint64_t h = store_.hash_(key);
         hashes_.push_back({key.data(), key.size(), h});
         locked_.push_back(store_.shardIndex(h));
     }
     // The lock rule: ascending shard index, each shard once.
-    std::sort(locked_.begin(), locked_.end());
-    locked_.erase(std::unique(locked_.begin(), locked_.end()), locked_.end());
+    locked_.sortUnique();
     for (size_t idx : locked_) store_.shards_[idx]->mu.lock();
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "key_table.h"
+#include "small_vector.h"
 #include "store.h"
 
 namespace mini_redis {
@@ -116,8 +117,8 @@ class LockScope {
     Store& store_;
     const int64_t now_;
     bool all_ = false;
-    std::vector<size_t> locked_;  // ascending shard indexes, when not all_
-    std::vector<Hashed> hashes_;  // of the keys lockKeys() was given
+    SmallVector<size_t, 4> locked_;  // ascending shard indexes, when not all_
+    SmallVector<Hashed, 4> hashes_;  // of the keys lockKeys() was given
 };
 
 }  // namespace mini_redis
