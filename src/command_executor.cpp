@@ -160,6 +160,14 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         batch.session.last_command = spec->name;
         // Inside MULTI, everything but the transaction commands themselves is queued.
         if (batch.tx && batch.tx->inMulti() && !(spec->flags & kCmdNoQueue)) {
+            // Commands that need the reactor's view of clients (CLIENT) cannot run from a
+            // worker's EXEC: refused, and the transaction aborts, as Redis does for commands
+            // it does not allow in MULTI.
+            if (spec->flags & kCmdReactor) {
+                reply.error(errors::kNotInTransaction);
+                batch.tx->abort();
+                continue;
+            }
             batch.tx->queue(argv);
             reply.simple("QUEUED");
             continue;

@@ -34,6 +34,7 @@ inline constexpr const char* kMultiNested = "ERR MULTI calls can not be nested";
 inline constexpr const char* kExecWithoutMulti = "ERR EXEC without MULTI";
 inline constexpr const char* kDiscardWithoutMulti = "ERR DISCARD without MULTI";
 inline constexpr const char* kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
+inline constexpr const char* kNotInTransaction = "ERR Command not allowed inside a transaction";
 inline constexpr const char* kExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
 // Expiry.
