@@ -59,6 +59,14 @@ std::span<const std::string_view> redactSecrets(const CommandSpec& spec,
     return argv;
 }
 
+// One handler run, in this thread's own counters (single writer: no atomic RMW).
+void recordCall(CommandCounters& c, uint64_t ns, bool failed) {
+    bumpCounter(c.calls);
+    bumpCounter(c.nanos, ns);
+    if (failed) bumpCounter(c.failed);
+    bumpCounter(c.latency.buckets[LatencyHistogram::bucketOf(ns)]);
+}
+
 }  // namespace
 
 void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirectory* clients) const {
@@ -69,7 +77,10 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         config = config_.get();
         config_version = v;
     }
-    Reply reply(batch.reply);
+    Reply reply(batch.reply, batch.session.resp);
+    // INFO commandstats/errorstats/latencystats: this thread's own counters (command_stats.h).
+    reply.setErrorCounters(&worker_stats.errors);
+    CommandCounters* counters = worker_stats.per_command.forWriter(table_.all().size());
     thread_local std::vector<std::string_view> argv;
     const uint32_t first = batch.executed;
     size_t next_arg = 0;
@@ -90,26 +101,29 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         if (!CommandTable::arityOk(*spec, argc)) {
             std::string name(spec->name);
             reply.errorf(errors::kWrongArityFmt, name.c_str());
+            bumpCounter(counters[table_.index(*spec)].rejected);
             continue;
         }
         if (!batch.session.authenticated && !(spec->flags & kCmdNoAuth) &&
             !config->requirepass.empty()) {
             reply.error(errors::kNoAuth);
+            bumpCounter(counters[table_.index(*spec)].rejected);
             continue;
         }
         batch.session.last_command = spec->name;
         CommandContext ctx{argv,    *spec,  store_,       reply,  batch.session, *config,
                            config_, stats_, worker_stats, table_, slowlog_,      clients};
-        const bool timed = config->slowlog_log_slower_than >= 0;
-        auto started = timed ? Clock::now() : Clock::time_point();
+        const uint64_t errors_before = worker_stats.errors.total();
+        auto started = Clock::now();
         spec->handler(ctx);
-        if (timed) {
-            auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started)
-                          .count();
-            if (us >= config->slowlog_log_slower_than) {
-                slowlog_.add(redactSecrets(*spec, argv), us, batch.session.peer, batch.session.name,
-                             static_cast<size_t>(config->slowlog_max_len));
-            }
+        const auto ns =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count();
+        recordCall(counters[table_.index(*spec)], static_cast<uint64_t>(ns),
+                   worker_stats.errors.total() != errors_before);
+        reply.setProtocol(batch.session.resp);  // HELLO may have changed it
+        if (config->slowlog_log_slower_than >= 0 && ns / 1000 >= config->slowlog_log_slower_than) {
+            slowlog_.add(redactSecrets(*spec, argv), ns / 1000, batch.session.peer,
+                         batch.session.name, static_cast<size_t>(config->slowlog_max_len));
         }
         if (ctx.close_after) {
             batch.close_after = true;
