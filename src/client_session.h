@@ -21,6 +21,19 @@ struct ClientSession {
     int db = 0;                     // SELECT; only 0 exists
     bool authenticated = true;      // false until AUTH when requirepass is set at connect time
     std::string_view last_command;  // the table's name of the last command run (CLIENT LIST)
+    int resp = 2;                   // protocol of the replies: 2, or 3 after HELLO 3
+    std::string lib_name;           // CLIENT SETINFO LIB-NAME (Redis 7.2)
+    std::string lib_ver;            // CLIENT SETINFO LIB-VER
+    bool no_evict = false;          // CLIENT NO-EVICT: accepted; nothing is evicted anyway
+    bool no_touch = false;          // CLIENT NO-TOUCH: accepted; no LRU/LFU is kept anyway
 };
+
+// The flags field of a CLIENT LIST line: N (none), or e (NO-EVICT) and T (NO-TOUCH).
+inline std::string clientListFlags(const ClientSession& s) {
+    std::string flags;
+    if (s.no_evict) flags += 'e';
+    if (s.no_touch) flags += 'T';
+    return flags.empty() ? std::string("N") : flags;
+}
 
 }  // namespace mini_redis

@@ -59,6 +59,14 @@ std::span<const std::string_view> redactSecrets(const CommandSpec& spec,
     return argv;
 }
 
+// One handler run, in this thread's own counters (single writer: no atomic RMW).
+void recordCall(CommandCounters& c, uint64_t ns, bool failed) {
+    bumpCounter(c.calls);
+    bumpCounter(c.nanos, ns);
+    if (failed) bumpCounter(c.failed);
+    bumpCounter(c.latency.buckets[LatencyHistogram::bucketOf(ns)]);
+}
+
 }  // namespace
 
 bool CommandExecutor::invoke(const CommandSpec& spec, std::span<const std::string_view> argv,
@@ -68,16 +76,19 @@ bool CommandExecutor::invoke(const CommandSpec& spec, std::span<const std::strin
     CommandContext ctx{argv,   spec,         store_,  reply,    session, config,
                        config_, stats_,      worker_stats, table_, slowlog_, clients,
                        scope,  tx,           *this};
-    const bool timed = config.slowlog_log_slower_than >= 0;
-    auto started = timed ? SteadyClock::now() : SteadyClock::time_point();
+    // INFO commandstats/errorstats/latencystats: this thread's own counters (command_stats.h).
+    CommandCounters* counters = worker_stats.per_command.forWriter(table_.all().size());
+    const uint64_t errors_before = worker_stats.errors.total();
+    auto started = SteadyClock::now();
     spec.handler(ctx);
-    if (timed) {
-        auto us =
-            std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started).count();
-        if (us >= config.slowlog_log_slower_than) {
-            slowlog_.add(redactSecrets(spec, argv), us, session.peer, session.name,
-                         static_cast<size_t>(config.slowlog_max_len));
-        }
+    const auto ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() - started).count();
+    recordCall(counters[table_.index(spec)], static_cast<uint64_t>(ns),
+               worker_stats.errors.total() != errors_before);
+    reply.setProtocol(session.resp);  // HELLO may have changed it
+    if (config.slowlog_log_slower_than >= 0 && ns / 1000 >= config.slowlog_log_slower_than) {
+        slowlog_.add(redactSecrets(spec, argv), ns / 1000, session.peer, session.name,
+                     static_cast<size_t>(config.slowlog_max_len));
     }
     return ctx.close_after;
 }
@@ -127,7 +138,10 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         config = config_.get();
         config_version = v;
     }
-    Reply reply(batch.reply);
+    Reply reply(batch.reply, batch.session.resp);
+    // INFO commandstats/errorstats/latencystats: this thread's own counters (command_stats.h).
+    reply.setErrorCounters(&worker_stats.errors);
+    CommandCounters* counters = worker_stats.per_command.forWriter(table_.all().size());
     thread_local std::vector<std::string_view> argv;
     const uint32_t first = batch.executed;
     size_t next_arg = 0;
@@ -149,12 +163,14 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         if (!CommandTable::arityOk(*spec, argc)) {
             std::string name(spec->name);
             reply.errorf(errors::kWrongArityFmt, name.c_str());
+            bumpCounter(counters[table_.index(*spec)].rejected);
             if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
             continue;
         }
         if (!batch.session.authenticated && !(spec->flags & kCmdNoAuth) &&
             !config->requirepass.empty()) {
             reply.error(errors::kNoAuth);
+            bumpCounter(counters[table_.index(*spec)].rejected);
             continue;
         }
         batch.session.last_command = spec->name;

@@ -58,6 +58,10 @@ class CommandTable {
     // Case-insensitive lookup; nullptr if unknown.
     const CommandSpec* find(std::string_view name) const;
     const std::vector<CommandSpec>& all() const { return specs_; }
+    // The position of a spec of this table in all(): the index of its per-command counters.
+    size_t index(const CommandSpec& spec) const {
+        return static_cast<size_t>(&spec - specs_.data());
+    }
     // A cheap pre-check (by name length) before find() on the reactor's hot path: false means
     // the name is surely not a kCmdReactor command.
     bool mayRunOnReactor(std::string_view name) const {

@@ -6,6 +6,7 @@
 #include "command_args.h"
 #include "command_context.h"
 #include "errors.h"
+#include "info_report.h"
 
 namespace mini_redis {
 
@@ -87,21 +88,22 @@ void quitCommand(CommandContext& ctx) {
 }
 
 // HELLO [protover [AUTH username password] [SETNAME clientname]]
-// In Redis's order: every option is parsed and checked first (a bad name is refused even
-// before AUTH is tried), then the credentials, then the client must be authenticated, and only
-// then is the name set. So a client that is not authenticated changes nothing.
+// In Redis's order: the version, then every option is parsed and checked (a bad name is
+// refused even before AUTH is tried), then the credentials, then the client must be
+// authenticated, and only then are the protocol and the name set. So a client that is not
+// authenticated changes nothing. The reply is already in the new protocol.
 void helloCommand(CommandContext& ctx) {
     bool has_auth = false;
     std::string_view user, password;
     bool has_name = false;
     std::string_view name;
+    int64_t version = 0;
     if (ctx.argv.size() >= 2) {
-        int64_t version = 0;
         if (!parseInteger(ctx.argv[1], version)) {
-            ctx.reply.error("ERR Protocol version is not an integer or out of range");
+            ctx.reply.error(errors::kProtoNotInteger);
             return;
         }
-        if (version != 2) {
+        if (version != 2 && version != 3) {
             ctx.reply.error(errors::kNoProto);
             return;
         }
@@ -120,29 +122,29 @@ void helloCommand(CommandContext& ctx) {
                 }
                 has_name = true;
             } else {
-                std::string opt(ctx.argv[i]);
-                ctx.reply.error("ERR Syntax error in HELLO option '" + opt + "'");
+                std::string opt(ctx.argv[i].substr(0, 128));
+                ctx.reply.errorf(errors::kHelloSyntaxFmt, opt.c_str());
                 return;
             }
         }
     }
     if (has_auth && !authenticate(ctx, user, password)) return;
     if (!ctx.session.authenticated && !ctx.config.requirepass.empty()) {
-        ctx.reply.error(
-            "NOAUTH HELLO must be called with the client already authenticated, "
-            "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
-            "authenticate the client and select the RESP protocol version at the "
-            "same time");
+        ctx.reply.error(errors::kHelloNoAuth);
         return;
     }
+    if (version != 0) {
+        ctx.session.resp = static_cast<int>(version);
+        ctx.reply.setProtocol(ctx.session.resp);
+    }
     if (has_name) ctx.session.name = std::string(name);
-    ctx.reply.arrayHeader(14);
+    ctx.reply.mapHeader(7);
     ctx.reply.bulk("server");
     ctx.reply.bulk("redis");
     ctx.reply.bulk("version");
-    ctx.reply.bulk("7.0.0");
+    ctx.reply.bulk(kRedisVersion);
     ctx.reply.bulk("proto");
-    ctx.reply.integer(2);
+    ctx.reply.integer(ctx.session.resp);
     ctx.reply.bulk("id");
     ctx.reply.integer(static_cast<int64_t>(ctx.session.id));
     ctx.reply.bulk("mode");
@@ -218,6 +220,28 @@ void clientKill(CommandContext& ctx) {
     ctx.reply.integer(static_cast<int64_t>(ctx.clients->killClients(filter, ctx.session.id)));
 }
 
+// CLIENT SETINFO LIB-NAME|LIB-VER value (Redis 7.2): shown in CLIENT LIST / INFO. An empty
+// value clears it. Same character rule as a client name, and the same length bound.
+void clientSetinfo(CommandContext& ctx) {
+    std::string attr(ctx.argv[2].substr(0, 128));
+    std::string* dest = equalsNoCase(attr, "lib-name")  ? &ctx.session.lib_name
+                        : equalsNoCase(attr, "lib-ver") ? &ctx.session.lib_ver
+                                                        : nullptr;
+    if (dest == nullptr) {
+        ctx.reply.errorf(errors::kSetinfoUnknownFmt, attr.c_str());
+        return;
+    }
+    std::string_view value = ctx.argv[3];
+    if (const char* err = clientNameError(value)) {
+        ctx.reply.errorf(err == errors::kClientNameTooLong ? errors::kSetinfoTooLongFmt
+                                                           : errors::kSetinfoBadValueFmt,
+                         attr.c_str());
+        return;
+    }
+    *dest = std::string(value);
+    ctx.reply.ok();
+}
+
 // CLIENT ID | INFO | LIST [ID id ...] | KILL ... | GETNAME | SETNAME name | SETINFO | HELP.
 // Runs on the reactor (kCmdReactor), which alone knows every connection.
 void clientCommand(CommandContext& ctx) {
@@ -235,11 +259,22 @@ void clientCommand(CommandContext& ctx) {
         ctx.session.name = std::string(ctx.argv[2]);
         ctx.reply.ok();
     } else if (equalsNoCase(sub, "setinfo") && argc == 4) {
+        clientSetinfo(ctx);
+    } else if ((equalsNoCase(sub, "no-evict") || equalsNoCase(sub, "no-touch")) && argc == 3) {
+        bool& flag = equalsNoCase(sub, "no-evict") ? ctx.session.no_evict : ctx.session.no_touch;
+        if (equalsNoCase(ctx.argv[2], "on")) {
+            flag = true;
+        } else if (equalsNoCase(ctx.argv[2], "off")) {
+            flag = false;
+        } else {
+            ctx.reply.error(errors::kSyntax);
+            return;
+        }
         ctx.reply.ok();
     } else if (equalsNoCase(sub, "info") && argc == 2) {
         ClientFilter self;
         self.id = ctx.session.id;
-        ctx.reply.bulk(ctx.clients->describeClients(self, ctx.session.id));
+        ctx.reply.verbatim("txt", ctx.clients->describeClients(self, ctx.session.id));
     } else if (equalsNoCase(sub, "list")) {
         ClientFilter filter;
         auto args = ctx.argv.subspan(2);
@@ -256,11 +291,11 @@ void clientCommand(CommandContext& ctx) {
                 one.id = static_cast<uint64_t>(id);
                 out += ctx.clients->describeClients(one, ctx.session.id);
             }
-            ctx.reply.bulk(out);
+            ctx.reply.verbatim("txt", out);
             return;
         }
         if (!parseFilter(ctx, args, filter)) return;
-        ctx.reply.bulk(ctx.clients->describeClients(filter, ctx.session.id));
+        ctx.reply.verbatim("txt", ctx.clients->describeClients(filter, ctx.session.id));
     } else if (equalsNoCase(sub, "kill") && argc >= 3) {
         clientKill(ctx);
     } else if (equalsNoCase(sub, "help")) {
@@ -272,7 +307,9 @@ void clientCommand(CommandContext& ctx) {
             "CLIENT KILL <ID id|ADDR ip:port|SKIPME yes/no> ... -- Kill matching.",
             "CLIENT GETNAME -- Return the name of the current connection.",
             "CLIENT SETNAME <name> -- Assign a name to the current connection.",
-            "CLIENT SETINFO <attr> <value> -- Accepted for compatibility.",
+            "CLIENT SETINFO <LIB-NAME|LIB-VER> <value> -- Name the client library (CLIENT LIST).",
+            "CLIENT NO-EVICT <ON|OFF> -- Accepted for compatibility (nothing is evicted).",
+            "CLIENT NO-TOUCH <ON|OFF> -- Accepted for compatibility (no LRU is kept).",
         });
     } else {
         std::string s(sub);
@@ -294,11 +331,12 @@ void registerConnectionCommands(CommandTable& t) {
            "Close the connection after replying OK"});
     t.add({"hello", -1, kConn | kCmdNoAuth, 0, 0, 0, helloCommand, "connection",
            "[protover [AUTH username password] [SETNAME clientname]]",
-           "Handshake: server facts; RESP2 only"});
+           "Handshake: choose RESP2 or RESP3, authenticate, name; server facts"});
     t.add({"auth", -2, kConn | kCmdNoAuth, 0, 0, 0, authCommand, "connection",
            "[username] password", "Authenticate the connection (requirepass)"});
     t.add({"client", -2, kCmdConnection | kCmdReactor | kCmdLoading | kCmdStale, 0, 0, 0,
-           clientCommand, "connection", "ID|INFO|LIST|KILL ...|GETNAME|SETNAME name",
+           clientCommand, "connection",
+           "ID|INFO|LIST|KILL ...|GETNAME|SETNAME name|SETINFO ...|NO-EVICT|NO-TOUCH",
            "Inspect, name or kill connections"});
 }
 

@@ -11,7 +11,20 @@ inline constexpr const char* kWrongType =
     "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr const char* kDbIndexOutOfRange = "ERR DB index is out of range";
 inline constexpr const char* kMaxClients = "ERR max number of clients reached";
-inline constexpr const char* kNoProto = "NOPROTO sorry, this protocol version is not supported";
+inline constexpr const char* kNoProto = "NOPROTO unsupported protocol version";
+inline constexpr const char* kProtoNotInteger =
+    "ERR Protocol version is not an integer or out of range";
+inline constexpr const char* kHelloNoAuth =
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+    "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
+    "RESP protocol version at the same time";
+// Formats with the option as the client spelled it.
+inline constexpr const char* kHelloSyntaxFmt = "ERR Syntax error in HELLO option '%s'";
+// CLIENT SETINFO (Redis 7.2's texts); formats with the attribute as the client spelled it.
+inline constexpr const char* kSetinfoUnknownFmt = "ERR Unrecognized option '%s'";
+inline constexpr const char* kSetinfoBadValueFmt =
+    "ERR %s cannot contain spaces, newlines or special characters.";
+inline constexpr const char* kSetinfoTooLongFmt = "ERR %s cannot be longer than 4096 bytes.";
 inline constexpr const char* kStringTooLong =
     "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 // Protocol errors are sent as "-ERR " + text, like the framer's.

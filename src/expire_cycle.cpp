@@ -65,7 +65,10 @@ size_t ExpireCycle::runOnce(int64_t budget_us) {
                  threadCpuUs() - started < budget_us);
         next_shard_ = (next_shard_ + 1) % shards;
         ++visited;
-        if (threadCpuUs() - started >= budget_us) break;
+        if (threadCpuUs() - started >= budget_us) {
+            store_.expireStats().time_cap_reached.fetch_add(1, std::memory_order_relaxed);
+            break;
+        }
     }
     ExpireStats& stats = store_.expireStats();
     stats.cycle_cpu_us.fetch_add(static_cast<uint64_t>(threadCpuUs() - started),

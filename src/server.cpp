@@ -17,6 +17,7 @@
 #include "errors.h"
 #include "frame_parser.h"
 #include "log.h"
+#include "reply.h"
 
 namespace mini_redis {
 
@@ -291,7 +292,7 @@ void Server::processInput(Connection& conn) {
         LOG_VERBOSE("client %llu (%s): %s; closing", static_cast<unsigned long long>(conn.id()),
                     conn.peer().c_str(), error.c_str());
         conn.read_closed = true;  // nothing after a protocol error is read
-        std::string text = "-ERR " + error + "\r\n";
+        std::string text = Reply::errorLine("ERR " + error);  // CR/LF in it become spaces
         if (batch->requests() > 0) {
             conn.pending_error = std::move(text);  // after the replies of what came before
         } else {
@@ -675,14 +676,15 @@ std::string Server::describeClients(const ClientFilter& filter, uint64_t self_id
         out += s.name;
         char tail[256];
         std::snprintf(tail, sizeof tail,
-                      " age=%lld idle=%lld flags=N db=%d sub=0 psub=0 multi=-1 qbuf=%zu obl=0 "
+                      " age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 multi=-1 qbuf=%zu obl=0 "
                       "oll=0 omem=%zu events=r%s cmd=",
-                      static_cast<long long>(age), static_cast<long long>(idle), s.db,
-                      conn->queryBytes(), conn->pendingOutput(),
+                      static_cast<long long>(age), static_cast<long long>(idle),
+                      clientListFlags(s).c_str(), s.db, conn->queryBytes(), conn->pendingOutput(),
                       conn->pendingOutput() > 0 ? "w" : "");
         out += tail;
         out += cmd;
-        out += " user=default resp=2\n";
+        out += " user=default resp=" + std::to_string(s.resp) + " lib-name=" + s.lib_name +
+               " lib-ver=" + s.lib_ver + "\n";  // lib-*: Redis 7.2's CLIENT SETINFO
     }
     return out;
 }

@@ -1,18 +1,15 @@
 // The server family: HELP, COMMAND, CONFIG, INFO, TIME, SLOWLOG.
 #include <sys/time.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <string>
 
-#include "allocator.h"
-#include "build_config.h"
 #include "command_args.h"
 #include "command_context.h"
 #include "errors.h"
 #include "glob.h"
+#include "info_report.h"
 
 namespace mini_redis {
 
@@ -54,20 +51,20 @@ void commandInfo(Reply& reply, const CommandSpec& spec) {
     reply.bulk(spec.name);
     reply.integer(spec.arity);
     auto flags = CommandTable::flagNames(spec.flags);
-    reply.arrayHeader(flags.size());
+    reply.setHeader(flags.size());  // sets in RESP3, as Redis 7.0 sends them
     for (auto f : flags) reply.simple(f);
     reply.integer(spec.first_key);
     reply.integer(spec.last_key);
     reply.integer(spec.key_step);
-    reply.arrayHeader(0);  // ACL categories
-    reply.arrayHeader(0);  // tips
-    reply.arrayHeader(0);  // key specs
-    reply.arrayHeader(0);  // subcommands
+    reply.setHeader(0);  // ACL categories
+    reply.setHeader(0);  // tips
+    reply.setHeader(0);  // key specs
+    reply.setHeader(0);  // subcommands
 }
 
 void commandDocs(Reply& reply, const CommandSpec& spec) {
     reply.bulk(spec.name);
-    reply.arrayHeader(6);
+    reply.mapHeader(3);
     reply.bulk("summary");
     reply.bulk(spec.summary);
     reply.bulk("since");
@@ -111,7 +108,7 @@ void commandCommand(CommandContext& ctx) {
                 if (const CommandSpec* spec = ctx.table.find(name)) specs.push_back(spec);
             }
         }
-        ctx.reply.arrayHeader(specs.size() * 2);
+        ctx.reply.mapHeader(specs.size());  // name -> docs
         for (const CommandSpec* spec : specs) commandDocs(ctx.reply, *spec);
     } else if (equalsNoCase(sub, "help")) {
         ctx.reply.lines({
@@ -150,7 +147,7 @@ void configGet(CommandContext& ctx) {
         for (const auto& [name, value] : settings) add(name, value);
         for (const auto& [name, value] : kFixedSettings) add(name, value);
     }
-    ctx.reply.arrayHeader(matches.size() * 2);
+    ctx.reply.mapHeader(matches.size());
     for (const auto& [name, value] : matches) {
         ctx.reply.bulk(name);
         ctx.reply.bulk(value);
@@ -208,137 +205,9 @@ void configCommand(CommandContext& ctx) {
     }
 }
 
-uint64_t readRssBytes() {
-    std::ifstream statm("/proc/self/statm");
-    uint64_t pages_total = 0, pages_rss = 0;
-    statm >> pages_total >> pages_rss;
-    return pages_rss * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-}
-
-void appendField(std::string& out, const char* name, const std::string& value) {
-    out += name;
-    out += ':';
-    out += value;
-    out += "\r\n";
-}
-
-void appendField(std::string& out, const char* name, uint64_t value) {
-    appendField(out, name, std::to_string(value));
-}
-
-std::string infoText(CommandContext& ctx, std::string_view section) {
-    auto wants = [&](std::string_view name) {
-        return section.empty() || equalsNoCase(section, "all") ||
-               equalsNoCase(section, "default") || equalsNoCase(section, "everything") ||
-               equalsNoCase(section, name);
-    };
-    const ServerStats& st = ctx.stats;
-    std::string out;
-    if (wants("server")) {
-        auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::steady_clock::now() - st.started)
-                          .count();
-        out += "# Server\r\n";
-        appendField(out, "redis_version", std::string("7.0.0"));
-        appendField(out, "mini_redis_version", std::string(MINI_REDIS_VERSION));
-        appendField(out, "redis_mode", std::string("standalone"));
-        appendField(out, "os", std::string("Linux"));
-        appendField(out, "multiplexing_api", std::string("epoll"));
-        appendField(out, "process_id", static_cast<uint64_t>(getpid()));
-        appendField(out, "tcp_port", static_cast<uint64_t>(st.tcp_port));
-        appendField(out, "uptime_in_seconds", static_cast<uint64_t>(uptime));
-        appendField(out, "uptime_in_days", static_cast<uint64_t>(uptime / 86400));
-        appendField(out, "io_threads_active", std::string("0"));
-        appendField(out, "worker_threads", static_cast<uint64_t>(st.workers.size()));
-        appendField(out, "config_file", st.config_file);
-        out += "\r\n";
-    }
-    if (wants("clients")) {
-        out += "# Clients\r\n";
-        appendField(out, "connected_clients", st.connected_clients.load());
-        appendField(out, "maxclients", static_cast<uint64_t>(ctx.config.maxclients));
-        appendField(out, "blocked_clients", uint64_t{0});
-        out += "\r\n";
-    }
-    if (wants("memory")) {
-        const uint64_t used = ctx.store.usedBytes();
-        const uint64_t rss = readRssBytes();
-        out += "# Memory\r\n";
-        appendField(out, "used_memory", used);
-        appendField(out, "used_memory_rss", rss);
-        appendField(out, "used_memory_peak", std::max<uint64_t>(st.used_memory_peak.load(), used));
-        // Redis's formula, RSS over used_memory, so above 1 means memory the allocator holds
-        // beyond what the store uses. Our used_memory counts the store alone (Redis's counts
-        // every allocation), so a nearly empty server reads high, as Redis does at start-up;
-        // with nothing stored the ratio is undefined and reads 0.00.
-        char ratio[32];
-        std::snprintf(ratio, sizeof ratio, "%.2f",
-                      used == 0 ? 0.0 : static_cast<double>(rss) / static_cast<double>(used));
-        appendField(out, "mem_fragmentation_ratio", std::string(ratio));
-        appendField(out, "mem_fragmentation_bytes",
-                    std::to_string(static_cast<int64_t>(rss) - static_cast<int64_t>(used)));
-        appendField(out, "mem_allocator", allocator::name());
-        out += "\r\n";
-    }
-    if (wants("stats")) {
-        uint64_t hits = 0, misses = 0;
-        for (const auto& w : st.workers) {
-            hits += w.keyspace_hits.load(std::memory_order_relaxed);
-            misses += w.keyspace_misses.load(std::memory_order_relaxed);
-        }
-        out += "# Stats\r\n";
-        appendField(out, "total_connections_received", st.total_connections.load());
-        appendField(out, "total_commands_processed", st.totalCommands());
-        appendField(out, "instantaneous_ops_per_sec", st.ops_per_sec.load());
-        appendField(out, "total_net_input_bytes", st.net_input_bytes.load());
-        appendField(out, "total_net_output_bytes", st.net_output_bytes.load());
-        appendField(out, "rejected_connections", st.rejected_connections.load());
-        appendField(out, "client_output_buffer_limit_disconnections",
-                    st.output_limit_disconnections.load());
-        appendField(out, "keyspace_hits", hits);
-        appendField(out, "keyspace_misses", misses);
-        out += "\r\n";
-    }
-    if (wants("workers")) {
-        out += "# Workers\r\n";
-        for (size_t i = 0; i < st.workers.size(); ++i) {
-            const auto& w = st.workers[i];
-            char line[256];
-            std::snprintf(line, sizeof line,
-                          "worker%zu:queue_depth=%lld,batches=%llu,commands=%llu,load=%lld\r\n", i,
-                          static_cast<long long>(w.queued.load()),
-                          static_cast<unsigned long long>(w.batches.load()),
-                          static_cast<unsigned long long>(w.commands.load()),
-                          static_cast<long long>(w.load.load()));
-            out += line;
-        }
-        out += "\r\n";
-    }
-    if (wants("keyspace")) {
-        out += "# Keyspace\r\n";
-        size_t keys = ctx.store.size();
-        if (keys > 0) {
-            appendField(out, "db0", "keys=" + std::to_string(keys) + ",expires=0,avg_ttl=0");
-        }
-        out += "\r\n";
-    }
-    if (out.size() >= 2) out.resize(out.size() - 2);  // no blank line after the last section
-    return out;
-}
-
+// INFO [section ...]: a verbatim string in RESP3, a bulk string in RESP2, as Redis sends it.
 void infoCommand(CommandContext& ctx) {
-    std::string text;
-    if (ctx.argv.size() <= 2) {
-        text = infoText(ctx, ctx.argv.size() == 2 ? ctx.argv[1] : std::string_view());
-    } else {
-        for (auto section : ctx.argv.subspan(1)) {
-            std::string part = infoText(ctx, section);
-            if (part.empty()) continue;
-            if (!text.empty()) text += "\r\n";
-            text += part;
-        }
-    }
-    ctx.reply.bulk(text);
+    ctx.reply.verbatim("txt", InfoReport(ctx).build(ctx.argv.subspan(1)));
 }
 
 void timeCommand(CommandContext& ctx) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "command_stats.h"
+
 namespace mini_redis {
 
 // One per worker, cache-line aligned so workers never share a line.
@@ -17,6 +19,8 @@ struct alignas(64) WorkerStats {
     std::atomic<uint64_t> keyspace_misses{0};  // writer: the worker
     std::atomic<int64_t> queued{0};  // batches waiting; writer: reactor (+) and worker (-)
     std::atomic<int64_t> load{0};    // the load heap's key; writer: reactor
+    CommandStats per_command;        // INFO commandstats/latencystats; writer: the worker
+    ErrorCounters errors;            // INFO errorstats; writer: the worker
 };
 
 // Any thread may read; the writer of each field is named beside it.

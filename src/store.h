@@ -29,6 +29,7 @@ struct ExpireStats {
     std::atomic<uint64_t> cycle_cpu_us{0};     // expire_cycle_cpu_milliseconds * 1000
     std::atomic<uint64_t> stale_perc_x100{0};  // expired_stale_perc * 100 (last estimate)
     std::atomic<uint64_t> cycles{0};
+    std::atomic<uint64_t> time_cap_reached{0};  // cycles that stopped on their CPU budget
 };
 
 // Any thread. LOCK RULE: a shard's mutex guards every database's table in that shard and the
@@ -64,6 +65,7 @@ class Store {
     uint64_t changes() const;
     uint64_t expiredKeys() const { return expired_keys_.load(std::memory_order_relaxed); }
     ExpireStats& expireStats() { return expire_stats_; }
+    const ExpireStats& expireStats() const { return expire_stats_; }
 
     // Probe lengths over every table (the longest; the sum over all keys), for tests and
     // diagnostics. Locks one shard at a time.

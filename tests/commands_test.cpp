@@ -571,7 +571,7 @@ TEST_CASE("INFO") {
     CHECK(contains(stats, "keyspace_misses:1\r\n"));
 }
 
-TEST_CASE("HELLO: RESP2 only") {
+TEST_CASE("HELLO: RESP2 by default, RESP3 on request") {
     Server s;
     for (const Args& args : {Args{"HELLO"}, Args{"HELLO", "2"}}) {
         Resp r = s.parsed(args);
@@ -584,9 +584,14 @@ TEST_CASE("HELLO: RESP2 only") {
         CHECK(r.items[6].text == "id");
         CHECK(r.items[7].integer == 42);
     }
-    CHECK(s.cmd({"HELLO", "3"}) == error("NOPROTO sorry, this protocol version is not supported"));
+    CHECK(s.cmd({"HELLO", "4"}) == error("NOPROTO unsupported protocol version"));
     CHECK(s.cmd({"HELLO", "2", "SETNAME", "via-hello"}).rfind("*14\r\n", 0) == 0);
     CHECK(s.session().name == "via-hello");
+    // HELLO 3 answers a map, already in RESP3, and switches the session.
+    CHECK(s.cmd({"HELLO", "3"}).rfind("%7\r\n$6\r\nserver\r\n", 0) == 0);
+    CHECK(s.session().resp == 3);
+    CHECK(s.cmd({"HELLO", "2"}).rfind("*14\r\n", 0) == 0);
+    CHECK(s.session().resp == 2);
 }
 
 TEST_CASE("CLIENT SETNAME, GETNAME, ID change and read the session") {

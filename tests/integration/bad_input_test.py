@@ -54,7 +54,7 @@ def keeps_connection(srv, witness):
                   "inline GET with two keys")
         expect_error(c.call("SET", "k", "v", "BOGUS"), "ERR syntax error", "SET bad option")
         expect_error(c.call("SELECT", "16"), "ERR DB index is out of range", "SELECT 16")
-        expect_error(c.call("HELLO", "3"), "NOPROTO", "HELLO 3")
+        expect_error(c.call("HELLO", "4"), "NOPROTO", "HELLO 4")
         c.send(b"*0\r\n*-1\r\n")  # empty multibulks are skipped, like Redis
         expect_eq(c.call("PING"), "PONG", "connection still usable")
         expect_true(c.is_open(), "connection still open")

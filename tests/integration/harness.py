@@ -295,7 +295,7 @@ class Incomplete(Exception):
 
 
 class BadReply(AssertionError):
-    """The bytes are not a well-formed RESP2 reply."""
+    """The bytes are not a well-formed RESP2/RESP3 reply."""
 
 
 def encode(*args):
@@ -312,10 +312,49 @@ def encode(*args):
     return b"".join(out)
 
 
+class RespMap(dict):
+    """A RESP3 map (%). Keys that are lists come back as tuples, so they can be keys."""
+
+
+class RespSet(list):
+    """A RESP3 set (~), in the order sent; equal to a list with the same items."""
+
+
+class RespPush(list):
+    """A RESP3 push (>); equal to a list with the same items."""
+
+
+class Verbatim(bytes):
+    """A RESP3 verbatim string (=): the text as bytes, its three-letter format in .format."""
+
+    def __new__(cls, text, fmt):
+        obj = bytes.__new__(cls, text)
+        obj.format = fmt
+        return obj
+
+
+def _hashable(v):
+    if isinstance(v, list):
+        return tuple(_hashable(x) for x in v)
+    if isinstance(v, dict):
+        return tuple((k, _hashable(x)) for k, x in v.items())
+    return v
+
+
+def _blob(buf, nxt, n, kind):
+    if len(buf) < nxt + n + 2:
+        raise Incomplete()
+    if buf[nxt + n:nxt + n + 2] != b"\r\n":
+        raise BadReply("%s of %d not followed by CRLF at offset %d" % (kind, n, nxt + n))
+    return bytes(buf[nxt:nxt + n]), nxt + n + 2
+
+
 def parse_reply(buf, pos=0):
-    """Parses one RESP2 reply from buf at pos. Returns (value, next_pos); raises Incomplete
-    if buf ends inside it, BadReply if it is malformed. Values: +x -> str, -x -> RespError,
-    :n -> int, $ -> bytes or None, * -> list or None."""
+    """Parses one RESP2 or RESP3 reply from buf at pos. Returns (value, next_pos); raises
+    Incomplete if buf ends inside it, BadReply if it is malformed. RESP2 values: +x -> str,
+    -x -> RespError, :n -> int, $ -> bytes or None, * -> list or None. RESP3 adds: _ -> None,
+    #t/#f -> bool, ,x -> float, (n -> int, %n -> RespMap, ~n -> RespSet, >n -> RespPush,
+    =n -> Verbatim, !n -> RespError; an attribute (|n) is read and skipped."""
     end = buf.find(b"\r\n", pos)
     if end < 0:
         if len(buf) - pos > 1 << 20:
@@ -328,22 +367,31 @@ def parse_reply(buf, pos=0):
         return line.decode("utf-8", "replace"), nxt
     if kind == b"-":
         return RespError(line.decode("utf-8", "replace")), nxt
+    if kind == b"_":
+        if line:
+            raise BadReply("null with data %r at offset %d" % (line, pos))
+        return None, nxt
+    if kind == b"#":
+        if line not in (b"t", b"f"):
+            raise BadReply("boolean %r at offset %d" % (line, pos))
+        return line == b"t", nxt
+    if kind == b",":
+        try:
+            return float(line), nxt  # float() reads inf, -inf and nan
+        except ValueError:
+            raise BadReply("bad double %r at offset %d" % (line, pos)) from None
     try:
         n = int(line)
     except ValueError:
         raise BadReply("bad header %r at offset %d" % (bytes(buf[pos:end]), pos)) from None
-    if kind == b":":
+    if kind in (b":", b"("):
         return n, nxt
     if kind == b"$":
         if n < 0:
             if n != -1:
                 raise BadReply("bulk length %d" % n)
             return None, nxt
-        if len(buf) < nxt + n + 2:
-            raise Incomplete()
-        if buf[nxt + n:nxt + n + 2] != b"\r\n":
-            raise BadReply("bulk of %d not followed by CRLF at offset %d" % (n, nxt + n))
-        return bytes(buf[nxt:nxt + n]), nxt + n + 2
+        return _blob(buf, nxt, n, "bulk")
     if kind == b"*":
         if n < 0:
             if n != -1:
@@ -354,6 +402,31 @@ def parse_reply(buf, pos=0):
             item, nxt = parse_reply(buf, nxt)
             items.append(item)
         return items, nxt
+    if n < 0:
+        raise BadReply("length %d for %r at offset %d" % (n, kind, pos))
+    if kind == b"=":
+        text, nxt = _blob(buf, nxt, n, "verbatim")
+        if len(text) < 4 or text[3:4] != b":":
+            raise BadReply("verbatim without its format at offset %d: %r" % (pos, text[:8]))
+        return Verbatim(text[4:], text[:3].decode("ascii", "replace")), nxt
+    if kind == b"!":
+        text, nxt = _blob(buf, nxt, n, "blob error")
+        return RespError(text.decode("utf-8", "replace")), nxt
+    if kind in (b"~", b">"):
+        items = RespSet() if kind == b"~" else RespPush()
+        for _ in range(n):
+            item, nxt = parse_reply(buf, nxt)
+            items.append(item)
+        return items, nxt
+    if kind in (b"%", b"|"):
+        m = RespMap()
+        for _ in range(n):
+            k, nxt = parse_reply(buf, nxt)
+            v, nxt = parse_reply(buf, nxt)
+            m[_hashable(k)] = v
+        if kind == b"|":
+            return parse_reply(buf, nxt)  # the attribute's value follows it
+        return m, nxt
     raise BadReply("unknown reply type %r at offset %d: %r" % (kind, pos, bytes(buf[pos:pos + 40])))
 
 

@@ -253,7 +253,7 @@ def test_long_names_keep_client_list_lines_whole():
         lines = lines[:-1]
         expect_eq(len(lines), 3, "one line per client")
         for line in lines:
-            expect_true(line.startswith("id=") and line.endswith(" resp=2"),
+            expect_true(line.startswith("id=") and line.endswith(" resp=2 lib-name= lib-ver="),
                         "a whole line: %r...%r" % (line[:40], line[-40:]))
         names = sorted(f[5:] for line in lines for f in line.split(" ") if f.startswith("name="))
         expect_eq(names, sorted(["", long_a, long_b]), "the names in full")

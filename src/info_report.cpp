@@ -1,0 +1,512 @@
+// INFO's sections, field by field as Redis 7.0 prints them. Fields for features mini-redis
+// does not have (persistence, replication, scripting, ...) keep Redis's names with the values
+// a Redis without them would show, so exporters and tools read them unchanged.
+#include "info_report.h"
+
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <vector>
+
+#include "allocator.h"
+#include "build_config.h"
+#include "command_args.h"
+#include "command_context.h"
+#include "process_facts.h"
+
+namespace mini_redis {
+
+namespace {
+
+// Reads the store's counters for INFO. STORE V2: wire the fields below to the new store's
+// methods (dbSize(0), dbExpires(0), dbAvgTtl(0), expiredKeys(), expiredStalePerc(),
+// expiredTimeCapReachedCount(), expireCycleCpuMilliseconds(), dirty()); until keys expire and
+// changes are counted, those read 0.
+StoreFacts storeFacts(const Store& store) {
+    StoreFacts f;
+    f.keys = store.size();
+    f.used_bytes = store.usedBytes();
+    for (int db = 0; db < store.databases(); ++db) {
+        const size_t keys = store.dbSize(db);
+        if (keys == 0) continue;  // Redis lists only databases that hold keys
+        f.dbs.push_back({db, keys, store.dbExpires(db), store.dbAvgTtl(db)});
+    }
+    const ExpireStats& es = store.expireStats();
+    f.expired_keys = store.expiredKeys();
+    f.expired_stale_perc = static_cast<double>(es.stale_perc_x100.load()) / 100.0;
+    f.expired_time_cap_reached = es.time_cap_reached.load();
+    f.expire_cycle_cpu_ms = es.cycle_cpu_us.load() / 1000;
+    f.dirty = store.changes();
+    return f;
+}
+
+void field(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name);
+    out += ':';
+    out.append(value);
+    out += "\r\n";
+}
+
+void field(std::string& out, std::string_view name, uint64_t value) {
+    field(out, name, std::to_string(value));
+}
+
+void fieldInt(std::string& out, std::string_view name, int64_t value) {
+    field(out, name, std::to_string(value));
+}
+
+// A double with printf's "%.Nf", as Redis prints ratios and percentages.
+void fieldFixed(std::string& out, std::string_view name, double value, int decimals = 2,
+                std::string_view suffix = "") {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+    std::string text(buf);
+    text.append(suffix);
+    field(out, name, text);
+}
+
+// Every writer's counters summed: the workers' and the reactor's.
+template <typename Fn>
+void forEachWriter(const ServerStats& st, Fn fn) {
+    for (const auto& w : st.workers) fn(w);
+    fn(st.reactor);
+}
+
+struct CommandTotals {
+    uint64_t calls = 0, nanos = 0, rejected = 0, failed = 0;
+    std::vector<uint64_t> buckets;
+};
+
+std::vector<CommandTotals> commandTotals(const ServerStats& st, size_t commands) {
+    std::vector<CommandTotals> totals(commands);
+    forEachWriter(st, [&](const WorkerStats& w) {
+        size_t n = 0;
+        const CommandCounters* c = w.per_command.read(n);
+        for (size_t i = 0; i < n && i < commands; ++i) {
+            CommandTotals& t = totals[i];
+            t.calls += c[i].calls.load(std::memory_order_relaxed);
+            t.nanos += c[i].nanos.load(std::memory_order_relaxed);
+            t.rejected += c[i].rejected.load(std::memory_order_relaxed);
+            t.failed += c[i].failed.load(std::memory_order_relaxed);
+            if (t.buckets.empty()) t.buckets.assign(LatencyHistogram::kBuckets, 0);
+            for (size_t b = 0; b < LatencyHistogram::kBuckets; ++b) {
+                t.buckets[b] += c[i].latency.buckets[b].load(std::memory_order_relaxed);
+            }
+        }
+    });
+    return totals;
+}
+
+// The value (microseconds) at or below which `p` of the calls fell: the upper bound of the
+// histogram bucket that holds that rank, so within 25% above the true value.
+double percentileUsec(const std::vector<uint64_t>& buckets, uint64_t total, double p) {
+    const auto rank = static_cast<uint64_t>(std::max(1.0, p / 100.0 * static_cast<double>(total)));
+    uint64_t seen = 0;
+    for (size_t b = 0; b < buckets.size(); ++b) {
+        seen += buckets[b];
+        if (seen >= rank) return static_cast<double>(LatencyHistogram::upperBound(b)) / 1000.0;
+    }
+    return 0;
+}
+
+}  // namespace
+
+namespace {
+
+// One bit per section, in output order.
+constexpr unsigned kServer = 1u << 0, kClients = 1u << 1, kMemory = 1u << 2, kPersistence = 1u << 3,
+                   kStats = 1u << 4, kReplication = 1u << 5, kCpu = 1u << 6, kModules = 1u << 7,
+                   kCommandstats = 1u << 8, kErrorstats = 1u << 9, kLatencystats = 1u << 10,
+                   kCluster = 1u << 11, kKeyspace = 1u << 12,
+                   kWorkers = 1u << 13;  // workers: mini-redis's own
+
+constexpr std::pair<std::string_view, unsigned> kSectionNames[] = {
+    {"server", 1u << 0},      {"clients", 1u << 1},       {"memory", 1u << 2},
+    {"persistence", 1u << 3}, {"stats", 1u << 4},         {"replication", 1u << 5},
+    {"cpu", 1u << 6},         {"modules", 1u << 7},       {"commandstats", 1u << 8},
+    {"errorstats", 1u << 9},  {"latencystats", 1u << 10}, {"cluster", 1u << 11},
+    {"keyspace", 1u << 12},   {"workers", 1u << 13},
+};
+
+// INFO and INFO default: Redis's default sections (no commandstats, latencystats), plus ours.
+constexpr unsigned kDefaultSections = (1u << 14) - 1 - (1u << 8) - (1u << 10);
+constexpr unsigned kAllSections = (1u << 14) - 1;
+
+}  // namespace
+
+InfoReport::InfoReport(CommandContext& ctx) : ctx_(ctx), facts_(storeFacts(ctx.store)) {}
+
+unsigned InfoReport::selected(std::span<const std::string_view> args) {
+    if (args.empty()) return kDefaultSections;
+    unsigned bits = 0;
+    for (std::string_view a : args) {
+        if (equalsNoCase(a, "default")) {
+            bits |= kDefaultSections;
+        } else if (equalsNoCase(a, "all") || equalsNoCase(a, "everything")) {
+            bits |= kAllSections;  // no modules: "everything" adds nothing to "all"
+        } else {
+            for (const auto& [name, bit] : kSectionNames) {
+                if (equalsNoCase(a, name)) bits |= bit;
+            }
+        }
+    }
+    return bits;
+}
+
+std::string InfoReport::build(std::span<const std::string_view> args) {
+    const unsigned bits = selected(args);
+    std::string out;
+    auto section = [&](unsigned bit, const char* title, void (InfoReport::*fill)(std::string&)) {
+        if (!(bits & bit)) return;
+        if (!out.empty()) out += "\r\n";  // a blank line between sections, none after the last
+        out += "# ";
+        out += title;
+        out += "\r\n";
+        if (fill != nullptr) (this->*fill)(out);
+    };
+    section(kServer, "Server", &InfoReport::server);
+    section(kClients, "Clients", &InfoReport::clients);
+    section(kMemory, "Memory", &InfoReport::memory);
+    section(kPersistence, "Persistence", &InfoReport::persistence);
+    section(kStats, "Stats", &InfoReport::stats);
+    section(kReplication, "Replication", &InfoReport::replication);
+    section(kCpu, "CPU", &InfoReport::cpu);
+    section(kModules, "Modules", nullptr);
+    section(kCommandstats, "Commandstats", &InfoReport::commandstats);
+    section(kErrorstats, "Errorstats", &InfoReport::errorstats);
+    section(kLatencystats, "Latencystats", &InfoReport::latencystats);
+    section(kCluster, "Cluster", &InfoReport::cluster);
+    section(kKeyspace, "Keyspace", &InfoReport::keyspace);
+    section(kWorkers, "Workers", &InfoReport::workers);
+    return out;
+}
+
+void InfoReport::server(std::string& out) {
+    const ServerStats& st = ctx_.stats;
+    const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::steady_clock::now() - st.started)
+                            .count();
+    const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    utsname u{};
+    uname(&u);
+    char exe[4096];
+    ssize_t exe_len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    field(out, "redis_version", kRedisVersion);
+    field(out, "redis_git_sha1", "00000000");
+    field(out, "redis_git_dirty", "0");
+    field(out, "redis_build_id", "0");
+    field(out, "redis_mode", "standalone");
+    field(out, "os", std::string(u.sysname) + " " + u.release + " " + u.machine);
+    field(out, "arch_bits", static_cast<uint64_t>(sizeof(void*) * 8));
+    field(out, "monotonic_clock", "POSIX clock_gettime");
+    field(out, "multiplexing_api", "epoll");
+    field(out, "atomicvar_api", "c11-builtin");
+    field(out, "gcc_version",
+          std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+              std::to_string(__GNUC_PATCHLEVEL__));
+    field(out, "process_id", static_cast<uint64_t>(getpid()));
+    field(out, "process_supervised", std::getenv("NOTIFY_SOCKET") ? "systemd" : "no");
+    field(out, "run_id", process::runId());
+    field(out, "tcp_port", static_cast<uint64_t>(st.tcp_port));
+    fieldInt(out, "server_time_usec", now_us);
+    field(out, "uptime_in_seconds", static_cast<uint64_t>(uptime));
+    field(out, "uptime_in_days", static_cast<uint64_t>(uptime / 86400));
+    field(out, "hz", "10");  // the reactor's 100 ms cron
+    field(out, "configured_hz", "10");
+    field(out, "lru_clock", static_cast<uint64_t>((now_us / 1000000) & ((1 << 24) - 1)));
+    field(out, "executable",
+          exe_len > 0 ? std::string_view(exe, static_cast<size_t>(exe_len)) : std::string_view());
+    field(out, "config_file", st.config_file);
+    field(out, "io_threads_active", "0");
+    // mini-redis's own
+    field(out, "mini_redis_version", MINI_REDIS_VERSION);
+    field(out, "worker_threads", static_cast<uint64_t>(st.workers.size()));
+}
+
+void InfoReport::clients(std::string& out) {
+    field(out, "connected_clients", ctx_.stats.connected_clients.load());
+    field(out, "cluster_connections", "0");
+    field(out, "maxclients", static_cast<uint64_t>(ctx_.config.maxclients));
+    field(out, "client_recent_max_input_buffer", "0");   // not tracked
+    field(out, "client_recent_max_output_buffer", "0");  // not tracked
+    field(out, "blocked_clients", "0");
+    field(out, "tracking_clients", "0");
+    field(out, "clients_in_timeout_table", "0");
+}
+
+void InfoReport::memory(std::string& out) {
+    const ServerStats& st = ctx_.stats;
+    const uint64_t used = facts_.used_bytes;
+    const uint64_t rss = process::rssBytes();
+    const uint64_t peak = std::max<uint64_t>(st.used_memory_peak.load(), used);
+    const uint64_t system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                            static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+    const auto maxmemory = uint64_t{0};
+    field(out, "used_memory", used);
+    field(out, "used_memory_human", process::human(used));
+    field(out, "used_memory_rss", rss);
+    field(out, "used_memory_rss_human", process::human(rss));
+    field(out, "used_memory_peak", peak);
+    field(out, "used_memory_peak_human", process::human(peak));
+    fieldFixed(out, "used_memory_peak_perc",
+               peak == 0 ? 0.0 : 100.0 * static_cast<double>(used) / static_cast<double>(peak), 2,
+               "%");
+    // used_memory counts the store alone, so there is no overhead or start-up share in it.
+    field(out, "used_memory_overhead", "0");
+    field(out, "used_memory_startup", "0");
+    field(out, "used_memory_dataset", used);
+    fieldFixed(out, "used_memory_dataset_perc", used == 0 ? 0.0 : 100.0, 2, "%");
+    // The allocator's own statistics are not read (Redis with libc malloc has none either).
+    field(out, "allocator_allocated", "0");
+    field(out, "allocator_active", "0");
+    field(out, "allocator_resident", "0");
+    field(out, "total_system_memory", system);
+    field(out, "total_system_memory_human", process::human(system));
+    // No scripting, no functions.
+    for (const char* name : {"used_memory_lua", "used_memory_vm_eval"}) field(out, name, "0");
+    field(out, "used_memory_lua_human", "0B");
+    for (const char* name :
+         {"used_memory_scripts_eval", "number_of_cached_scripts", "number_of_functions",
+          "number_of_libraries", "used_memory_vm_functions", "used_memory_vm_total"}) {
+        field(out, name, "0");
+    }
+    field(out, "used_memory_vm_total_human", "0B");
+    field(out, "used_memory_functions", "0");
+    field(out, "used_memory_scripts", "0");
+    field(out, "used_memory_scripts_human", "0B");
+    field(out, "maxmemory", maxmemory);
+    field(out, "maxmemory_human", process::human(maxmemory));
+    field(out, "maxmemory_policy", "noeviction");
+    fieldFixed(out, "allocator_frag_ratio", 0.0);
+    field(out, "allocator_frag_bytes", "0");
+    fieldFixed(out, "allocator_rss_ratio", 0.0);
+    field(out, "allocator_rss_bytes", "0");
+    fieldFixed(out, "rss_overhead_ratio", 0.0);
+    field(out, "rss_overhead_bytes", "0");
+    // Redis's formula, RSS over used_memory, so above 1 means memory the allocator holds
+    // beyond what the store uses. Our used_memory counts the store alone (Redis's counts
+    // every allocation), so a nearly empty server reads high, as Redis does at start-up;
+    // with nothing stored the ratio is undefined and reads 0.00.
+    fieldFixed(out, "mem_fragmentation_ratio",
+               used == 0 ? 0.0 : static_cast<double>(rss) / static_cast<double>(used));
+    fieldInt(out, "mem_fragmentation_bytes",
+             static_cast<int64_t>(rss) - static_cast<int64_t>(used));
+    for (const char* name :
+         {"mem_not_counted_for_evict", "mem_replication_backlog", "mem_total_replication_buffers",
+          "mem_clients_slaves", "mem_clients_normal", "mem_cluster_links", "mem_aof_buffer"}) {
+        field(out, name, "0");
+    }
+    field(out, "mem_allocator", allocator::name());
+    field(out, "active_defrag_running", "0");
+    field(out, "lazyfree_pending_objects", "0");
+    field(out, "lazyfreed_objects", "0");
+}
+
+void InfoReport::persistence(std::string& out) {
+    // No RDB or AOF yet: what Redis shows with `save ""` and appendonly off. Redis sets its
+    // last save time at start-up.
+    const auto uptime = std::chrono::steady_clock::now() - ctx_.stats.started;
+    const auto started_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                                  (std::chrono::system_clock::now() - uptime).time_since_epoch())
+                                  .count();
+    for (const char* name : {"loading", "async_loading", "current_cow_peak", "current_cow_size",
+                             "current_cow_size_age"}) {
+        field(out, name, "0");
+    }
+    field(out, "current_fork_perc", "0.00");
+    field(out, "current_save_keys_processed", "0");
+    field(out, "current_save_keys_total", "0");
+    field(out, "rdb_changes_since_last_save", facts_.dirty);
+    field(out, "rdb_bgsave_in_progress", "0");
+    fieldInt(out, "rdb_last_save_time", started_unix);
+    field(out, "rdb_last_bgsave_status", "ok");
+    field(out, "rdb_last_bgsave_time_sec", "-1");
+    field(out, "rdb_current_bgsave_time_sec", "-1");
+    for (const char* name : {"rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired",
+                             "rdb_last_load_keys_loaded", "aof_enabled", "aof_rewrite_in_progress",
+                             "aof_rewrite_scheduled"}) {
+        field(out, name, "0");
+    }
+    field(out, "aof_last_rewrite_time_sec", "-1");
+    field(out, "aof_current_rewrite_time_sec", "-1");
+    field(out, "aof_last_bgrewrite_status", "ok");
+    field(out, "aof_rewrites", "0");
+    field(out, "aof_rewrites_consecutive_failures", "0");
+    field(out, "aof_last_write_status", "ok");
+    field(out, "aof_last_cow_size", "0");
+    field(out, "module_fork_in_progress", "0");
+    field(out, "module_fork_last_cow_size", "0");
+}
+
+void InfoReport::stats(std::string& out) {
+    const ServerStats& st = ctx_.stats;
+    uint64_t hits = 0, misses = 0, errors = 0;
+    forEachWriter(st, [&](const WorkerStats& w) {
+        hits += w.keyspace_hits.load(std::memory_order_relaxed);
+        misses += w.keyspace_misses.load(std::memory_order_relaxed);
+        errors += w.errors.total();
+    });
+    field(out, "total_connections_received", st.total_connections.load());
+    field(out, "total_commands_processed", st.totalCommands());
+    field(out, "instantaneous_ops_per_sec", st.ops_per_sec.load());
+    field(out, "total_net_input_bytes", st.net_input_bytes.load());
+    field(out, "total_net_output_bytes", st.net_output_bytes.load());
+    field(out, "total_net_repl_input_bytes", "0");
+    field(out, "total_net_repl_output_bytes", "0");
+    // Not sampled (the reactor samples ops/s only).
+    for (const char* name : {"instantaneous_input_kbps", "instantaneous_output_kbps",
+                             "instantaneous_input_repl_kbps", "instantaneous_output_repl_kbps"}) {
+        field(out, name, "0.00");
+    }
+    field(out, "rejected_connections", st.rejected_connections.load());
+    for (const char* name : {"sync_full", "sync_partial_ok", "sync_partial_err"}) {
+        field(out, name, "0");
+    }
+    field(out, "expired_keys", facts_.expired_keys);
+    fieldFixed(out, "expired_stale_perc", facts_.expired_stale_perc);
+    field(out, "expired_time_cap_reached_count", facts_.expired_time_cap_reached);
+    field(out, "expire_cycle_cpu_milliseconds", facts_.expire_cycle_cpu_ms);
+    for (const char* name : {"evicted_keys", "evicted_clients", "total_eviction_exceeded_time",
+                             "current_eviction_exceeded_time"}) {
+        field(out, name, "0");
+    }
+    field(out, "keyspace_hits", hits);
+    field(out, "keyspace_misses", misses);
+    for (const char* name :
+         {"pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec",
+          "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
+          "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
+          "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
+          "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
+          "unexpected_error_replies"}) {
+        field(out, name, "0");
+    }
+    field(out, "total_error_replies", errors);
+    field(out, "dump_payload_sanitizations", "0");
+    // Reads and writes are not counted per call; no IO threads, no reply-buffer resizing.
+    for (const char* name :
+         {"total_reads_processed", "total_writes_processed", "io_threaded_reads_processed",
+          "io_threaded_writes_processed", "reply_buffer_shrinks", "reply_buffer_expands"}) {
+        field(out, name, "0");
+    }
+    // Redis 7.2's name; mini-redis counts it already.
+    field(out, "client_output_buffer_limit_disconnections", st.output_limit_disconnections.load());
+}
+
+void InfoReport::replication(std::string& out) {
+    field(out, "role", "master");
+    field(out, "connected_slaves", "0");
+    field(out, "master_failover_state", "no-failover");
+    field(out, "master_replid", process::replId());
+    field(out, "master_replid2", std::string(40, '0'));
+    field(out, "master_repl_offset", "0");
+    field(out, "second_repl_offset", "-1");
+    field(out, "repl_backlog_active", "0");
+    field(out, "repl_backlog_size", "1048576");
+    field(out, "repl_backlog_first_byte_offset", "0");
+    field(out, "repl_backlog_histlen", "0");
+}
+
+void InfoReport::cpu(std::string& out) {
+    rusage self{}, children{};
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    field(out, "used_cpu_sys", process::cpuSeconds(self.ru_stime));
+    field(out, "used_cpu_user", process::cpuSeconds(self.ru_utime));
+    field(out, "used_cpu_sys_children", process::cpuSeconds(children.ru_stime));
+    field(out, "used_cpu_user_children", process::cpuSeconds(children.ru_utime));
+    timeval main_user{}, main_sys{};
+    process::mainThreadCpu(main_user, main_sys);
+    field(out, "used_cpu_sys_main_thread", process::cpuSeconds(main_sys));
+    field(out, "used_cpu_user_main_thread", process::cpuSeconds(main_user));
+}
+
+void InfoReport::commandstats(std::string& out) {
+    const auto& specs = ctx_.table.all();
+    auto totals = commandTotals(ctx_.stats, specs.size());
+    for (size_t i = 0; i < specs.size(); ++i) {
+        const CommandTotals& t = totals[i];
+        if (t.calls == 0 && t.rejected == 0 && t.failed == 0) continue;
+        const uint64_t usec = t.nanos / 1000;
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      ":calls=%" PRIu64 ",usec=%" PRIu64
+                      ",usec_per_call=%.2f,rejected_calls=%" PRIu64 ",failed_calls=%" PRIu64,
+                      t.calls, usec,
+                      t.calls == 0
+                          ? 0.0
+                          : static_cast<double>(t.nanos) / 1000.0 / static_cast<double>(t.calls),
+                      t.rejected, t.failed);
+        out += "cmdstat_";
+        out.append(specs[i].name);
+        out += line;
+        out += "\r\n";
+    }
+}
+
+void InfoReport::errorstats(std::string& out) {
+    std::map<std::string, uint64_t> counts;  // sorted by code, as Redis lists them
+    forEachWriter(ctx_.stats, [&](const WorkerStats& w) {
+        const size_t n = w.errors.size();
+        for (size_t i = 0; i < n; ++i) counts[std::string(w.errors.code(i))] += w.errors.countOf(i);
+    });
+    for (const auto& [code, count] : counts) {
+        field(out, "errorstat_" + code, "count=" + std::to_string(count));
+    }
+}
+
+void InfoReport::latencystats(std::string& out) {
+    const auto& specs = ctx_.table.all();
+    auto totals = commandTotals(ctx_.stats, specs.size());
+    for (size_t i = 0; i < specs.size(); ++i) {
+        const CommandTotals& t = totals[i];
+        if (t.calls == 0) continue;
+        char line[160];
+        std::snprintf(line, sizeof line, ":p50=%.3f,p99=%.3f,p99.9=%.3f",
+                      percentileUsec(t.buckets, t.calls, 50),
+                      percentileUsec(t.buckets, t.calls, 99),
+                      percentileUsec(t.buckets, t.calls, 99.9));
+        out += "latency_percentiles_usec_";
+        out.append(specs[i].name);
+        out += line;
+        out += "\r\n";
+    }
+}
+
+void InfoReport::cluster(std::string& out) {
+    field(out, "cluster_enabled", "0");
+}
+
+void InfoReport::keyspace(std::string& out) {
+    for (const StoreFacts::Db& db : facts_.dbs) {
+        field(out, "db" + std::to_string(db.index),
+              "keys=" + std::to_string(db.keys) + ",expires=" + std::to_string(db.expires) +
+                  ",avg_ttl=" + std::to_string(db.avg_ttl_ms));
+    }
+}
+
+void InfoReport::workers(std::string& out) {
+    const ServerStats& st = ctx_.stats;
+    for (size_t i = 0; i < st.workers.size(); ++i) {
+        const auto& w = st.workers[i];
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "worker%zu:queue_depth=%lld,batches=%llu,commands=%llu,load=%lld\r\n", i,
+                      static_cast<long long>(w.queued.load()),
+                      static_cast<unsigned long long>(w.batches.load()),
+                      static_cast<unsigned long long>(w.commands.load()),
+                      static_cast<long long>(w.load.load()));
+        out += line;
+    }
+}
+
+}  // namespace mini_redis
