@@ -95,5 +95,6 @@ void registerServerCommands(CommandTable& table);
 void registerExpireCommands(CommandTable& table);
 void registerTransactionCommands(CommandTable& table);
 void registerBitCommands(CommandTable& table);
+void registerObjectCommands(CommandTable& table);
 
 }  // namespace mini_redis
