@@ -14,6 +14,7 @@ CommandTable CommandTable::build() {
     registerExpireCommands(table);
     registerTransactionCommands(table);
     registerBitCommands(table);
+    registerObjectCommands(table);
     return table;
 }
 

@@ -99,5 +99,6 @@ void registerServerCommands(CommandTable& table);
 void registerExpireCommands(CommandTable& table);
 void registerTransactionCommands(CommandTable& table);
 void registerBitCommands(CommandTable& table);
+void registerObjectCommands(CommandTable& table);
 
 }  // namespace mini_redis

@@ -60,10 +60,17 @@ inline constexpr const char* kUnsupportedOptionFmt = "ERR Unsupported option %s"
 // Keyspace.
 inline constexpr const char* kNoSuchKey = "ERR no such key";
 inline constexpr const char* kSameObject = "ERR source and destination objects are the same";
-inline constexpr const char* kInvalidDbIndex = "ERR invalid DB index";
+// MOVE and COPY ... DB parse the index as Redis's getIntFromObjectOrReply does: this is its
+// text (sic) for an integer outside an int's range.
+inline constexpr const char* kIntOutOfRange =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr const char* kInvalidFirstDbIndex = "ERR invalid first DB index";
 inline constexpr const char* kInvalidSecondDbIndex = "ERR invalid second DB index";
 inline constexpr const char* kInvalidCursor = "ERR invalid cursor";
+// OBJECT FREQ / IDLETIME: what Redis answers when the maxmemory policy does not track it.
+inline constexpr const char* kLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+    "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 // Strings.
 inline constexpr const char* kNotFloat = "ERR value is not a valid float";
 inline constexpr const char* kNanOrInfinity = "ERR increment would produce NaN or Infinity";

@@ -253,9 +253,10 @@ uint64_t LockScope::scan(
         KeyTable& t = table(shard, db);
         const size_t n = t.slotCount();
         if (n == 0) {
+            // An empty table costs one lock and no bucket: not charged to the budget, so a
+            // small database (most shards empty) is scanned in one call, as in Redis.
             ++si;
             v = 0;
-            ++buckets;
             continue;
         }
         const uint64_t mask = n - 1;
