@@ -55,7 +55,9 @@ void watchCommand(CommandContext& ctx) {
 }
 
 void unwatchCommand(CommandContext& ctx) {
-    if (ctx.tx) ctx.tx->unwatchAll();
+    // Inside EXEC the scope already holds every watched key's shard (locking them again from
+    // this thread would deadlock); outside, UNWATCH has no keys and its scope holds nothing.
+    if (ctx.tx) ctx.tx->unwatchAll(ctx.scope.holdsNothing() ? nullptr : &ctx.scope);
     ctx.reply.ok();
 }
 

@@ -86,6 +86,13 @@ def test_watch():
         a.ok("MULTI")
         a.call("SET", "w", "mine")
         expect_eq(a.call("EXEC"), ["OK"], "UNWATCH forgets")
+        # UNWATCH queued inside MULTI runs inside EXEC's lock scope (it once deadlocked there).
+        a.ok("WATCH", "w", "other")
+        a.ok("MULTI")
+        expect_eq(a.call("UNWATCH"), "QUEUED")
+        a.call("SET", "w", "x")
+        expect_eq(a.call("EXEC"), ["OK", "OK"], "UNWATCH inside EXEC")
+        expect_eq(b.call("GET", "w"), b"x", "the server still answers other clients")
         a.ok("WATCH", "w")
         b.ok("SET", "w", "x")
         a.ok("MULTI")
