@@ -8,6 +8,7 @@ namespace mini_redis {
 CommandTable CommandTable::build() {
     CommandTable table;
     registerStringCommands(table);
+    registerStringRangeCommands(table);
     registerKeyspaceCommands(table);
     registerConnectionCommands(table);
     registerServerCommands(table);

@@ -93,6 +93,7 @@ class CommandTable {
 
 // Family registration functions, one per *_commands.cpp file.
 void registerStringCommands(CommandTable& table);
+void registerStringRangeCommands(CommandTable& table);
 void registerKeyspaceCommands(CommandTable& table);
 void registerConnectionCommands(CommandTable& table);
 void registerServerCommands(CommandTable& table);

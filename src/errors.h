@@ -77,8 +77,18 @@ inline constexpr const char* kNanOrInfinity = "ERR increment would produce NaN o
 inline constexpr const char* kBitNotInteger = "ERR bit is not an integer or out of range";
 inline constexpr const char* kBitOffset = "ERR bit offset is not an integer or out of range";
 inline constexpr const char* kOffsetOutOfRange = "ERR offset is out of range";
-inline constexpr const char* kBitopNotOneKey = "ERR BITOP NOT must be called with a single source key.";
+inline constexpr const char* kBitopNotOneKey =
+    "ERR BITOP NOT must be called with a single source key.";
 inline constexpr const char* kOutOfRangeValue = "ERR value is out of range, must be positive";
+inline constexpr const char* kBitArgument = "ERR The bit argument must be 1 or 0.";
+inline constexpr const char* kLcsNotStrings = "ERR The specified keys must contain string values";
+inline constexpr const char* kLcsLenAndIdx =
+    "ERR If you want both the length and indexes, please just use IDX.";
+inline constexpr const char* kLcsStringTooLong = "ERR String too long for LCS";
+inline constexpr const char* kLcsOverBulkLen =
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+inline constexpr const char* kLcsNoMemory =
+    "ERR Insufficient memory, failed allocating transient memory for LCS";
 // Formats with the command name (lower case, as Redis's canonical name).
 inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
 inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s'. Try %s HELP.";
