@@ -236,10 +236,15 @@ void bitcountCommand(CommandContext& ctx) {
         ctx.reply.error(errors::kNotInteger);
         return;
     }
+    // Both negative with start after end: empty, before clamping could make it [0, 0] (and, as
+    // in Redis 7.0, before the unit is even read).
+    if (start < 0 && end < 0 && start > end) {
+        ctx.reply.integer(0);
+        return;
+    }
     if (argc == 5 && !parseUnit(ctx, ctx.argv[4], is_bit)) return;
     const int64_t total = static_cast<int64_t>(s.size()) * (is_bit ? 8 : 1);
-    // Both negative with start after end: empty, before clamping could make it [0, 0].
-    if ((start < 0 && end < 0 && start > end) || !clampRange(total, start, end)) {
+    if (!clampRange(total, start, end)) {
         ctx.reply.integer(0);
         return;
     }

@@ -2,6 +2,7 @@
 #include "command_executor.h"
 
 #include <chrono>
+#include <cstdio>
 #include <vector>
 
 #include "command_args.h"
@@ -14,17 +15,21 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-// Redis's reply for an unknown command quotes the name and up to the first few arguments.
+// Redis's reply for an unknown command, byte for byte: the name and the arguments are printed
+// as C strings (a NUL ends them), the name to at most 128 bytes, and the arguments only while
+// the list is under 128 bytes, each cut to what is left of those 128.
 void replyUnknown(Reply& reply, std::span<const std::string_view> argv) {
+    auto cString = [](std::string_view s) { return s.substr(0, s.find('\0')); };
     std::string text = "ERR unknown command '";
-    text.append(argv[0].substr(0, 128));
+    text.append(cString(argv[0]).substr(0, 128));
     text += "', with args beginning with: ";
-    for (size_t i = 1; i < argv.size() && text.size() < 512; ++i) {
-        text += '\'';
-        text.append(argv[i].substr(0, 128));
-        text += "' ";
+    std::string args;
+    for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
+        args += '\'';
+        args.append(cString(argv[i]).substr(0, 128 - args.size() + 1));
+        args += "' ";
     }
-    reply.error(text);
+    reply.error(text + args);
 }
 
 // The arguments as the slow log may keep them: passwords replaced, as Redis does.
@@ -162,8 +167,16 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         }
         if (!CommandTable::arityOk(*spec, argc)) {
             std::string name(spec->name);
-            reply.errorf(errors::kWrongArityFmt, name.c_str());
             bumpCounter(counters[table_.index(*spec)].rejected);
+            if (spec->name == "exec") {
+                // Redis ends the transaction when EXEC itself is rejected, in or out of MULTI.
+                char text[128];
+                std::snprintf(text, sizeof text, errors::kWrongArityFmt, name.c_str());
+                reply.error(std::string(errors::kExecAbortBecause) + (text + 4));
+                if (batch.tx) batch.tx->reset();
+                continue;
+            }
+            reply.errorf(errors::kWrongArityFmt, name.c_str());
             if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
             continue;
         }

@@ -48,6 +48,8 @@ inline constexpr const char* kExecWithoutMulti = "ERR EXEC without MULTI";
 inline constexpr const char* kDiscardWithoutMulti = "ERR DISCARD without MULTI";
 inline constexpr const char* kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
 inline constexpr const char* kNotInTransaction = "ERR Command not allowed inside a transaction";
+// Followed by the rejection's text without its "ERR " (EXEC itself rejected).
+inline constexpr const char* kExecAbortBecause = "EXECABORT Transaction discarded because of: ";
 inline constexpr const char* kExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
 // Expiry.

@@ -25,7 +25,9 @@ bool matchClass(std::string_view pat, size_t& p, char c, bool nocase) {
             ++p;
             if (fold(pat[p], nocase) == fold(c, nocase)) matched = true;
             ++p;
-        } else if (p + 2 < pat.size() && pat[p + 1] == '-' && pat[p + 2] != ']') {
+        } else if (p + 2 < pat.size() && pat[p + 1] == '-') {
+            // As Redis: "[a-]" ranges from 'a' to ']' (the bracket becomes the range's end and
+            // the class runs on, unclosed, to the end of the pattern).
             char lo = fold(pat[p], nocase);
             char hi = fold(pat[p + 2], nocase);
             if (lo > hi) std::swap(lo, hi);

@@ -161,7 +161,10 @@ bool LockScope::copy(int from_db, std::string_view from_key, int to_db, std::str
     const int64_t at = KeyTable::expireAt(e);
     if (KeyTable::type(e) == ValueType::String) {
         std::string bytes(KeyTable::value(e));  // the put below may move `e`'s table
-        setString(to_db, to_key, bytes, at, KeyTable::encoding(e));
+        const StringEncoding enc = KeyTable::encoding(e) == StringEncoding::Auto
+                                       ? StringEncoding::Copied
+                                       : KeyTable::encoding(e);
+        setString(to_db, to_key, bytes, at, enc);
     } else {
         std::unique_ptr<Collection> clone(KeyTable::collection(e)->clone());
         setCollection(to_db, to_key, KeyTable::type(e), std::move(clone), at);

@@ -26,7 +26,9 @@ constexpr size_t kEmbstrLimit = 44;
 // a command that tries the integer encoding (StringEncoding::Auto) and read back by
 // string2l's rules (base 10, no sign but '-', no leading zeros or spaces, at most 20 chars).
 bool intEncoded(const KeyTable::Entry* e, int64_t& n) {
-    return KeyTable::encoding(e) == StringEncoding::Auto && parseInteger(KeyTable::value(e), n);
+    const StringEncoding enc = KeyTable::encoding(e);
+    return (enc == StringEncoding::Auto || enc == StringEncoding::Copied) &&
+           parseInteger(KeyTable::value(e), n);
 }
 
 std::string_view encodingOf(const KeyTable::Entry* e) {
@@ -39,7 +41,9 @@ std::string_view encodingOf(const KeyTable::Entry* e) {
 
 int64_t refcountOf(const KeyTable::Entry* e) {
     int64_t n = 0;
-    if (KeyTable::collection(e) == nullptr && intEncoded(e, n) && n >= 0 && n < kSharedIntegers)
+    // A COPY duplicates the object, so it is never the shared one.
+    if (KeyTable::collection(e) == nullptr && intEncoded(e, n) && n >= 0 &&
+        n < kSharedIntegers && KeyTable::encoding(e) == StringEncoding::Auto)
         return kSharedRefcount;
     return 1;
 }

@@ -147,8 +147,7 @@ void getsetCommand(CommandContext& ctx) {
 void getexCommand(CommandContext& ctx) {
     ExpireArgs args;
     if (!args.parse(ctx, 2, ExpireArgs::kForGetex)) return;
-    int64_t at = kNoExpiry;
-    if (args.hasTime() && !args.absoluteMs(ctx, at)) return;
+    // Redis's order: options, then the key (absent: nil, whatever the time), then the time.
     Lookup cur = ctx.scope.find(ctx.db(), ctx.argv[1], ValueType::String);
     if (cur.wrong_type) {
         ctx.reply.error(errors::kWrongType);
@@ -159,6 +158,8 @@ void getexCommand(CommandContext& ctx) {
         ctx.reply.nil();
         return;
     }
+    int64_t at = kNoExpiry;
+    if (args.hasTime() && !args.absoluteMs(ctx, at)) return;
     ctx.reply.bulk(KeyTable::value(cur.entry));
     if (args.hasTime()) {
         // A time already past deletes the key, as Redis does.

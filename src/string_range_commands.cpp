@@ -307,12 +307,12 @@ void lcsCommand(CommandContext& ctx) {
         ctx.reply.bulk(text);
         return;
     }
-    // A map of two in RESP3; RESP2 (all this server speaks yet) flattens it to four elements.
+    // A map of two: RESP3's `%2`, flattened by the encoder to four elements in RESP2.
     size_t shown = 0;
     for (const LcsMatch& m : matches) {
         if (min_match_len == 0 || m.a_end - m.a_start + 1 >= min_match_len) ++shown;
     }
-    ctx.reply.arrayHeader(4);
+    ctx.reply.mapHeader(2);
     ctx.reply.bulk("matches");
     ctx.reply.arrayHeader(shown);
     for (const LcsMatch& m : matches) {

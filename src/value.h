@@ -35,6 +35,7 @@ enum class StringEncoding : uint8_t {
     Auto = 0,    // SET and friends: "int" if it reads as a 64-bit integer, else embstr/raw by size
     Raw = 1,     // APPEND, SETRANGE, SETBIT: "raw" whatever the bytes
     NoInt = 2,   // INCRBYFLOAT: never "int", embstr/raw by size
+    Copied = 3,  // COPY of an Auto string: like Auto, but never Redis's shared integer object
 };
 
 // Absolute expiry times are Unix milliseconds; this means "no TTL".

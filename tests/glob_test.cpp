@@ -76,6 +76,15 @@ TEST_CASE("[abc] sets, [^a] negation, [a-z] ranges") {
     CHECK(globMatch("*[0-9]", "abc7"));
 }
 
+TEST_CASE("a range may end in ']': Redis then reads the class as unclosed (KEYS k[2-])") {
+    // Checked against redis-server 7.0.15: KEYS k[2-] returns k2, k4, k5 and not k1.
+    CHECK(globMatch("k[2-]", "k2"));
+    CHECK(globMatch("k[2-]", "k5"));
+    CHECK(globMatch("k[2-]", "k]"));
+    CHECK_FALSE(globMatch("k[2-]", "k1"));
+    CHECK_FALSE(globMatch("k[2-]", "k^"));
+}
+
 TEST_CASE("backslash escapes a special character") {
     CHECK(globMatch("a\\*b", "a*b"));
     CHECK_FALSE(globMatch("a\\*b", "axb"));
