@@ -34,6 +34,8 @@ inline constexpr const char* kMultiNested = "ERR MULTI calls can not be nested";
 inline constexpr const char* kExecWithoutMulti = "ERR EXEC without MULTI";
 inline constexpr const char* kDiscardWithoutMulti = "ERR DISCARD without MULTI";
 inline constexpr const char* kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
+// Ours (Redis runs CLIENT inside EXEC): a reactor-only command queued in a transaction.
+inline constexpr const char* kNotInExecFmt = "ERR '%s' is not supported inside MULTI/EXEC";
 inline constexpr const char* kExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
 // Expiry.

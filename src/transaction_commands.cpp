@@ -55,7 +55,10 @@ void watchCommand(CommandContext& ctx) {
 }
 
 void unwatchCommand(CommandContext& ctx) {
-    if (ctx.tx) ctx.tx->unwatchAll();
+    // Queued inside EXEC, the scope already holds every watched key's shard (execQueued locks
+    // them): unwatch through it, since locking them again would deadlock. Outside EXEC
+    // UNWATCH's scope holds nothing.
+    if (ctx.tx) ctx.tx->unwatchAll(ctx.scope.holdsNothing() ? nullptr : &ctx.scope);
     ctx.reply.ok();
 }
 
