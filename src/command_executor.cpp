@@ -129,8 +129,15 @@ void CommandExecutor::execQueued(CommandContext& ctx) const {
     ctx.reply.arrayHeader(queued.size());
     for (size_t i = 0; i < queued.size(); ++i) {
         ctx.session.last_command = specs[i]->name;
+        if ((specs[i]->flags & kCmdReactor) && ctx.clients == nullptr) {
+            // A reactor command (CLIENT) queued while EXEC runs on a worker: it has no view
+            // of the clients, and its handler would dereference a null directory.
+            std::string name(specs[i]->name);
+            ctx.reply.errorf(errors::kNotInExecFmt, name.c_str());
+            continue;
+        }
         invoke(*specs[i], argvs[i], scope, ctx.reply, ctx.session, ctx.tx, ctx.config,
-               ctx.worker_stats, nullptr);
+               ctx.worker_stats, ctx.clients);
     }
     tx.reset(&scope);
 }

@@ -50,6 +50,8 @@ inline constexpr const char* kWatchInMulti = "ERR WATCH inside MULTI is not allo
 inline constexpr const char* kNotInTransaction = "ERR Command not allowed inside a transaction";
 // Followed by the rejection's text without its "ERR " (EXEC itself rejected).
 inline constexpr const char* kExecAbortBecause = "EXECABORT Transaction discarded because of: ";
+// Ours (Redis runs CLIENT inside EXEC): a reactor-only command queued in a transaction.
+inline constexpr const char* kNotInExecFmt = "ERR '%s' is not supported inside MULTI/EXEC";
 inline constexpr const char* kExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
 // Expiry.

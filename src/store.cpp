@@ -132,7 +132,10 @@ Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
         size_t seen = 0;
         int64_t ttl_sum = 0;
         size_t ttl_n = 0;
-        for (size_t visited = 0; visited < samples * 20 && seen < samples; ++visited) {
+        // At most one look at each slot per step: a small table would otherwise wrap and
+        // sample (and count as expired) the same key several times.
+        const size_t window = std::min(samples * 20, n);
+        for (size_t visited = 0; visited < window && seen < samples; ++visited) {
             if (t.slotHasExpire(i)) {
                 const KeyTable::Entry* e = t.slotEntry(i);
                 ++seen;

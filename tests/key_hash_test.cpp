@@ -13,6 +13,7 @@
 
 #include "hash_flood_names.h"
 #include "key_table.h"
+#include "lock_scope.h"
 #include "store.h"
 
 using mini_redis::KeyHash;
@@ -46,13 +47,20 @@ std::vector<std::string> randomNames(size_t n, uint64_t rng_seed) {
 }
 
 KeyTable::ProbeStats fill(KeyTable& t, const std::vector<std::string>& names) {
-    for (const auto& k : names) t.put(k, t.hashOf(k), "v");
+    for (const auto& k : names) {
+        t.putString(k, t.hashOf(k), "v", mini_redis::StringEncoding::Auto, mini_redis::kNoExpiry);
+    }
     REQUIRE(t.size() == names.size());
     return t.probeStats();
 }
 
 KeyTable::ProbeStats fill(Store& store, const std::vector<std::string>& names) {
-    for (const auto& k : names) store.set(k, "v", mini_redis::SetCondition::Always);
+    for (const auto& k : names) {
+        mini_redis::LockScope scope(store);
+        std::string_view keys[] = {k};
+        scope.lockKeys(keys);
+        scope.setString(0, k, "v");
+    }
     REQUIRE(store.size() == names.size());
     return store.probeStats();
 }
@@ -63,7 +71,15 @@ double mean(const KeyTable::ProbeStats& s, size_t n) {
 
 std::vector<std::string> slotOrder(const KeyTable& t) {
     std::vector<std::string> out;
-    t.forEach([&](std::string_view k, std::string_view) { out.emplace_back(k); });
+    t.forEach([&](const KeyTable::Entry* e) { out.emplace_back(KeyTable::key(e)); });
+    return out;
+}
+
+// Every key of database 0, in the order KEYS walks them (shard by shard).
+std::vector<std::string> keyOrder(Store& store) {
+    std::vector<std::string> out;
+    mini_redis::LockScope scope(store);
+    scope.forEachKey(0, [&](std::string_view k, const KeyTable::Entry*) { out.emplace_back(k); });
     return out;
 }
 
@@ -99,13 +115,18 @@ TEST_CASE("two tables with different seeds place the same keys differently") {
     fill(b, names);
     CHECK(slotOrder(a) == slotOrder(a2));
     CHECK(slotOrder(a) != slotOrder(b));
-    for (const auto& k : names) CHECK(b.find(k, b.hashOf(k)) == "v");
+    for (const auto& k : names) {
+        const KeyTable::Entry* e = b.find(k, b.hashOf(k));
+        REQUIRE(e != nullptr);
+        CHECK(KeyTable::value(e) == "v");
+    }
 
     // Shard choice too: KEYS walks the shards in order, so the order shows the placement.
-    Store sa(256, KeyHash(seedOf(1))), sb(256, KeyHash(seedOf(2)));
+    Store sa(16, 256, KeyHash(seedOf(1))), sb(16, 256, KeyHash(seedOf(2)));
     fill(sa, names);
     fill(sb, names);
-    CHECK(sa.keysMatching("*") != sb.keysMatching("*"));
+    CHECK(keyOrder(sa) != keyOrder(sb));
+    CHECK(keyOrder(sa).size() == names.size());
 }
 
 TEST_CASE("names chosen against the old hash flood a table under it, not under the keyed hash") {
@@ -153,13 +174,13 @@ TEST_CASE("the chosen names cannot aim at one shard of a keyed store") {
     const auto& attack = attackNames();
     auto random = randomNames(kNames, 4);
 
-    Store old_store(256, kOldHash);
+    Store old_store(1, 256, kOldHash);
     auto oa = fill(old_store, attack);  // one shard, one pile-up
 
     size_t bound = 0, keyed_attack_longest = 0;
     for (int s = 1; s <= kSeeds; ++s) {
         KeyHash h(seedOf(static_cast<uint8_t>(s)));
-        Store ka(256, h), kr(256, h);
+        Store ka(1, 256, h), kr(1, 256, h);
         bound = std::max(bound, fill(kr, random).longest);
         keyed_attack_longest = std::max(keyed_attack_longest, fill(ka, attack).longest);
     }

@@ -1,16 +1,16 @@
-// Unit tests for Store: each operation's contract, byte accounting, and multi-threaded use.
+// Store + LockScope: lazy expiry, the type check, databases, whole-database operations, the
+// lock-free mirrors, WATCH flags, the lock rule under threads, and the expire cycle's step.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "store.h"
 
 #include <doctest/doctest.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -18,37 +18,73 @@
 #include <thread>
 #include <vector>
 
+#include "clock.h"
+#include "lock_scope.h"
+
 using namespace std::string_literals;
-using mini_redis::IncrStatus;
-using mini_redis::SetCondition;
-using mini_redis::Store;
+using namespace mini_redis;
 
 namespace {
 
-std::optional<std::string> get(Store& store, std::string_view key) {
-    std::optional<std::string> out;
-    store.read(key, [&](std::string_view v) { out = std::string(v); });
-    return out;
+constexpr int64_t kStart = 1'700'000'000'000;
+
+class Counted : public Collection {
+  public:
+    explicit Counted(int tag = 0) : tag(tag) { ++alive; }
+    ~Counted() override { --alive; }
+    size_t memoryBytes() const override { return 64; }
+    std::string_view encoding() const override { return "test"; }
+    Collection* clone() const override { return new Counted(tag); }
+    int tag;
+    static inline int alive = 0;
+};
+
+// A store on a clock the test moves.
+struct Fixture {
+    explicit Fixture(size_t shards = 256) : store(16, shards, KeyHash::process(), clock) {}
+    ManualClock clock{kStart};
+    Store store;
+};
+
+// One-key operations, each in its own scope as a command would run.
+void set(Store& store, int db, std::string_view key, std::string_view value,
+         int64_t at = kNoExpiry) {
+    LockScope scope(store);
+    std::string_view keys[] = {key};
+    scope.lockKeys(keys);
+    scope.setString(db, key, value, at);
+}
+std::optional<std::string> get(Store& store, int db, std::string_view key) {
+    LockScope scope(store);
+    std::string_view keys[] = {key};
+    scope.lockKeys(keys);
+    Lookup l = scope.find(db, key, ValueType::String);
+    if (!l) return std::nullopt;
+    return std::string(KeyTable::value(l.entry));
+}
+bool exists(Store& store, int db, std::string_view key) {
+    LockScope scope(store);
+    std::string_view keys[] = {key};
+    scope.lockKeys(keys);
+    return scope.find(db, key) != nullptr;
+}
+int64_t expireAtOf(Store& store, int db, std::string_view key) {
+    LockScope scope(store);
+    std::string_view keys[] = {key};
+    scope.lockKeys(keys);
+    KeyTable::Entry* e = scope.find(db, key);
+    REQUIRE(e != nullptr);
+    return KeyTable::expireAt(e);
+}
+std::shared_ptr<WatchFlag> watch(Store& store, int db, std::string_view key) {
+    auto flag = std::make_shared<WatchFlag>();
+    LockScope scope(store);
+    std::string_view keys[] = {key};
+    scope.lockKeys(keys);
+    scope.watch(db, key, flag);
+    return flag;
 }
 
-// APPEND's length cap, set out of reach where a test is not about it.
-constexpr size_t kNoLimit = SIZE_MAX;
-
-std::vector<std::optional<std::string>> readMany(Store& store, std::vector<std::string_view> keys) {
-    std::vector<std::optional<std::string>> out(keys.size());
-    std::vector<size_t> seen;
-    store.readMany(keys, [&](size_t i, const std::string_view* v) {
-        seen.push_back(i);
-        if (v != nullptr) out[i] = std::string(*v);
-    });
-    // Callbacks come once per key, in order.
-    std::vector<size_t> expected(keys.size());
-    for (size_t i = 0; i < keys.size(); ++i) expected[i] = i;
-    CHECK(seen == expected);
-    return out;
-}
-
-// prefix + decimal n. (Not "x" + std::to_string(n): GCC 12 warns falsely on that form.)
 std::string named(std::string_view prefix, long n) {
     std::string out(prefix);
     out += std::to_string(n);
@@ -58,7 +94,7 @@ std::string named(std::string_view prefix, long n) {
 // Runs `body(thread_index)` on `n` threads released together, and fails (then exits, since
 // deadlocked threads cannot be joined) if they are not all done within `limit`.
 template <class Body>
-void runThreads(int n, Body body, std::chrono::seconds limit = std::chrono::seconds(60)) {
+void runThreads(int n, Body body, std::chrono::seconds limit = std::chrono::seconds(90)) {
     std::mutex mu;
     std::condition_variable cv;
     int done = 0;
@@ -87,379 +123,434 @@ void runThreads(int n, Body body, std::chrono::seconds limit = std::chrono::seco
 
 }  // namespace
 
-TEST_CASE("set, get and read are binary-safe") {
-    Store store;
-    const std::string key = "k\0\r\nk"s;
-    const std::string value = "v\0a\r\nl\0"s;
-    CHECK(store.set(key, value, SetCondition::Always));
-    CHECK(get(store, key) == value);
-    // Keys differing only after an embedded NUL are different keys.
-    CHECK_FALSE(get(store, "k"s).has_value());
-    CHECK_FALSE(get(store, "k\0"s).has_value());
-    CHECK(store.set(""s, ""s, SetCondition::Always));
-    CHECK(get(store, "") == std::optional<std::string>(""));
-    CHECK(store.size() == 2);
-    // read() says whether it called back.
-    int calls = 0;
-    CHECK(store.read(key, [&](std::string_view) { ++calls; }));
-    CHECK_FALSE(store.read("missing", [&](std::string_view) { ++calls; }));
-    CHECK(calls == 1);
+TEST_CASE("values are binary-safe; keys differing after a NUL are different keys") {
+    Fixture f;
+    set(f.store, 0, "k\0\r\nk"s, "v\0a\r\nl\0"s);
+    CHECK(get(f.store, 0, "k\0\r\nk"s) == "v\0a\r\nl\0"s);
+    CHECK_FALSE(get(f.store, 0, "k"s).has_value());
+    CHECK_FALSE(get(f.store, 0, "k\0"s).has_value());
+    set(f.store, 0, "", "");
+    CHECK(get(f.store, 0, "") == std::optional<std::string>(""));
+    CHECK(f.store.size() == 2);
+    CHECK(f.store.dbSize(0) == 2);
 }
 
-TEST_CASE("set overwrites and conditions decide whether it stores") {
-    Store store;
-    CHECK_FALSE(store.set("k", "x", SetCondition::IfPresent));
-    CHECK_FALSE(get(store, "k").has_value());
-    CHECK(store.set("k", "a", SetCondition::IfAbsent));
-    CHECK_FALSE(store.set("k", "b", SetCondition::IfAbsent));
-    CHECK(get(store, "k") == "a");
-    CHECK(store.set("k", "c", SetCondition::IfPresent));
-    CHECK(get(store, "k") == "c");
-    CHECK(store.set("k", "d", SetCondition::Always));
-    CHECK(get(store, "k") == "d");
-    CHECK(store.size() == 1);
-}
+TEST_CASE("lazy expiry: a key past its time is invisible, deleted on access, counted") {
+    Fixture f;
+    set(f.store, 0, "k", "v", kStart + 100);
+    set(f.store, 0, "forever", "v");
+    CHECK(f.store.dbExpires(0) == 1);
+    f.clock.advance(99);
+    CHECK(get(f.store, 0, "k") == "v");  // 1 ms left: still there
+    CHECK(f.store.expiredKeys() == 0);
 
-TEST_CASE("set hands back the previous value") {
-    Store store;
-    std::string previous = "untouched";
-    bool had = true;
-    CHECK(store.set("k", "one", SetCondition::Always, &previous, &had));
-    CHECK_FALSE(had);
-    CHECK(store.set("k", "two", SetCondition::Always, &previous, &had));
-    CHECK(had);
-    CHECK(previous == "one");
-    // The old value comes back even when the condition stops the write (SET NX GET).
-    CHECK_FALSE(store.set("k", "three", SetCondition::IfAbsent, &previous, &had));
-    CHECK(had);
-    CHECK(previous == "two");
-    CHECK(get(store, "k") == "two");
-}
-
-TEST_CASE("take removes the key and returns its value") {
-    Store store;
-    std::string value;
-    CHECK_FALSE(store.take("k", value));
-    store.set("k", "v\0v"s, SetCondition::Always);
-    CHECK(store.take("k", value));
-    CHECK(value == "v\0v"s);
-    CHECK_FALSE(get(store, "k").has_value());
-    CHECK(store.size() == 0);
-    CHECK_FALSE(store.take("k", value));
-}
-
-TEST_CASE("incrBy creates, adds and stores the decimal text") {
-    Store store;
-    auto r = store.incrBy("n", 5);
-    CHECK(r.status == IncrStatus::Ok);
-    CHECK(r.value == 5);
-    r = store.incrBy("n", -12);
-    CHECK(r.status == IncrStatus::Ok);
-    CHECK(r.value == -7);
-    CHECK(get(store, "n") == "-7");
-    store.set("m", "0", SetCondition::Always);
-    CHECK(store.incrBy("m", 1).value == 1);
-    store.set("m", "-15", SetCondition::Always);
-    CHECK(store.incrBy("m", 15).value == 0);
-    CHECK(get(store, "m") == "0");
-}
-
-TEST_CASE("incrBy rejects values that are not base-10 64-bit integers") {
-    Store store;
-    // Kept by hand: clang-format would put each value on a line of its own.
-    // clang-format off
-    std::vector<std::string> bad_values = {
-        "abc", "1.5", " 1", "1 ", "01", "+1", "", "-", "-0", "1e3", "0x10",  // malformed
-        "9223372036854775808", "-9223372036854775809",                       // out of range
-    };
-    // clang-format on
-    bad_values.push_back("1\0"s);  // an embedded NUL after the digits
-    for (const std::string& bad : bad_values) {
-        CAPTURE(bad);
-        store.set("k", bad, SetCondition::Always);
-        auto r = store.incrBy("k", 1);
-        CHECK(r.status == IncrStatus::NotInteger);
-        CHECK(get(store, "k") == bad);  // untouched
+    f.clock.advance(1);  // its time has come
+    // Nothing reads it yet: the mirrors still count it.
+    CHECK(f.store.dbSize(0) == 2);
+    const uint64_t changes = f.store.changes();
+    {
+        LockScope scope(f.store);
+        std::string_view keys[] = {"k"};
+        scope.lockKeys(keys);
+        CHECK(scope.find(0, "k") == nullptr);
+        CHECK_FALSE(scope.find(0, "k", ValueType::String));
+        CHECK_FALSE(scope.find(0, "k", ValueType::String).wrong_type);
+        // A write to an expired key sees it absent.
+        CHECK_FALSE(scope.setExpire(0, "k", kStart + 10'000));
+        CHECK_FALSE(scope.remove(0, "k"));
     }
+    CHECK(f.store.expiredKeys() == 1);
+    CHECK(f.store.changes() == changes + 1);  // the deletion is a change, counted once
+    CHECK(f.store.dbSize(0) == 1);
+    CHECK(f.store.dbExpires(0) == 0);
+    CHECK(get(f.store, 0, "forever") == "v");
+
+    // The same instant for the whole scope: a key expiring while the scope lives is judged by
+    // the time the scope was made.
+    set(f.store, 0, "later", "v", f.clock.nowMs() + 10);
+    LockScope scope(f.store);
+    std::string_view keys[] = {"later"};
+    scope.lockKeys(keys);
+    f.clock.advance(1000);
+    CHECK(scope.find(0, "later") != nullptr);
+    CHECK(scope.now() == kStart + 100);
 }
 
-TEST_CASE("incrBy detects overflow at both ends and leaves the value") {
-    Store store;
-    store.set("max", "9223372036854775807", SetCondition::Always);
-    CHECK(store.incrBy("max", 1).status == IncrStatus::Overflow);
-    CHECK(get(store, "max") == "9223372036854775807");
-    CHECK(store.incrBy("max", 0).value == INT64_MAX);
-    CHECK(store.incrBy("max", -1).value == INT64_MAX - 1);
-
-    store.set("min", "-9223372036854775808", SetCondition::Always);
-    CHECK(store.incrBy("min", -1).status == IncrStatus::Overflow);
-    CHECK(store.incrBy("min", INT64_MIN).status == IncrStatus::Overflow);
-    CHECK(get(store, "min") == "-9223372036854775808");
-    CHECK(store.incrBy("min", INT64_MAX).value == -1);
-
-    CHECK(store.incrBy("fresh", INT64_MAX).value == INT64_MAX);
-    CHECK(store.incrBy("fresh", INT64_MAX).status == IncrStatus::Overflow);
-}
-
-TEST_CASE("append creates or extends and returns the new length") {
-    Store store;
-    CHECK(store.append("k", "ab", kNoLimit) == 2u);
-    CHECK(store.append("k", "\0c"s, kNoLimit) == 4u);
-    CHECK(store.append("k", "", kNoLimit) == 4u);
-    CHECK(get(store, "k") == "ab\0c"s);
-    CHECK(store.append("empty", "", kNoLimit) == 0u);
-    CHECK(get(store, "empty") == "");
-}
-
-TEST_CASE("erase and countExisting count each mention") {
-    Store store;
-    store.set("a", "1", SetCondition::Always);
-    store.set("b", "2", SetCondition::Always);
-    std::vector<std::string_view> keys = {"a", "a", "b", "missing"};
-    // EXISTS a a b missing -> 3: a key is counted once per mention.
-    CHECK(store.countExisting(keys) == 3);
-    // DEL a a b missing -> 2: a key is removed once.
-    CHECK(store.erase(keys) == 2);
-    CHECK(store.countExisting(keys) == 0);
-    CHECK(store.erase(keys) == 0);
-    CHECK(store.size() == 0);
-    CHECK(store.erase(std::vector<std::string_view>{}) == 0);
-}
-
-TEST_CASE("readMany answers in key order, nullptr for missing keys") {
-    Store store;
-    store.set("x", "1", SetCondition::Always);
-    store.set("z", "3", SetCondition::Always);
-    auto values = readMany(store, {"z", "y", "x", "z"});
-    REQUIRE(values.size() == 4);
-    CHECK(values[0] == "3");
-    CHECK_FALSE(values[1].has_value());
-    CHECK(values[2] == "1");
-    CHECK(values[3] == "3");
-}
-
-TEST_CASE("setMany stores every pair; IfAbsent is all or nothing") {
-    Store store;
-    std::vector<std::string_view> kv = {"a", "1", "b", "2", "c", "3"};
-    CHECK(store.setMany(kv, SetCondition::Always));
-    CHECK(readMany(store, {"a", "b", "c"}) ==
-          std::vector<std::optional<std::string>>{"1", "2", "3"});
-
-    // One of the keys exists: nothing is stored.
-    std::vector<std::string_view> nx = {"d", "4", "b", "x", "e", "5"};
-    CHECK_FALSE(store.setMany(nx, SetCondition::IfAbsent));
-    CHECK_FALSE(get(store, "d").has_value());
-    CHECK_FALSE(get(store, "e").has_value());
-    CHECK(get(store, "b") == "2");
-
-    std::vector<std::string_view> fresh = {"d", "4", "e", "5"};
-    CHECK(store.setMany(fresh, SetCondition::IfAbsent));
-    CHECK(get(store, "d") == "4");
-    CHECK(get(store, "e") == "5");
-    CHECK(store.size() == 5);
-
-    // A key given twice: the last value wins, as in MSET.
-    std::vector<std::string_view> twice = {"a", "first", "a", "last"};
-    CHECK(store.setMany(twice, SetCondition::Always));
-    CHECK(get(store, "a") == "last");
-}
-
-TEST_CASE("keysMatching returns exactly the matching keys") {
-    Store store;
-    for (const char* k : {"user:1", "user:2", "user:10", "other", "user"}) {
-        store.set(k, "v", SetCondition::Always);
+TEST_CASE("every scope write keeps the TTL rules: a plain set clears it, setExpire sets it") {
+    Fixture f;
+    set(f.store, 0, "k", "v", kStart + 1000);
+    CHECK(expireAtOf(f.store, 0, "k") == kStart + 1000);
+    set(f.store, 0, "k", "w");
+    CHECK(expireAtOf(f.store, 0, "k") == kNoExpiry);
+    {
+        LockScope scope(f.store);
+        std::string_view keys[] = {"k", "absent"};
+        scope.lockKeys(keys);
+        CHECK(scope.setExpire(0, "k", kStart + 5));
+        CHECK_FALSE(scope.setExpire(0, "absent", kStart + 5));
+        KeyTable::Entry* e = scope.resizeString(0, "k", 3);
+        REQUIRE(e != nullptr);
+        CHECK(KeyTable::value(e) == "w\0\0"s);
+        CHECK(KeyTable::expireAt(e) == kStart + 5);
+        CHECK(scope.resizeString(0, "absent", 3) == nullptr);
     }
-    auto sorted = [](std::vector<std::string> v) {
-        std::sort(v.begin(), v.end());
-        return v;
-    };
-    CHECK(sorted(store.keysMatching("user:*")) ==
-          std::vector<std::string>{"user:1", "user:10", "user:2"});
-    CHECK(sorted(store.keysMatching("user:?")) == std::vector<std::string>{"user:1", "user:2"});
-    CHECK(store.keysMatching("*").size() == 5);
-    CHECK(store.keysMatching("nothing*").empty());
+    CHECK(f.store.dbExpires(0) == 1);
+    f.clock.advance(5);
+    CHECK_FALSE(get(f.store, 0, "k").has_value());
+    CHECK(f.store.dbExpires(0) == 0);
 }
 
-TEST_CASE("size and clear") {
-    Store store(8);
-    CHECK(store.shardCount() == 8);
-    CHECK(store.size() == 0);
-    for (int i = 0; i < 1000; ++i) store.set(named("key", i), "v", SetCondition::Always);
-    CHECK(store.size() == 1000);
-    store.set("key7", "again", SetCondition::Always);
-    CHECK(store.size() == 1000);
-    store.clear();
-    CHECK(store.size() == 0);
-    CHECK_FALSE(get(store, "key7").has_value());
-    CHECK(store.keysMatching("*").empty());
-}
-
-TEST_CASE("usedBytes grows with data and returns to zero") {
-    Store store;
-    CHECK(store.usedBytes() == 0);
-    store.set("k", "v", SetCondition::Always);
-    const size_t one = store.usedBytes();
-    CHECK(one > 0);
-    store.set("long-key-beyond-small-string-size", std::string(1000, 'x'), SetCondition::Always);
-    const size_t two = store.usedBytes();
-    CHECK(two >= one + 1000);
-    store.append("long-key-beyond-small-string-size", std::string(500, 'y'), kNoLimit);
-    CHECK(store.usedBytes() >= two + 500);
-    store.set("long-key-beyond-small-string-size", "short", SetCondition::Always);
-    CHECK(store.usedBytes() < two);
-
-    SUBCASE("clear") {
-        store.clear();
-        CHECK(store.usedBytes() == 0);
+TEST_CASE("the type check: wrong_type for another type, absent is not wrong") {
+    Fixture f;
+    Counted::alive = 0;
+    {
+        LockScope scope(f.store);
+        std::string_view keys[] = {"list", "str", "none"};
+        scope.lockKeys(keys);
+        scope.setCollection(0, "list", ValueType::List, std::make_unique<Counted>(1));
+        scope.setString(0, "str", "v");
+        Lookup l = scope.find(0, "list", ValueType::String);
+        CHECK_FALSE(l);
+        CHECK(l.wrong_type);
+        l = scope.find(0, "list", ValueType::List);
+        REQUIRE(l);
+        CHECK_FALSE(l.wrong_type);
+        CHECK(static_cast<Counted*>(KeyTable::collection(l.entry))->tag == 1);
+        l = scope.find(0, "str", ValueType::Hash);
+        CHECK(l.wrong_type);
+        l = scope.find(0, "none", ValueType::Hash);
+        CHECK_FALSE(l);
+        CHECK_FALSE(l.wrong_type);
+        // A string overwrite of a collection deletes it.
+        scope.setString(0, "list", "now a string");
+        CHECK(Counted::alive == 0);
     }
-    SUBCASE("deleting every key by every route") {
-        std::string taken;
-        store.incrBy("n", 5);
-        std::vector<std::string_view> kv = {"m1", "x", "m2", "y"};
-        store.setMany(kv, SetCondition::Always);
-        store.take("k", taken);
-        std::vector<std::string_view> rest = {"long-key-beyond-small-string-size", "n", "m1", "m2"};
-        CHECK(store.erase(rest) == 4);
-        CHECK(store.size() == 0);
-        CHECK(store.usedBytes() == 0);
+    // An expired collection is absent, not of the wrong type, and deleted.
+    {
+        LockScope scope(f.store);
+        std::string_view keys[] = {"set"};
+        scope.lockKeys(keys);
+        scope.setCollection(0, "set", ValueType::Set, std::make_unique<Counted>(2), kStart + 1);
     }
+    f.clock.advance(1);
+    LockScope scope(f.store);
+    std::string_view keys[] = {"set"};
+    scope.lockKeys(keys);
+    Lookup l = scope.find(0, "set", ValueType::String);
+    CHECK_FALSE(l);
+    CHECK_FALSE(l.wrong_type);
+    CHECK(Counted::alive == 0);
 }
 
-// INCR changes a value's length (15 -> 16 digits and back): the byte accounting must follow,
-// and deleting the key must bring it back to zero (an earlier store drifted and underflowed).
-TEST_CASE("usedBytes stays exact when INCR lengthens or shortens the number") {
-    Store store;
-    Store reference;
-    store.set("counter", "999999999999999", SetCondition::Always);  // 15 digits
-    CHECK(store.incrBy("counter", 1).value == 1000000000000000);    // 16 digits
-    reference.set("counter", "1000000000000000", SetCondition::Always);
-    CHECK(store.usedBytes() == reference.usedBytes());
-
-    CHECK(store.incrBy("counter", -1).value == 999999999999999);
-    reference.set("counter", "999999999999999", SetCondition::Always);
-    CHECK(store.usedBytes() == reference.usedBytes());
-
-    store.incrBy("counter", 1);
-    std::vector<std::string_view> key = {"counter"};
-    store.erase(key);
-    CHECK(store.usedBytes() == 0);
+TEST_CASE("databases are separate") {
+    Fixture f;
+    set(f.store, 0, "k", "zero");
+    set(f.store, 5, "k", "five", kStart + 50);
+    CHECK(get(f.store, 0, "k") == "zero");
+    CHECK(get(f.store, 5, "k") == "five");
+    CHECK_FALSE(get(f.store, 1, "k").has_value());
+    CHECK(f.store.dbSize(0) == 1);
+    CHECK(f.store.dbSize(5) == 1);
+    CHECK(f.store.dbExpires(0) == 0);
+    CHECK(f.store.dbExpires(5) == 1);
+    CHECK(f.store.size() == 2);
+    f.clock.advance(50);  // db 5's copy expires; db 0's does not
+    CHECK_FALSE(get(f.store, 5, "k").has_value());
+    CHECK(get(f.store, 0, "k") == "zero");
+    {
+        LockScope scope(f.store);
+        std::string_view keys[] = {"k"};
+        scope.lockKeys(keys);
+        CHECK(scope.remove(0, "k"));
+        CHECK_FALSE(scope.remove(0, "k"));
+    }
+    CHECK(f.store.size() == 0);
 }
 
-TEST_CASE("threads: concurrent incrBy on shared keys loses no update") {
-    Store store(16);
-    constexpr int kThreads = 8;
-    constexpr int kOps = 20000;
-    const std::vector<std::string> keys = {"c0", "c1", "c2", "c3"};
-    runThreads(kThreads, [&](int t) {
-        for (int i = 0; i < kOps; ++i) {
-            auto r = store.incrBy(keys[static_cast<size_t>(i) % keys.size()], t + 1);
-            if (r.status != IncrStatus::Ok) std::abort();
+TEST_CASE("move and copy between databases keep the value and the TTL") {
+    Fixture f;
+    Counted::alive = 0;
+    set(f.store, 0, "s", "string", kStart + 500);
+    {
+        LockScope scope(f.store);
+        std::string_view keys[] = {"s", "c", "c2", "absent"};
+        scope.lockKeys(keys);
+        scope.setCollection(0, "c", ValueType::Hash, std::make_unique<Counted>(9), kStart + 700);
+        CHECK(scope.move(0, "s", 3, "s"));
+        CHECK(scope.find(0, "s") == nullptr);
+        KeyTable::Entry* e = scope.find(3, "s");
+        REQUIRE(e != nullptr);
+        CHECK(KeyTable::value(e) == "string");
+        CHECK(KeyTable::expireAt(e) == kStart + 500);
+        CHECK_FALSE(scope.move(0, "absent", 3, "absent"));
+
+        // A collection moves without a copy.
+        Collection* original = KeyTable::collection(scope.find(0, "c"));
+        CHECK(scope.move(0, "c", 4, "c"));
+        CHECK(Counted::alive == 1);
+        e = scope.find(4, "c");
+        REQUIRE(e != nullptr);
+        CHECK(KeyTable::collection(e) == original);
+        CHECK(KeyTable::expireAt(e) == kStart + 700);
+
+        // Copy clones it, under another name, keeping the TTL; the source stays.
+        CHECK(scope.copy(4, "c", 7, "c2"));
+        CHECK(Counted::alive == 2);
+        e = scope.find(7, "c2");
+        REQUIRE(e != nullptr);
+        CHECK(KeyTable::collection(e) != original);
+        CHECK(KeyTable::expireAt(e) == kStart + 700);
+        CHECK(scope.find(4, "c") != nullptr);
+        // Copy of a string, replacing what is there.
+        scope.setString(8, "s", "old");
+        CHECK(scope.copy(3, "s", 8, "s"));
+        e = scope.find(8, "s");
+        CHECK(KeyTable::value(e) == "string");
+        CHECK(KeyTable::expireAt(e) == kStart + 500);
+        CHECK_FALSE(scope.copy(0, "absent", 1, "absent"));
+    }
+    CHECK(f.store.dbSize(0) == 0);
+    CHECK(f.store.dbExpires(3) == 1);
+    CHECK(f.store.dbExpires(4) == 1);
+    CHECK(f.store.dbExpires(7) == 1);
+    CHECK(f.store.dbExpires(8) == 1);
+    // They all expire on time where they landed.
+    f.clock.advance(700);
+    CHECK_FALSE(exists(f.store, 3, "s"));
+    CHECK_FALSE(exists(f.store, 4, "c"));
+    CHECK_FALSE(exists(f.store, 7, "c2"));
+    CHECK_FALSE(exists(f.store, 8, "s"));
+    CHECK(Counted::alive == 0);
+}
+
+TEST_CASE("flushDb, flushAll, swapDb and the mirrors") {
+    Fixture f;
+    for (int i = 0; i < 300; ++i) set(f.store, 0, named("a", i), "v", i < 100 ? kStart + 1000 : kNoExpiry);
+    for (int i = 0; i < 50; ++i) set(f.store, 2, named("b", i), "v", kStart + 1000);
+    CHECK(f.store.dbSize(0) == 300);
+    CHECK(f.store.dbExpires(0) == 100);
+    CHECK(f.store.dbSize(2) == 50);
+    CHECK(f.store.dbExpires(2) == 50);
+    CHECK(f.store.usedBytes() > 0);
+    {
+        LockScope scope(f.store);
+        scope.lockAll();
+        CHECK(scope.holdsAll());
+        CHECK(scope.dbSize(0) == 300);
+        scope.swapDb(0, 2);
+        CHECK(scope.dbSize(0) == 50);
+        CHECK(scope.dbSize(2) == 300);
+        CHECK(scope.find(0, "b1") != nullptr);
+        CHECK(scope.find(2, "a1") != nullptr);
+        CHECK(scope.find(0, "a1") == nullptr);
+        scope.swapDb(3, 3);  // a no-op
+    }
+    CHECK(f.store.dbSize(0) == 50);
+    CHECK(f.store.dbExpires(0) == 50);
+    CHECK(f.store.dbSize(2) == 300);
+    CHECK(f.store.dbExpires(2) == 100);
+    const uint64_t changes = f.store.changes();
+    {
+        LockScope scope(f.store);
+        scope.lockAll();
+        CHECK(scope.flushDb(0) == 50);
+        CHECK(scope.flushDb(0) == 0);
+    }
+    CHECK(f.store.changes() == changes + 50);
+    CHECK(f.store.dbSize(0) == 0);
+    CHECK(f.store.dbExpires(0) == 0);
+    CHECK(f.store.dbSize(2) == 300);
+    set(f.store, 9, "x", "y");
+    {
+        LockScope scope(f.store);
+        scope.lockAll();
+        CHECK(scope.flushAll() == 301);
+    }
+    CHECK(f.store.size() == 0);
+    CHECK(f.store.dbExpires(2) == 0);
+    CHECK(f.store.usedBytes() == 0);  // empty tables hold no memory
+}
+
+TEST_CASE("watch flags: writes, lazy expiry, flushDb only of existing keys, swapDb") {
+    Fixture f;
+    SUBCASE("a write, in the same database only") {
+        auto flag = watch(f.store, 0, "k");
+        set(f.store, 1, "k", "other db");
+        set(f.store, 0, "other key", "v");
+        CHECK_FALSE(flag->dirty);
+        set(f.store, 0, "k", "v");
+        CHECK(flag->dirty);
+    }
+    SUBCASE("a delete, a TTL change") {
+        set(f.store, 0, "k", "v");
+        auto flag = watch(f.store, 0, "k");
+        {
+            LockScope scope(f.store);
+            std::string_view keys[] = {"k"};
+            scope.lockKeys(keys);
+            CHECK(scope.setExpire(0, "k", kStart + 10));
         }
-    });
-    // Each key got kOps / 4 increments from each thread t, of t + 1 each.
-    const int64_t expected = int64_t{kOps / 4} * (kThreads * (kThreads + 1) / 2);
-    for (const auto& k : keys) CHECK(get(store, k) == std::to_string(expected));
-    CHECK(store.size() == keys.size());
+        CHECK(flag->dirty);
+        auto flag2 = watch(f.store, 0, "k");
+        {
+            LockScope scope(f.store);
+            std::string_view keys[] = {"k"};
+            scope.lockKeys(keys);
+            CHECK(scope.remove(0, "k"));
+        }
+        CHECK(flag2->dirty);
+    }
+    SUBCASE("lazy expiry") {
+        set(f.store, 0, "k", "v", kStart + 10);
+        auto flag = watch(f.store, 0, "k");
+        f.clock.advance(5);
+        CHECK_FALSE(get(f.store, 0, "k") == std::nullopt);
+        CHECK_FALSE(flag->dirty);
+        f.clock.advance(5);
+        CHECK_FALSE(get(f.store, 0, "k").has_value());
+        CHECK(flag->dirty);
+    }
+    SUBCASE("flushDb marks a watch only when the key was there") {
+        set(f.store, 0, "present", "v");
+        set(f.store, 0, "unrelated", "v");
+        auto present = watch(f.store, 0, "present");
+        auto absent = watch(f.store, 0, "absent");
+        auto other_db = watch(f.store, 1, "present");
+        LockScope scope(f.store);
+        scope.lockAll();
+        scope.flushDb(0);
+        CHECK(present->dirty);
+        CHECK_FALSE(absent->dirty);
+        CHECK_FALSE(other_db->dirty);
+    }
+    SUBCASE("swapDb marks keys present in either database") {
+        set(f.store, 0, "in0", "v");
+        set(f.store, 1, "in1", "v");
+        auto a = watch(f.store, 0, "in0");   // there before, gone after
+        auto b = watch(f.store, 0, "in1");   // absent before, there after
+        auto c = watch(f.store, 0, "none");  // in neither
+        auto d = watch(f.store, 2, "in0");   // another database
+        LockScope scope(f.store);
+        scope.lockAll();
+        scope.swapDb(0, 1);
+        CHECK(a->dirty);
+        CHECK(b->dirty);
+        CHECK_FALSE(c->dirty);
+        CHECK_FALSE(d->dirty);
+    }
+    SUBCASE("unwatch: a later write no longer marks it") {
+        auto flag = watch(f.store, 0, "k");
+        {
+            LockScope scope(f.store);
+            std::string_view keys[] = {"k"};
+            scope.lockKeys(keys);
+            scope.unwatch(0, "k", flag);
+        }
+        set(f.store, 0, "k", "v");
+        CHECK_FALSE(flag->dirty);
+    }
 }
 
-TEST_CASE("threads: multi-key operations on overlapping keys neither deadlock nor tear") {
-    // Keys come in pairs (xI, yI) that are only ever written together to one value and erased
-    // together, so every multi-key read must see each pair both absent or both equal. Threads
-    // name the keys in different orders over few shards: without ordered locking they would
-    // deadlock, and without covering every key's shard a reader would see half an MSET.
-    Store store(4);
-    constexpr int kThreads = 8;
-    constexpr int kOps = 4000;
-    constexpr int kPairs = 6;
-    std::vector<std::string> xs, ys;
-    for (int i = 0; i < kPairs; ++i) {
-        xs.push_back(named("x", i));
-        ys.push_back(named("y", i));
-    }
-    std::atomic<int> torn{0};
-    std::atomic<long> reads_seen_both{0};
-    runThreads(kThreads, [&](int t) {
-        std::mt19937 rng(static_cast<unsigned>(t) * 7919u + 1u);
-        for (int op = 0; op < kOps; ++op) {
-            // Two or three distinct pairs, in a random order.
-            std::vector<int> pairs(kPairs);
-            for (int i = 0; i < kPairs; ++i) pairs[static_cast<size_t>(i)] = i;
-            std::shuffle(pairs.begin(), pairs.end(), rng);
-            pairs.resize(2 + rng() % 2);
-            switch (rng() % 4) {
-                case 0: {  // MSET of whole pairs, x and y in either order
-                    std::string value = named(named("", t) + ":", op);
-                    std::vector<std::string_view> kv;
-                    for (int p : pairs) {
-                        bool x_first = rng() % 2 == 0;
-                        kv.push_back(x_first ? xs[p] : ys[p]);
-                        kv.push_back(value);
-                        kv.push_back(x_first ? ys[p] : xs[p]);
-                        kv.push_back(value);
-                    }
-                    store.setMany(kv, SetCondition::Always);
-                    break;
+// The lock rule: multi-key scopes over overlapping keys, in any argument order, with
+// whole-store scopes among them, neither deadlock nor lose an update.
+TEST_CASE("transfers between counters under threads keep the total") {
+    for (size_t shards : {size_t{4}, size_t{256}}) {
+        CAPTURE(shards);
+        Fixture f(shards);
+        constexpr int kCounters = 32;
+        constexpr int64_t kEach = 1000;
+        for (int i = 0; i < kCounters; ++i) set(f.store, 0, named("c", i), std::to_string(kEach));
+        std::atomic<int> bad_sums{0};
+        auto valueOf = [](LockScope& scope, std::string_view key) {
+            KeyTable::Entry* e = scope.find(0, key);
+            REQUIRE(e != nullptr);
+            return std::stoll(std::string(KeyTable::value(e)));
+        };
+        runThreads(6, [&](int t) {
+            std::mt19937_64 rng(static_cast<uint64_t>(t) * 7919 + shards);
+            for (int n = 0; n < 5000; ++n) {
+                if (t == 0 && n % 50 == 0) {
+                    // A whole-store scope sees a consistent total.
+                    LockScope scope(f.store);
+                    scope.lockAll();
+                    int64_t sum = 0;
+                    for (int i = 0; i < kCounters; ++i) sum += valueOf(scope, named("c", i));
+                    if (sum != kCounters * kEach) bad_sums.fetch_add(1);
+                    continue;
                 }
-                case 1: {  // MSETNX of whole pairs
-                    std::string value = named(named("nx", t) + ":", op);
-                    std::vector<std::string_view> kv;
-                    for (int p : pairs) {
-                        kv.insert(kv.end(), {ys[p], value, xs[p], value});
-                    }
-                    store.setMany(kv, SetCondition::IfAbsent);
-                    break;
-                }
-                case 2: {  // DEL of whole pairs
-                    std::vector<std::string_view> keys;
-                    for (int p : pairs) keys.insert(keys.end(), {xs[p], ys[p]});
-                    std::shuffle(keys.begin(), keys.end(), rng);
-                    store.erase(keys);
-                    break;
-                }
-                default: {  // MGET and EXISTS of whole pairs
-                    std::vector<std::string_view> keys;
-                    for (int p : pairs) keys.insert(keys.end(), {ys[p], xs[p]});
-                    std::vector<std::optional<std::string>> got(keys.size());
-                    store.readMany(keys, [&](size_t i, const std::string_view* v) {
-                        if (v != nullptr) got[i] = std::string(*v);
-                    });
-                    for (size_t i = 0; i < got.size(); i += 2) {
-                        if (got[i] != got[i + 1]) torn.fetch_add(1);
-                        if (got[i].has_value()) reads_seen_both.fetch_add(1);
-                    }
-                    size_t n = store.countExisting(keys);
-                    if (n % 2 != 0) torn.fetch_add(1);
-                    // Lock-free counters and KEYS may run beside all of this.
-                    (void)store.size();
-                    (void)store.usedBytes();
-                    if (op % 500 == 0) (void)store.keysMatching("x*");
-                    break;
-                }
+                // Three distinct counters, in random order (the scope sorts the locks).
+                std::string k[3];
+                int idx[3];
+                idx[0] = static_cast<int>(rng() % kCounters);
+                do idx[1] = static_cast<int>(rng() % kCounters); while (idx[1] == idx[0]);
+                do idx[2] = static_cast<int>(rng() % kCounters);
+                while (idx[2] == idx[0] || idx[2] == idx[1]);
+                for (int i = 0; i < 3; ++i) k[i] = named("c", idx[i]);
+                std::string_view keys[] = {k[0], k[1], k[2]};
+                LockScope scope(f.store);
+                scope.lockKeys(keys);
+                int64_t a = valueOf(scope, k[0]), b = valueOf(scope, k[1]), c = valueOf(scope, k[2]);
+                int64_t amount = static_cast<int64_t>(rng() % 10);
+                scope.setString(0, k[0], std::to_string(a - 2 * amount));
+                scope.setString(0, k[1], std::to_string(b + amount));
+                scope.setString(0, k[2], std::to_string(c + amount));
             }
-        }
-    });
-    CHECK(torn.load() == 0);
-    CHECK(reads_seen_both.load() > 0);  // the readers did meet written pairs
-    // Quiescent: every pair is whole, and the counters agree with the maps.
-    for (int p = 0; p < kPairs; ++p) CHECK(get(store, xs[p]) == get(store, ys[p]));
-    CHECK(store.size() == store.keysMatching("*").size());
-    CHECK(store.size() % 2 == 0);
+        });
+        CHECK(bad_sums.load() == 0);
+        int64_t total = 0;
+        for (int i = 0; i < kCounters; ++i) total += std::stoll(*get(f.store, 0, named("c", i)));
+        CHECK(total == kCounters * kEach);
+        CHECK(f.store.dbSize(0) == kCounters);
+    }
 }
 
-TEST_CASE("threads: clear beside writers leaves consistent counters") {
-    Store store(8);
-    runThreads(4, [&](int t) {
-        for (int i = 0; i < 5000; ++i) {
-            std::string key = named(named("k", t) + "-", i % 50);
-            if (t == 0 && i % 1000 == 0) {
-                store.clear();
-            } else {
-                store.set(key, "value", SetCondition::Always);
-            }
-        }
-    });
-    CHECK(store.size() == store.keysMatching("*").size());
-    store.clear();
-    CHECK(store.size() == 0);
-    CHECK(store.usedBytes() == 0);
+TEST_CASE("expireStep deletes only expired keys, each once") {
+    // One shard: a small table, so a step's sample window is larger than the table.
+    Fixture f(1);
+    for (int i = 0; i < 10; ++i) set(f.store, 0, named("expired", i), "v", kStart + 10);
+    for (int i = 0; i < 10; ++i) set(f.store, 0, named("future", i), "v", kStart + 100'000);
+    for (int i = 0; i < 10; ++i) set(f.store, 0, named("plain", i), "v");
+    for (int i = 0; i < 5; ++i) set(f.store, 3, named("expired", i), "v", kStart + 10);
+    auto flag = watch(f.store, 3, "expired0");
+    const uint64_t changes = f.store.changes();
+    f.clock.advance(10);
+
+    size_t expired = 0;
+    for (int round = 0; round < 10; ++round) {
+        Store::ExpireStep step = f.store.expireStep(0, 20);
+        CHECK(step.expired <= step.sampled);
+        expired += step.expired;
+    }
+    CHECK(expired == 15);
+    CHECK(f.store.expiredKeys() == 15);
+    CHECK(f.store.changes() == changes + 15);
+    CHECK(flag->dirty);
+    CHECK(f.store.dbSize(0) == 20);
+    CHECK(f.store.dbExpires(0) == 10);
+    CHECK(f.store.dbSize(3) == 0);
+    for (int i = 0; i < 10; ++i) {
+        CHECK(get(f.store, 0, named("future", i)) == "v");
+        CHECK(get(f.store, 0, named("plain", i)) == "v");
+    }
+    // The sampled TTLs feed the average.
+    CHECK(f.store.dbAvgTtl(0) > 0);
+    CHECK(f.store.dbAvgTtl(0) <= 100'000);
+    // Nothing left to expire: a step samples the live TTL keys only, each at most once.
+    Store::ExpireStep step = f.store.expireStep(0, 20);
+    CHECK(step.expired == 0);
+    CHECK(step.sampled <= 10);
+}
+
+TEST_CASE("expireStep on a big shard walks on from where it stopped") {
+    Fixture f(1);
+    for (int i = 0; i < 5000; ++i) set(f.store, 0, named("k", i), "v", kStart + (i % 2 ? 5 : 50'000));
+    f.clock.advance(5);
+    size_t expired = 0, steps = 0;
+    while (f.store.dbExpires(0) > 2500 && steps < 10'000) {
+        expired += f.store.expireStep(0, 20).expired;
+        ++steps;
+    }
+    CHECK(expired == 2500);
+    CHECK(f.store.dbSize(0) == 2500);
+    CHECK(f.store.expiredKeys() == 2500);
 }
