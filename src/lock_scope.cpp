@@ -142,6 +142,8 @@ bool LockScope::remove(int db, std::string_view key) {
 
 bool LockScope::move(int from_db, std::string_view from_key, int to_db, std::string_view to_key) {
     if (find(from_db, from_key) == nullptr) return false;
+    if (from_db == to_db && from_key == to_key) return true;
+    remove(to_db, to_key);  // adopt() needs the destination absent
     uint64_t hf = hashOf(from_key);
     uint64_t ht = hashOf(to_key);
     Store::Shard& from = shardFor(hf);
@@ -196,6 +198,8 @@ size_t LockScope::flushAll() {
 void LockScope::swapDb(int a, int b) {
     assert(all_);
     if (a == b) return;
+    // One change, as Redis counts it (the first shard carries it).
+    store_.shards_.front()->changes.fetch_add(1, std::memory_order_relaxed);
     for (auto& shard : store_.shards_) {
         KeyTable& ta = table(*shard, a);
         KeyTable& tb = table(*shard, b);

@@ -70,7 +70,7 @@ class LockScope {
     // For collection commands that change a value in place: reports the write to the hook.
     void modified(int db, std::string_view key);
     bool remove(int db, std::string_view key);
-    // Moves a live key to (to_db, to_key), which must be absent; keeps its TTL (RENAME, MOVE).
+    // Moves a live key to (to_db, to_key), replacing what is there; keeps its TTL (RENAME, MOVE).
     bool move(int from_db, std::string_view from_key, int to_db, std::string_view to_key);
     // Copies a live key to (to_db, to_key), replacing what is there (COPY ... REPLACE).
     bool copy(int from_db, std::string_view from_key, int to_db, std::string_view to_key);
@@ -109,9 +109,10 @@ class LockScope {
     // Removes an entry already found, with the hook (and the expired counter if `expired`).
     void erase(Store::Shard& shard, int db, std::string_view key, uint64_t hash, bool expired);
     KeyTable& table(Store::Shard& shard, int db) { return *shard.dbs[static_cast<size_t>(db)]; }
+    // As Redis: a key expires once the time is past its expiry (at == now is still live).
     bool live(const KeyTable::Entry* e) const {
         int64_t at = KeyTable::expireAt(e);
-        return at == kNoExpiry || at > now_;
+        return at == kNoExpiry || at >= now_;
     }
 
     Store& store_;

@@ -140,7 +140,7 @@ Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
                 const KeyTable::Entry* e = t.slotEntry(i);
                 ++seen;
                 int64_t at = KeyTable::expireAt(e);
-                if (at <= now) {
+                if (at < now) {  // past its time, as LockScope::live judges
                     expired.emplace_back(KeyTable::key(e));
                 } else {
                     ttl_sum += at - now;
