@@ -147,7 +147,7 @@ TEST_CASE("WATCH, then the key expires (ManualClock): EXEC answers a nil array")
 
     // Watching a key that had already expired when WATCH ran: its deletion does not count.
     s.cmd({"SET", "z", "1", "PX", "10"});
-    s.clock().advance(10);
+    s.clock().advance(11);
     CHECK(s.cmd({"WATCH", "z"}) == ok());
     CHECK(s.run({{"MULTI"}, {"GET", "z"}, {"EXEC"}}) == ok() + kQueued + array({nil()}));
 }

@@ -141,7 +141,7 @@ TEST_CASE("expired keys are not returned, and a scan does not delete them") {
     for (int i = 0; i < 500; ++i) set(f.store, 0, named("live", i));
     for (int i = 0; i < 500; ++i) set(f.store, 0, named("dying", i), kStart + 10);
     CHECK(scanAll(f.store, 0, 50).size() == 1000);
-    f.clock.advance(10);
+    f.clock.advance(11);
     std::vector<std::string> got = scanAll(f.store, 0, 50);
     CHECK(got.size() == 500);
     for (const std::string& k : got) CHECK(k.rfind("live", 0) == 0);
