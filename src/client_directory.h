@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace mini_redis {
 
@@ -18,8 +19,10 @@ struct ClientFilter {
 class ClientDirectory {
   public:
     virtual ~ClientDirectory() = default;
-    // CLIENT LIST lines ("id=... addr=... \n" each) for the clients that match.
-    virtual std::string describeClients(const ClientFilter& filter, uint64_t self_id) = 0;
+    // CLIENT LIST lines ("id=... addr=... \n" each) for the clients that match. The caller's
+    // own line shows `self_cmd` (the command running now, e.g. "client|list") as its cmd=.
+    virtual std::string describeClients(const ClientFilter& filter, uint64_t self_id,
+                                        std::string_view self_cmd) = 0;
     // Closes matching clients (self after its reply is written); returns how many.
     virtual size_t killClients(const ClientFilter& filter, uint64_t self_id) = 0;
 };

@@ -32,6 +32,15 @@ void replyUnknown(Reply& reply, std::span<const std::string_view> argv) {
     reply.error(text + args);
 }
 
+// Redis's reply for a container's unknown subcommand: the subcommand as a C string cut to 128
+// bytes, then the container's name in capitals.
+void replyUnknownSubcommand(Reply& reply, const CommandSpec& container, std::string_view sub) {
+    std::string text(sub.substr(0, sub.find('\0')).substr(0, 128));
+    std::string name(container.name);
+    for (char& c : name) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    reply.errorf(errors::kUnknownSubcommandFmt, text.c_str(), name.c_str());
+}
+
 // The arguments as the slow log may keep them: passwords replaced, as Redis does.
 std::span<const std::string_view> redactSecrets(const CommandSpec& spec,
                                                 std::span<const std::string_view> argv) {
@@ -54,7 +63,7 @@ std::span<const std::string_view> redactSecrets(const CommandSpec& spec,
         }
         return copy;
     }
-    if (spec.name == "config" && argv.size() >= 2 && equalsNoCase(argv[1], "set")) {
+    if (spec.name == "config|set") {
         copy.assign(argv.begin(), argv.end());
         for (size_t i = 2; i + 1 < copy.size(); i += 2) {
             if (equalsNoCase(copy[i], "requirepass")) copy[i + 1] = kRedacted;
@@ -78,9 +87,8 @@ bool CommandExecutor::invoke(const CommandSpec& spec, std::span<const std::strin
                              LockScope& scope, Reply& reply, ClientSession& session,
                              std::unique_ptr<Transaction>& tx, const Config& config,
                              WorkerStats& worker_stats, ClientDirectory* clients) const {
-    CommandContext ctx{argv,   spec,         store_,  reply,    session, config,
-                       config_, stats_,      worker_stats, table_, slowlog_, clients,
-                       scope,  tx,           *this};
+    CommandContext ctx{argv,         spec,   store_,   reply,   session, config, config_, stats_,
+                       worker_stats, table_, slowlog_, clients, scope,   tx,     *this};
     // INFO commandstats/errorstats/latencystats: this thread's own counters (command_stats.h).
     CommandCounters* counters = worker_stats.per_command.forWriter(table_.all().size());
     const uint64_t errors_before = worker_stats.errors.total();
@@ -108,7 +116,7 @@ void CommandExecutor::execQueued(CommandContext& ctx) const {
     bool everything = false;
     for (size_t i = 0; i < queued.size(); ++i) {
         for (const std::string& a : queued[i]) argvs[i].push_back(a);
-        specs[i] = table_.find(argvs[i][0]);  // found and arity-checked when queued
+        specs[i] = table_.resolve(argvs[i]);  // found and arity-checked when queued
         if (specs[i]->flags & kCmdKeyspace) everything = true;
         CommandTable::keysOf(*specs[i], argvs[i], keys);
     }
@@ -166,9 +174,12 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         next_arg += argc;
         ++batch.executed;
 
-        const CommandSpec* spec = table_.find(argv[0]);
+        // The command, or a container's subcommand (argv[1]): both checked the same way.
+        const CommandSpec* container = nullptr;
+        const CommandSpec* spec = table_.resolve(argv, &container);
         if (spec == nullptr) {
-            replyUnknown(reply, argv);
+            container ? replyUnknownSubcommand(reply, *container, argv[1])
+                      : replyUnknown(reply, argv);
             if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
             continue;
         }
@@ -215,8 +226,8 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             CommandTable::keysOf(*spec, argv, keys);
             if (!keys.empty()) scope.lockKeys(keys);
         }
-        const bool close_after = invoke(*spec, argv, scope, reply, batch.session, batch.tx,
-                                        *config, worker_stats, clients);
+        const bool close_after = invoke(*spec, argv, scope, reply, batch.session, batch.tx, *config,
+                                        worker_stats, clients);
         if (close_after) {
             batch.close_after = true;
             break;

@@ -1,13 +1,13 @@
 // The command table: every command declared exactly once, with arity, flags, key positions
-// and handler. Families register themselves (string_commands.cpp, ...); nothing else lists
-// commands, and HELP and COMMAND are generated from here.
+// and handler, subcommands included. Families register themselves (string_commands.cpp, ...);
+// nothing else lists commands, and HELP and COMMAND are generated from here.
 #pragma once
 
 #include <cstdint>
-#include <string>
-#include <string_view>
 #include <functional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -42,22 +42,61 @@ struct CommandSpec {
     uint32_t flags;                     // CommandFlag bits
     int first_key, last_key, key_step;  // key positions, as COMMAND INFO reports them
     CommandHandler handler;
-    std::string_view group;    // "string", "keyspace", "connection", "server"
-    std::string_view usage;    // arguments after the name, e.g. "key value"
-    std::string_view summary;  // one line, for HELP and COMMAND DOCS
+    std::string_view group;         // "string", "keyspace", "connection", "server"
+    std::string_view usage;         // arguments after the name, e.g. "key value"
+    std::string_view summary;       // one line, for HELP and COMMAND DOCS
     KeyFinder find_keys = nullptr;  // overrides first/last/step when set
+    // A container's subcommands (OBJECT ENCODING, CONFIG GET, ...), each a full spec named by
+    // Redis's fullname ("object|encoding"), its arity and key positions counting the
+    // container and the subcommand (argv[0] is still the container). When a family declares
+    // them this points at its own array; in the table's copy it points at the table's copies.
+    std::span<const CommandSpec> subcommands = {};
 };
 
 // Built once at start-up on the main thread, then read-only: any thread may read it.
+//
+// Subcommands: all() holds each container followed by its subcommands, so every spec, a
+// subcommand's too, has its own index() (its own INFO counters). index_ maps every name to its
+// position, subcommands under their fullname "container|sub". A request resolves as Redis
+// resolves it: argv[0] names a top-level command (find(), which never matches a '|' name); if
+// that is a container and argv has more than the name, argv[1] picks the subcommand by
+// looking up "container|" + lower-cased argv[1] (findSubcommand()). Move-only: the table's
+// containers point into its own storage.
 class CommandTable {
   public:
+    CommandTable() = default;
+    CommandTable(CommandTable&&) = default;
+    CommandTable& operator=(CommandTable&&) = default;
+    CommandTable(const CommandTable&) = delete;
+    CommandTable& operator=(const CommandTable&) = delete;
+
     // The table with every family registered. Throws std::logic_error on a duplicate name.
     static CommandTable build();
 
+    // Adds a command and its subcommands. Throws std::logic_error on a duplicate name, a
+    // subcommand not named "container|sub", a nested container, or a subcommand whose
+    // kCmdReactor differs from its container's (the reactor routes by argv[0] alone).
     void add(const CommandSpec& spec);
-    // Case-insensitive lookup; nullptr if unknown.
+    // Top-level command by name, case-insensitive; nullptr if unknown.
     const CommandSpec* find(std::string_view name) const;
+    // The subcommand `sub` (case-insensitive) of `container`; nullptr if it has none such.
+    const CommandSpec* findSubcommand(const CommandSpec& container, std::string_view sub) const;
+    // A command or a subcommand by its fullname ("get", "config|get"), as COMMAND INFO and
+    // COMMAND DOCS take them; case-insensitive, nullptr if unknown.
+    const CommandSpec* findByFullName(std::string_view name) const;
+    // The spec that runs this request (argv[0] is the name), as the dispatcher picks it: the
+    // command, or for a container given arguments, its subcommand. nullptr when unknown.
+    // `container` (if asked for) is set to the container whenever argv[1] was looked up, so
+    // after a nullptr it tells an unknown subcommand from an unknown command.
+    const CommandSpec* resolve(std::span<const std::string_view> argv,
+                               const CommandSpec** container = nullptr) const;
+    static bool isSubcommand(const CommandSpec& spec) {
+        return spec.name.find('|') != std::string_view::npos;
+    }
+    // Every spec, subcommands included (each right after its container).
     const std::vector<CommandSpec>& all() const { return specs_; }
+    // Top-level commands only (what COMMAND COUNT counts).
+    size_t commandCount() const { return commands_; }
     // The position of a spec of this table in all(): the index of its per-command counters.
     size_t index(const CommandSpec& spec) const {
         return static_cast<size_t>(&spec - specs_.data());
@@ -88,6 +127,7 @@ class CommandTable {
         size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
     std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_;
+    size_t commands_ = 0;                // top-level entries of specs_
     uint32_t reactor_name_lengths_ = 0;  // bit n set: some kCmdReactor command has n letters
 };
 

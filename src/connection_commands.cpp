@@ -242,80 +242,118 @@ void clientSetinfo(CommandContext& ctx) {
     ctx.reply.ok();
 }
 
-// CLIENT ID | INFO | LIST [ID id ...] | KILL ... | GETNAME | SETNAME name | SETINFO | HELP.
-// Runs on the reactor (kCmdReactor), which alone knows every connection.
-void clientCommand(CommandContext& ctx) {
-    std::string_view sub = ctx.argv[1];
-    size_t argc = ctx.argv.size();
-    if (equalsNoCase(sub, "id") && argc == 2) {
-        ctx.reply.integer(static_cast<int64_t>(ctx.session.id));
-    } else if (equalsNoCase(sub, "getname") && argc == 2) {
-        ctx.session.name.empty() ? ctx.reply.nil() : ctx.reply.bulk(ctx.session.name);
-    } else if (equalsNoCase(sub, "setname") && argc == 3) {
-        if (const char* err = clientNameError(ctx.argv[2])) {
-            ctx.reply.error(err);
-            return;
-        }
-        ctx.session.name = std::string(ctx.argv[2]);
-        ctx.reply.ok();
-    } else if (equalsNoCase(sub, "setinfo") && argc == 4) {
-        clientSetinfo(ctx);
-    } else if ((equalsNoCase(sub, "no-evict") || equalsNoCase(sub, "no-touch")) && argc == 3) {
-        bool& flag = equalsNoCase(sub, "no-evict") ? ctx.session.no_evict : ctx.session.no_touch;
-        if (equalsNoCase(ctx.argv[2], "on")) {
-            flag = true;
-        } else if (equalsNoCase(ctx.argv[2], "off")) {
-            flag = false;
-        } else {
-            ctx.reply.error(errors::kSyntax);
-            return;
-        }
-        ctx.reply.ok();
-    } else if (equalsNoCase(sub, "info") && argc == 2) {
-        ClientFilter self;
-        self.id = ctx.session.id;
-        ctx.reply.verbatim("txt", ctx.clients->describeClients(self, ctx.session.id));
-    } else if (equalsNoCase(sub, "list")) {
-        ClientFilter filter;
-        auto args = ctx.argv.subspan(2);
-        if (args.size() >= 2 && equalsNoCase(args[0], "id")) {
-            // CLIENT LIST ID id [id ...]
-            std::string out;
-            for (auto v : args.subspan(1)) {
-                int64_t id = 0;
-                if (!parseInteger(v, id) || id <= 0) {
-                    ctx.reply.error("ERR Invalid client ID");
-                    return;
-                }
-                ClientFilter one;
-                one.id = static_cast<uint64_t>(id);
-                out += ctx.clients->describeClients(one, ctx.session.id);
-            }
-            ctx.reply.verbatim("txt", out);
-            return;
-        }
-        if (!parseFilter(ctx, args, filter)) return;
-        ctx.reply.verbatim("txt", ctx.clients->describeClients(filter, ctx.session.id));
-    } else if (equalsNoCase(sub, "kill") && argc >= 3) {
-        clientKill(ctx);
-    } else if (equalsNoCase(sub, "help")) {
-        ctx.reply.lines({
-            "CLIENT ID -- Return the ID of the current connection.",
-            "CLIENT INFO -- Information about the current connection.",
-            "CLIENT LIST [TYPE normal] [ID id ...] -- List connections.",
-            "CLIENT KILL <ip:port> -- Kill the connection at that address.",
-            "CLIENT KILL <ID id|ADDR ip:port|SKIPME yes/no> ... -- Kill matching.",
-            "CLIENT GETNAME -- Return the name of the current connection.",
-            "CLIENT SETNAME <name> -- Assign a name to the current connection.",
-            "CLIENT SETINFO <LIB-NAME|LIB-VER> <value> -- Name the client library (CLIENT LIST).",
-            "CLIENT NO-EVICT <ON|OFF> -- Accepted for compatibility (nothing is evicted).",
-            "CLIENT NO-TOUCH <ON|OFF> -- Accepted for compatibility (no LRU is kept).",
-        });
-    } else {
-        std::string s(sub);
-        ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "CLIENT");
-    }
+// The CLIENT subcommands run on the reactor (kCmdReactor), which alone knows every connection.
+
+void clientId(CommandContext& ctx) {
+    ctx.reply.integer(static_cast<int64_t>(ctx.session.id));
 }
+
+void clientGetname(CommandContext& ctx) {
+    ctx.session.name.empty() ? ctx.reply.nil() : ctx.reply.bulk(ctx.session.name);
+}
+
+void clientSetname(CommandContext& ctx) {
+    if (const char* err = clientNameError(ctx.argv[2])) {
+        ctx.reply.error(err);
+        return;
+    }
+    ctx.session.name = std::string(ctx.argv[2]);
+    ctx.reply.ok();
+}
+
+// CLIENT NO-EVICT|NO-TOUCH ON|OFF: kept and shown in CLIENT LIST; nothing is evicted and no
+// LRU is kept, so they change nothing else.
+void clientSessionFlag(CommandContext& ctx, bool& flag) {
+    if (equalsNoCase(ctx.argv[2], "on")) {
+        flag = true;
+    } else if (equalsNoCase(ctx.argv[2], "off")) {
+        flag = false;
+    } else {
+        ctx.reply.error(errors::kSyntax);
+        return;
+    }
+    ctx.reply.ok();
+}
+
+void clientNoEvict(CommandContext& ctx) {
+    clientSessionFlag(ctx, ctx.session.no_evict);
+}
+
+void clientNoTouch(CommandContext& ctx) {
+    clientSessionFlag(ctx, ctx.session.no_touch);
+}
+
+void clientInfo(CommandContext& ctx) {
+    ClientFilter self;
+    self.id = ctx.session.id;
+    ctx.reply.verbatim("txt", ctx.clients->describeClients(self, ctx.session.id, ctx.spec.name));
+}
+
+// CLIENT LIST [TYPE normal] [ID id ...] and the other filters of parseFilter.
+void clientList(CommandContext& ctx) {
+    ClientFilter filter;
+    auto args = ctx.argv.subspan(2);
+    if (args.size() >= 2 && equalsNoCase(args[0], "id")) {
+        // CLIENT LIST ID id [id ...]
+        std::string out;
+        for (auto v : args.subspan(1)) {
+            int64_t id = 0;
+            if (!parseInteger(v, id) || id <= 0) {
+                ctx.reply.error("ERR Invalid client ID");
+                return;
+            }
+            ClientFilter one;
+            one.id = static_cast<uint64_t>(id);
+            out += ctx.clients->describeClients(one, ctx.session.id, ctx.spec.name);
+        }
+        ctx.reply.verbatim("txt", out);
+        return;
+    }
+    if (!parseFilter(ctx, args, filter)) return;
+    ctx.reply.verbatim("txt", ctx.clients->describeClients(filter, ctx.session.id, ctx.spec.name));
+}
+
+void clientHelp(CommandContext& ctx) {
+    ctx.reply.lines({
+        "CLIENT ID -- Return the ID of the current connection.",
+        "CLIENT INFO -- Information about the current connection.",
+        "CLIENT LIST [TYPE normal] [ID id ...] -- List connections.",
+        "CLIENT KILL <ip:port> -- Kill the connection at that address.",
+        "CLIENT KILL <ID id|ADDR ip:port|SKIPME yes/no> ... -- Kill matching.",
+        "CLIENT GETNAME -- Return the name of the current connection.",
+        "CLIENT SETNAME <name> -- Assign a name to the current connection.",
+        "CLIENT SETINFO <LIB-NAME|LIB-VER> <value> -- Name the client library (CLIENT LIST).",
+        "CLIENT NO-EVICT <ON|OFF> -- Accepted for compatibility (nothing is evicted).",
+        "CLIENT NO-TOUCH <ON|OFF> -- Accepted for compatibility (no LRU is kept).",
+    });
+}
+
+// Arities and flags as Redis gives them (7.0; SETINFO and NO-TOUCH as 7.2). Every one runs on
+// the reactor, as its container does.
+constexpr uint32_t kClient = kCmdConnection | kCmdReactor | kCmdLoading | kCmdStale;
+
+const CommandSpec kClientSubcommands[] = {
+    {"client|id", 2, kClient, 0, 0, 0, clientId, "connection", "",
+     "The ID of the current connection"},
+    {"client|info", 2, kClient, 0, 0, 0, clientInfo, "connection", "",
+     "Information about the current connection"},
+    {"client|list", -2, kClient | kCmdAdmin, 0, 0, 0, clientList, "connection",
+     "[TYPE normal] [ID id ...]", "List connections"},
+    {"client|kill", -3, kClient | kCmdAdmin, 0, 0, 0, clientKill, "connection",
+     "ip:port | [ID id] [ADDR ip:port] [SKIPME yes/no] ...", "Close matching connections"},
+    {"client|getname", 2, kClient, 0, 0, 0, clientGetname, "connection", "",
+     "The name of the current connection"},
+    {"client|setname", 3, kClient, 0, 0, 0, clientSetname, "connection", "name",
+     "Name the current connection"},
+    {"client|setinfo", 4, kClient, 0, 0, 0, clientSetinfo, "connection", "LIB-NAME|LIB-VER value",
+     "Name the client library (shown in CLIENT LIST)"},
+    {"client|no-evict", 3, kClient | kCmdAdmin, 0, 0, 0, clientNoEvict, "connection", "ON|OFF",
+     "Accepted for compatibility (nothing is evicted)"},
+    {"client|no-touch", 3, kClient, 0, 0, 0, clientNoTouch, "connection", "ON|OFF",
+     "Accepted for compatibility (no LRU is kept)"},
+    {"client|help", 2, kClient, 0, 0, 0, clientHelp, "connection", "",
+     "Show helpful text about the different subcommands"},
+};
 
 }  // namespace
 
@@ -334,10 +372,9 @@ void registerConnectionCommands(CommandTable& t) {
            "Handshake: choose RESP2 or RESP3, authenticate, name; server facts"});
     t.add({"auth", -2, kConn | kCmdNoAuth, 0, 0, 0, authCommand, "connection",
            "[username] password", "Authenticate the connection (requirepass)"});
-    t.add({"client", -2, kCmdConnection | kCmdReactor | kCmdLoading | kCmdStale, 0, 0, 0,
-           clientCommand, "connection",
-           "ID|INFO|LIST|KILL ...|GETNAME|SETNAME name|SETINFO ...|NO-EVICT|NO-TOUCH",
-           "Inspect, name or kill connections"});
+    t.add({"client", -2, kCmdConnection | kCmdReactor, 0, 0, 0, nullptr, "connection",
+           "ID|INFO|LIST|KILL ...|GETNAME|SETNAME name|SETINFO ...|NO-EVICT|NO-TOUCH|HELP",
+           "Inspect, name or kill connections", nullptr, kClientSubcommands});
 }
 
 }  // namespace mini_redis

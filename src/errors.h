@@ -96,5 +96,7 @@ inline constexpr const char* kLcsNoMemory =
 // Formats with the command name (lower case, as Redis's canonical name).
 inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
 inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s'. Try %s HELP.";
+inline constexpr const char* kSubcommandSyntaxFmt =
+    "ERR unknown subcommand or wrong number of arguments for '%s'. Try %s HELP.";
 
 }  // namespace mini_redis::errors

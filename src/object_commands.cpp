@@ -1,11 +1,8 @@
 // The introspection family: OBJECT (ENCODING, REFCOUNT, IDLETIME, FREQ, HELP) and MEMORY (USAGE,
 // HELP). Replies and error texts are Redis 7.0's; what we cannot know (access times, access
 // frequency, allocator reports) is answered honestly rather than invented.
-#include <cctype>
 #include <cstdint>
-#include <span>
 #include <string>
-#include <vector>
 
 #include "command_args.h"
 #include "command_context.h"
@@ -42,76 +39,56 @@ std::string_view encodingOf(const KeyTable::Entry* e) {
 int64_t refcountOf(const KeyTable::Entry* e) {
     int64_t n = 0;
     // A COPY duplicates the object, so it is never the shared one.
-    if (KeyTable::collection(e) == nullptr && intEncoded(e, n) && n >= 0 &&
-        n < kSharedIntegers && KeyTable::encoding(e) == StringEncoding::Auto)
+    if (KeyTable::collection(e) == nullptr && intEncoded(e, n) && n >= 0 && n < kSharedIntegers &&
+        KeyTable::encoding(e) == StringEncoding::Auto)
         return kSharedRefcount;
     return 1;
 }
 
-// Arity of a subcommand as Redis's table has it (counting OBJECT and the subcommand): false,
-// with Redis's error ("object|encoding"), when argc does not match.
-bool subcommandArityOk(CommandContext& ctx, const char* container, std::string_view sub,
-                       size_t want) {
-    if (ctx.argv.size() == want) return true;
-    std::string name = std::string(container) + "|";
-    for (char c : sub) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    ctx.reply.errorf(errors::kWrongArityFmt, name.c_str());
-    return false;
+void objectHelp(CommandContext& ctx) {
+    ctx.reply.lines({
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+        "HELP",
+        "    Prints this help.",
+    });
 }
 
-void unknownSubcommand(CommandContext& ctx, const char* container) {
-    std::string sub(ctx.argv[1]);
-    ctx.reply.errorf(errors::kUnknownSubcommandFmt, sub.c_str(), container);
-}
-
-// OBJECT <subcommand> key. A missing key answers nil for every subcommand.
-void objectCommand(CommandContext& ctx) {
-    const std::string_view sub = ctx.argv[1];
-    const bool encoding = equalsNoCase(sub, "encoding");
-    const bool refcount = equalsNoCase(sub, "refcount");
-    const bool idletime = equalsNoCase(sub, "idletime");
-    const bool freq = equalsNoCase(sub, "freq");
-    if (equalsNoCase(sub, "help")) {
-        if (!subcommandArityOk(ctx, "object", sub, 2)) return;
-        ctx.reply.lines({
-            "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-            "ENCODING <key>",
-            "    Return the kind of internal representation used in order to store the value",
-            "    associated with a <key>.",
-            "FREQ <key>",
-            "    Return the access frequency index of the <key>. The returned integer is",
-            "    proportional to the logarithm of the recent access frequency of the key.",
-            "IDLETIME <key>",
-            "    Return the idle time of the <key>, that is the approximated number of",
-            "    seconds elapsed since the last access to the key.",
-            "REFCOUNT <key>",
-            "    Return the number of references of the value associated with the specified",
-            "    <key>.",
-            "HELP",
-            "    Prints this help.",
-        });
-        return;
-    }
-    if (!encoding && !refcount && !idletime && !freq) {
-        unknownSubcommand(ctx, "OBJECT");
-        return;
-    }
-    if (!subcommandArityOk(ctx, "object", sub, 3)) return;
+// OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key: a missing key answers nil for each of them.
+const KeyTable::Entry* objectKey(CommandContext& ctx) {
     const KeyTable::Entry* e = ctx.scope.find(ctx.db(), ctx.argv[2]);
-    if (e == nullptr) {
-        ctx.reply.nil();
-    } else if (encoding) {
-        ctx.reply.bulk(encodingOf(e));
-    } else if (refcount) {
-        ctx.reply.integer(refcountOf(e));
-    } else if (idletime) {
-        // No per-key access clock is kept (maxmemory-policy is noeviction, nothing is evicted):
-        // every key reads as just used.
-        ctx.reply.integer(0);
-    } else {
-        // Redis answers this unless an LFU policy is selected, which ours never is.
-        ctx.reply.error(errors::kLfuNotSelected);
-    }
+    if (e == nullptr) ctx.reply.nil();
+    return e;
+}
+
+void objectEncoding(CommandContext& ctx) {
+    if (const KeyTable::Entry* e = objectKey(ctx)) ctx.reply.bulk(encodingOf(e));
+}
+
+void objectRefcount(CommandContext& ctx) {
+    if (const KeyTable::Entry* e = objectKey(ctx)) ctx.reply.integer(refcountOf(e));
+}
+
+// No per-key access clock is kept (maxmemory-policy is noeviction, nothing is evicted): every
+// key reads as just used.
+void objectIdletime(CommandContext& ctx) {
+    if (objectKey(ctx)) ctx.reply.integer(0);
+}
+
+// Redis answers this unless an LFU policy is selected, which ours never is.
+void objectFreq(CommandContext& ctx) {
+    if (objectKey(ctx)) ctx.reply.error(errors::kLfuNotSelected);
 }
 
 // Bytes a key costs: its entry block as the allocator sized it (key, value bytes, expiry and
@@ -122,31 +99,20 @@ int64_t usageOf(const KeyTable::Entry* e) {
     return static_cast<int64_t>(bytes);
 }
 
-// MEMORY USAGE key [SAMPLES count] | MEMORY HELP. SAMPLES is checked as Redis checks it and
-// otherwise ignored: collections report their exact size, no sampling is needed. DOCTOR,
-// STATS, MALLOC-STATS and PURGE are not offered (they answer "unknown subcommand").
-void memoryCommand(CommandContext& ctx) {
-    const std::string_view sub = ctx.argv[1];
-    if (equalsNoCase(sub, "help")) {
-        if (!subcommandArityOk(ctx, "memory", sub, 2)) return;
-        ctx.reply.lines({
-            "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-            "USAGE <key> [SAMPLES <count>]",
-            "    Return memory in bytes used by <key> and its value. Nested values are",
-            "    sampled up to <count> times (default: 5, 0 means sample all).",
-            "HELP",
-            "    Prints this help.",
-        });
-        return;
-    }
-    if (!equalsNoCase(sub, "usage")) {
-        unknownSubcommand(ctx, "MEMORY");
-        return;
-    }
-    if (ctx.argv.size() < 3) {
-        ctx.reply.errorf(errors::kWrongArityFmt, "memory|usage");
-        return;
-    }
+void memoryHelp(CommandContext& ctx) {
+    ctx.reply.lines({
+        "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "USAGE <key> [SAMPLES <count>]",
+        "    Return memory in bytes used by <key> and its value. Nested values are",
+        "    sampled up to <count> times (default: 5, 0 means sample all).",
+        "HELP",
+        "    Prints this help.",
+    });
+}
+
+// MEMORY USAGE key [SAMPLES count]. SAMPLES is checked as Redis checks it and otherwise
+// ignored: collections report their exact size, no sampling is needed.
+void memoryUsage(CommandContext& ctx) {
     for (size_t i = 3; i < ctx.argv.size(); ++i) {
         if (equalsNoCase(ctx.argv[i], "samples") && i + 1 < ctx.argv.size()) {
             int64_t samples = 0;
@@ -168,21 +134,38 @@ void memoryCommand(CommandContext& ctx) {
     e == nullptr ? ctx.reply.nil() : ctx.reply.integer(usageOf(e));
 }
 
-// Both commands name their key after the subcommand, so first/last/step (which COMMAND INFO
-// reports as 0 0 0, as Redis does for these containers) cannot say where it is.
-void keyAfterSubcommand(std::span<const std::string_view> argv, std::vector<size_t>& out) {
-    if (argv.size() >= 3 && !equalsNoCase(argv[1], "help")) out.push_back(2);
-}
+// Arities, flags and key positions as Redis 7.0's COMMAND INFO gives them (the key is argv[2]).
+constexpr uint32_t kHelpFlags = kCmdLoading | kCmdStale;
+
+const CommandSpec kObjectSubcommands[] = {
+    {"object|encoding", 3, kCmdReadOnly, 2, 2, 1, objectEncoding, "keyspace", "key",
+     "The internal encoding of a key's value"},
+    {"object|refcount", 3, kCmdReadOnly, 2, 2, 1, objectRefcount, "keyspace", "key",
+     "The reference count of a key's value"},
+    {"object|idletime", 3, kCmdReadOnly, 2, 2, 1, objectIdletime, "keyspace", "key",
+     "Seconds since a key was last accessed"},
+    {"object|freq", 3, kCmdReadOnly, 2, 2, 1, objectFreq, "keyspace", "key",
+     "The logarithmic access frequency of a key (LFU policies only)"},
+    {"object|help", 2, kHelpFlags, 0, 0, 0, objectHelp, "keyspace", "",
+     "Show helpful text about the different subcommands"},
+};
+
+// DOCTOR, STATS, MALLOC-STATS and PURGE are not offered (they answer "unknown subcommand").
+const CommandSpec kMemorySubcommands[] = {
+    {"memory|usage", -3, kCmdReadOnly, 2, 2, 1, memoryUsage, "server", "key [SAMPLES count]",
+     "Estimate the memory a key and its value use"},
+    {"memory|help", 2, kHelpFlags, 0, 0, 0, memoryHelp, "server", "",
+     "Show helpful text about the different subcommands"},
+};
 
 }  // namespace
 
 void registerObjectCommands(CommandTable& t) {
-    t.add({"object", -2, kCmdReadOnly, 0, 0, 0, objectCommand, "keyspace",
+    t.add({"object", -2, 0, 0, 0, 0, nullptr, "keyspace",
            "ENCODING|REFCOUNT|IDLETIME|FREQ key | HELP", "Inspect the internals of a key's value",
-           keyAfterSubcommand});
-    t.add({"memory", -2, kCmdReadOnly, 0, 0, 0, memoryCommand, "server",
-           "USAGE key [SAMPLES count] | HELP", "Report the memory a key and its value use",
-           keyAfterSubcommand});
+           nullptr, kObjectSubcommands});
+    t.add({"memory", -2, 0, 0, 0, 0, nullptr, "server", "USAGE key [SAMPLES count] | HELP",
+           "Report the memory a key and its value use", nullptr, kMemorySubcommands});
 }
 
 }  // namespace mini_redis

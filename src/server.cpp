@@ -645,7 +645,8 @@ std::string Server::statusLine() const {
     return line;
 }
 
-std::string Server::describeClients(const ClientFilter& filter, uint64_t self_id) {
+std::string Server::describeClients(const ClientFilter& filter, uint64_t self_id,
+                                    std::string_view self_cmd) {
     auto now = Connection::Clock::now();
     std::string local = cfg_->bind + ":" + std::to_string(listener_.port());
     std::string out;
@@ -662,7 +663,7 @@ std::string Server::describeClients(const ClientFilter& filter, uint64_t self_id
         auto idle =
             std::chrono::duration_cast<std::chrono::seconds>(now - conn->last_activity).count();
         std::string cmd = s.last_command.empty() ? "NULL" : std::string(s.last_command);
-        if (conn->id() == self_id) cmd = "client";
+        if (conn->id() == self_id) cmd = self_cmd;
         // Built by appending: a name may be up to kMaxClientNameBytes long, and a line
         // truncated by a fixed buffer would lose its newline and run into the next one.
         char head[160];

@@ -44,7 +44,8 @@ class Server : public ClientDirectory {
     int run();
 
     // ClientDirectory, for CLIENT LIST / KILL (run on this thread).
-    std::string describeClients(const ClientFilter& filter, uint64_t self_id) override;
+    std::string describeClients(const ClientFilter& filter, uint64_t self_id,
+                                std::string_view self_cmd) override;
     size_t killClients(const ClientFilter& filter, uint64_t self_id) override;
 
   private:

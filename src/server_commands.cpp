@@ -23,29 +23,42 @@ std::string upper(std::string_view s) {
     return out;
 }
 
-// HELP [command]: one line per command, usage and purpose, generated from the table.
-void helpCommand(CommandContext& ctx) {
-    std::vector<const CommandSpec*> specs;
-    if (ctx.argv.size() >= 2) {
-        for (size_t i = 1; i < ctx.argv.size(); ++i) {
-            if (const CommandSpec* spec = ctx.table.find(ctx.argv[i])) specs.push_back(spec);
-        }
-    } else {
-        for (const auto& spec : ctx.table.all()) specs.push_back(&spec);
+// The HELP line of a command or subcommand: "OBJECT ENCODING key -- summary".
+std::string helpLine(const CommandSpec& spec) {
+    std::string line = upper(spec.name);
+    std::replace(line.begin(), line.end(), '|', ' ');
+    if (!spec.usage.empty()) {
+        line += ' ';
+        line.append(spec.usage);
     }
-    ctx.reply.arrayHeader(specs.size());
-    for (const CommandSpec* spec : specs) {
-        std::string line = upper(spec->name);
-        if (!spec->usage.empty()) {
-            line += ' ';
-            line.append(spec->usage);
-        }
-        line += " -- ";
-        line.append(spec->summary);
-        ctx.reply.simple(line);
-    }
+    line += " -- ";
+    line.append(spec.summary);
+    return line;
 }
 
+// HELP [command ...]: one line per command and per subcommand (after its container), usage
+// and purpose, generated from the table.
+void helpCommand(CommandContext& ctx) {
+    std::vector<const CommandSpec*> specs;
+    auto add = [&](const CommandSpec& spec) {
+        specs.push_back(&spec);
+        for (const CommandSpec& sub : spec.subcommands) specs.push_back(&sub);
+    };
+    if (ctx.argv.size() >= 2) {
+        for (size_t i = 1; i < ctx.argv.size(); ++i) {
+            if (const CommandSpec* spec = ctx.table.findByFullName(ctx.argv[i])) add(*spec);
+        }
+    } else {
+        for (const auto& spec : ctx.table.all()) {
+            if (!CommandTable::isSubcommand(spec)) add(spec);
+        }
+    }
+    ctx.reply.arrayHeader(specs.size());
+    for (const CommandSpec* spec : specs) ctx.reply.simple(helpLine(*spec));
+}
+
+// One COMMAND INFO entry, as Redis 7.0 shapes it; a container's last element lists its
+// subcommands' own entries (an array), anything else's is an empty set.
 void commandInfo(Reply& reply, const CommandSpec& spec) {
     reply.arrayHeader(10);
     reply.bulk(spec.name);
@@ -59,69 +72,96 @@ void commandInfo(Reply& reply, const CommandSpec& spec) {
     reply.setHeader(0);  // ACL categories
     reply.setHeader(0);  // tips
     reply.setHeader(0);  // key specs
-    reply.setHeader(0);  // subcommands
+    if (spec.subcommands.empty()) {
+        reply.setHeader(0);
+        return;
+    }
+    reply.arrayHeader(spec.subcommands.size());
+    for (const CommandSpec& sub : spec.subcommands) commandInfo(reply, sub);
 }
 
 void commandDocs(Reply& reply, const CommandSpec& spec) {
     reply.bulk(spec.name);
-    reply.mapHeader(3);
+    reply.mapHeader(spec.subcommands.empty() ? 3 : 4);
     reply.bulk("summary");
     reply.bulk(spec.summary);
     reply.bulk("since");
     reply.bulk("1.0.0");
     reply.bulk("group");
     reply.bulk(spec.group);
+    if (spec.subcommands.empty()) return;
+    reply.bulk("subcommands");
+    reply.mapHeader(spec.subcommands.size());  // name -> docs
+    for (const CommandSpec& sub : spec.subcommands) commandDocs(reply, sub);
 }
 
-// COMMAND | COMMAND COUNT | COMMAND INFO [name ...] | COMMAND DOCS [name ...] | COMMAND LIST
+// The specs COMMAND INFO / DOCS name, by fullname ("config|get" too); nullptr if unknown.
+std::vector<const CommandSpec*> commandsNamed(CommandContext& ctx) {
+    std::vector<const CommandSpec*> specs;
+    if (ctx.argv.size() == 2) {
+        for (const auto& spec : ctx.table.all()) {
+            if (!CommandTable::isSubcommand(spec)) specs.push_back(&spec);
+        }
+        return specs;
+    }
+    for (auto name : ctx.argv.subspan(2)) specs.push_back(ctx.table.findByFullName(name));
+    return specs;
+}
+
+// COMMAND: every command's info (subcommands inside their container's).
 void commandCommand(CommandContext& ctx) {
-    const auto& all = ctx.table.all();
-    if (ctx.argv.size() == 1) {
-        ctx.reply.arrayHeader(all.size());
-        for (const auto& spec : all) commandInfo(ctx.reply, spec);
+    ctx.reply.arrayHeader(ctx.table.commandCount());
+    for (const auto& spec : ctx.table.all()) {
+        if (!CommandTable::isSubcommand(spec)) commandInfo(ctx.reply, spec);
+    }
+}
+
+// COMMAND COUNT: top-level commands, as Redis counts them.
+void commandCount(CommandContext& ctx) {
+    ctx.reply.integer(static_cast<int64_t>(ctx.table.commandCount()));
+}
+
+// COMMAND LIST [FILTERBY PATTERN pattern]: every name, subcommands' fullnames included.
+void commandList(CommandContext& ctx) {
+    std::string_view pattern = "*";
+    if (ctx.argv.size() == 5 && equalsNoCase(ctx.argv[2], "filterby") &&
+        equalsNoCase(ctx.argv[3], "pattern")) {
+        pattern = ctx.argv[4];
+    } else if (ctx.argv.size() != 2) {
+        ctx.reply.error(errors::kSyntax);
         return;
     }
-    std::string_view sub = ctx.argv[1];
-    auto names = ctx.argv.subspan(2);
-    if (equalsNoCase(sub, "count") && names.empty()) {
-        ctx.reply.integer(static_cast<int64_t>(all.size()));
-    } else if (equalsNoCase(sub, "list") && names.empty()) {
-        ctx.reply.arrayHeader(all.size());
-        for (const auto& spec : all) ctx.reply.bulk(spec.name);
-    } else if (equalsNoCase(sub, "info")) {
-        if (names.empty()) {
-            ctx.reply.arrayHeader(all.size());
-            for (const auto& spec : all) commandInfo(ctx.reply, spec);
-            return;
-        }
-        ctx.reply.arrayHeader(names.size());
-        for (auto name : names) {
-            const CommandSpec* spec = ctx.table.find(name);
-            spec ? commandInfo(ctx.reply, *spec) : ctx.reply.nilArray();
-        }
-    } else if (equalsNoCase(sub, "docs")) {
-        std::vector<const CommandSpec*> specs;
-        if (names.empty()) {
-            for (const auto& spec : all) specs.push_back(&spec);
-        } else {
-            for (auto name : names) {
-                if (const CommandSpec* spec = ctx.table.find(name)) specs.push_back(spec);
-            }
-        }
-        ctx.reply.mapHeader(specs.size());  // name -> docs
-        for (const CommandSpec* spec : specs) commandDocs(ctx.reply, *spec);
-    } else if (equalsNoCase(sub, "help")) {
-        ctx.reply.lines({
-            "COMMAND -- Return details about all commands.",
-            "COMMAND COUNT -- Return the number of commands.",
-            "COMMAND LIST -- Return the names of all commands.",
-            "COMMAND INFO [<command-name> ...] -- Details about some commands.",
-            "COMMAND DOCS [<command-name> ...] -- Documentary information.",
-        });
-    } else {
-        std::string s(sub);
-        ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "COMMAND");
+    std::vector<std::string_view> names;
+    for (const auto& spec : ctx.table.all()) {
+        if (globMatch(pattern, spec.name, /*nocase=*/true)) names.push_back(spec.name);
     }
+    ctx.reply.arrayHeader(names.size());
+    for (auto name : names) ctx.reply.bulk(name);
+}
+
+// COMMAND INFO [name ...]: a null for an unknown name.
+void commandInfoCommand(CommandContext& ctx) {
+    auto specs = commandsNamed(ctx);
+    ctx.reply.arrayHeader(specs.size());
+    for (const CommandSpec* spec : specs) spec ? commandInfo(ctx.reply, *spec) : ctx.reply.nil();
+}
+
+// COMMAND DOCS [name ...]: unknown names are left out.
+void commandDocsCommand(CommandContext& ctx) {
+    auto specs = commandsNamed(ctx);
+    std::erase(specs, nullptr);
+    ctx.reply.mapHeader(specs.size());  // name -> docs
+    for (const CommandSpec* spec : specs) commandDocs(ctx.reply, *spec);
+}
+
+void commandHelp(CommandContext& ctx) {
+    ctx.reply.lines({
+        "COMMAND -- Return details about all commands.",
+        "COMMAND COUNT -- Return the number of commands.",
+        "COMMAND LIST [FILTERBY PATTERN <pattern>] -- Return the names of all commands.",
+        "COMMAND INFO [<command-name> ...] -- Details about some commands.",
+        "COMMAND DOCS [<command-name> ...] -- Documentary information.",
+    });
 }
 
 // Redis settings that clients and tools ask about, with the values that describe mini-redis.
@@ -156,9 +196,9 @@ void configGet(CommandContext& ctx) {
 
 // CONFIG SET name value [name value ...]: all or nothing, live settings only.
 void configSet(CommandContext& ctx) {
-    auto args = ctx.argv.subspan(2);
-    if (args.empty() || args.size() % 2 != 0) {
-        ctx.reply.errorf(errors::kWrongArityFmt, "config|set");
+    auto args = ctx.argv.subspan(2);  // at least two (arity)
+    if (args.size() % 2 != 0) {
+        ctx.reply.error(errors::kSyntax);
         return;
     }
     std::string failed;
@@ -183,26 +223,17 @@ void configSet(CommandContext& ctx) {
     ctx.reply.ok();
 }
 
-void configCommand(CommandContext& ctx) {
-    std::string_view sub = ctx.argv[1];
-    if (equalsNoCase(sub, "get") && ctx.argv.size() >= 3) {
-        configGet(ctx);
-    } else if (equalsNoCase(sub, "set")) {
-        configSet(ctx);
-    } else if (equalsNoCase(sub, "resetstat") && ctx.argv.size() == 2) {
-        ctx.reply.ok();
-    } else if (equalsNoCase(sub, "help")) {
-        ctx.reply.lines({
-            "CONFIG GET <pattern> [<pattern> ...] -- Return matching settings.",
-            "CONFIG SET <name> <value> [...] -- Change live settings.",
-            "CONFIG RESETSTAT -- Accepted for compatibility.",
-        });
-    } else if (equalsNoCase(sub, "get")) {
-        ctx.reply.errorf(errors::kWrongArityFmt, "config|get");
-    } else {
-        std::string s(sub);
-        ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "CONFIG");
-    }
+// Accepted for compatibility: the counters are not reset.
+void configResetstat(CommandContext& ctx) {
+    ctx.reply.ok();
+}
+
+void configHelp(CommandContext& ctx) {
+    ctx.reply.lines({
+        "CONFIG GET <pattern> [<pattern> ...] -- Return matching settings.",
+        "CONFIG SET <name> <value> [...] -- Change live settings.",
+        "CONFIG RESETSTAT -- Accepted for compatibility.",
+    });
 }
 
 // INFO [section ...]: a verbatim string in RESP3, a bulk string in RESP2, as Redis sends it.
@@ -218,61 +249,104 @@ void timeCommand(CommandContext& ctx) {
     ctx.reply.bulk(std::to_string(tv.tv_usec));
 }
 
-// SLOWLOG GET [count] | LEN | RESET | HELP
-void slowlogCommand(CommandContext& ctx) {
-    std::string_view sub = ctx.argv[1];
-    size_t argc = ctx.argv.size();
-    if (equalsNoCase(sub, "get") && argc <= 3) {
-        int64_t count = 10;
-        if (argc == 3 && (!parseInteger(ctx.argv[2], count) || count < -1)) {
-            ctx.reply.error("ERR count should be greater than or equal to -1");
-            return;
-        }
-        auto entries = ctx.slowlog.newest(count);
-        ctx.reply.arrayHeader(entries.size());
-        for (const auto& e : entries) {
-            ctx.reply.arrayHeader(6);
-            ctx.reply.integer(static_cast<int64_t>(e.id));
-            ctx.reply.integer(e.unix_time);
-            ctx.reply.integer(e.duration_us);
-            ctx.reply.arrayHeader(e.args.size());
-            for (const auto& a : e.args) ctx.reply.bulk(a);
-            ctx.reply.bulk(e.peer);
-            ctx.reply.bulk(e.client_name);
-        }
-    } else if (equalsNoCase(sub, "len") && argc == 2) {
-        ctx.reply.integer(static_cast<int64_t>(ctx.slowlog.size()));
-    } else if (equalsNoCase(sub, "reset") && argc == 2) {
-        ctx.slowlog.reset();
-        ctx.reply.ok();
-    } else if (equalsNoCase(sub, "help")) {
-        ctx.reply.lines({
-            "SLOWLOG GET [<count>] -- The newest entries (default 10, -1 for all).",
-            "SLOWLOG LEN -- Number of entries.",
-            "SLOWLOG RESET -- Clear the log.",
-        });
-    } else {
-        std::string s(sub);
-        ctx.reply.errorf(errors::kUnknownSubcommandFmt, s.c_str(), "SLOWLOG");
+// SLOWLOG GET [count]: the newest entries. More than a count is refused as Redis refuses it.
+void slowlogGet(CommandContext& ctx) {
+    const size_t argc = ctx.argv.size();
+    if (argc > 3) {
+        std::string sub(ctx.argv[1].substr(0, ctx.argv[1].find('\0')).substr(0, 128));
+        ctx.reply.errorf(errors::kSubcommandSyntaxFmt, sub.c_str(), "SLOWLOG");
+        return;
+    }
+    int64_t count = 10;
+    if (argc == 3 && (!parseInteger(ctx.argv[2], count) || count < -1)) {
+        ctx.reply.error("ERR count should be greater than or equal to -1");
+        return;
+    }
+    auto entries = ctx.slowlog.newest(count);
+    ctx.reply.arrayHeader(entries.size());
+    for (const auto& e : entries) {
+        ctx.reply.arrayHeader(6);
+        ctx.reply.integer(static_cast<int64_t>(e.id));
+        ctx.reply.integer(e.unix_time);
+        ctx.reply.integer(e.duration_us);
+        ctx.reply.arrayHeader(e.args.size());
+        for (const auto& a : e.args) ctx.reply.bulk(a);
+        ctx.reply.bulk(e.peer);
+        ctx.reply.bulk(e.client_name);
     }
 }
+
+void slowlogLen(CommandContext& ctx) {
+    ctx.reply.integer(static_cast<int64_t>(ctx.slowlog.size()));
+}
+
+void slowlogReset(CommandContext& ctx) {
+    ctx.slowlog.reset();
+    ctx.reply.ok();
+}
+
+void slowlogHelp(CommandContext& ctx) {
+    ctx.reply.lines({
+        "SLOWLOG GET [<count>] -- The newest entries (default 10, -1 for all).",
+        "SLOWLOG LEN -- Number of entries.",
+        "SLOWLOG RESET -- Clear the log.",
+    });
+}
+
+// Subcommands with Redis 7.0's arities and flags (COMMAND INFO command config slowlog).
+constexpr uint32_t kAnyTime = kCmdLoading | kCmdStale;
+constexpr uint32_t kAdmin = kCmdAdmin | kAnyTime;
+
+const CommandSpec kCommandSubcommands[] = {
+    {"command|count", 2, kAnyTime, 0, 0, 0, commandCount, "server", "", "The number of commands"},
+    {"command|list", -2, kAnyTime, 0, 0, 0, commandList, "server", "[FILTERBY PATTERN pattern]",
+     "The names of the commands, subcommands included"},
+    {"command|info", -2, kAnyTime, 0, 0, 0, commandInfoCommand, "server", "[name ...]",
+     "Details about some or all commands"},
+    {"command|docs", -2, kAnyTime, 0, 0, 0, commandDocsCommand, "server", "[name ...]",
+     "Documentary information about some or all commands"},
+    {"command|help", 2, kAnyTime, 0, 0, 0, commandHelp, "server", "",
+     "Show helpful text about the different subcommands"},
+};
+
+const CommandSpec kConfigSubcommands[] = {
+    {"config|get", -3, kAdmin, 0, 0, 0, configGet, "server", "pattern [pattern ...]",
+     "The settings matching the patterns"},
+    {"config|set", -4, kAdmin, 0, 0, 0, configSet, "server", "name value [name value ...]",
+     "Change live settings, all or none"},
+    {"config|resetstat", 2, kAdmin, 0, 0, 0, configResetstat, "server", "",
+     "Accepted for compatibility"},
+    {"config|help", 2, kAnyTime, 0, 0, 0, configHelp, "server", "",
+     "Show helpful text about the different subcommands"},
+};
+
+const CommandSpec kSlowlogSubcommands[] = {
+    {"slowlog|get", -2, kAdmin, 0, 0, 0, slowlogGet, "server", "[count]",
+     "The newest entries of the slow log"},
+    {"slowlog|len", 2, kAdmin, 0, 0, 0, slowlogLen, "server", "",
+     "The number of entries in the slow log"},
+    {"slowlog|reset", 2, kAdmin, 0, 0, 0, slowlogReset, "server", "", "Clear the slow log"},
+    {"slowlog|help", 2, kAnyTime, 0, 0, 0, slowlogHelp, "server", "",
+     "Show helpful text about the different subcommands"},
+};
 
 }  // namespace
 
 void registerServerCommands(CommandTable& t) {
     t.add({"help", -1, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, helpCommand, "server",
            "[command ...]", "List commands with their arguments and purpose"});
-    t.add({"command", -1, kCmdLoading | kCmdStale, 0, 0, 0, commandCommand, "server",
-           "[COUNT|LIST|INFO name...|DOCS name...]", "Details about the commands"});
-    t.add({"config", -2, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, configCommand, "server",
+    t.add({"command", -1, kAnyTime, 0, 0, 0, commandCommand, "server",
+           "[COUNT|LIST|INFO name...|DOCS name...]", "Details about the commands", nullptr,
+           kCommandSubcommands});
+    t.add({"config", -2, 0, 0, 0, 0, nullptr, "server",
            "GET pattern [pattern ...] | SET name value [name value ...]",
-           "Read or change the configuration"});
+           "Read or change the configuration", nullptr, kConfigSubcommands});
     t.add({"info", -1, kCmdLoading | kCmdStale, 0, 0, 0, infoCommand, "server", "[section ...]",
            "Server information and statistics (field:value lines)"});
     t.add({"time", 1, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, timeCommand, "server", "",
            "Return the server time (seconds, microseconds)"});
-    t.add({"slowlog", -2, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, slowlogCommand, "server",
-           "GET [count] | LEN | RESET", "Inspect or reset the slow command log"});
+    t.add({"slowlog", -2, 0, 0, 0, 0, nullptr, "server", "GET [count] | LEN | RESET | HELP",
+           "Inspect or reset the slow command log", nullptr, kSlowlogSubcommands});
 }
 
 }  // namespace mini_redis

@@ -120,10 +120,17 @@ TEST_CASE("every registered command is well formed") {
         CHECK(!s.name.empty());
         for (char c : s.name) CHECK((c < 'A' || c > 'Z'));
         CHECK(s.arity != 0);
-        CHECK((s.handler != nullptr));
+        // Only a container that cannot run alone (arity needs a subcommand) has no handler.
+        CHECK((s.handler != nullptr || (!s.subcommands.empty() && !CommandTable::arityOk(s, 1))));
         CHECK(!s.summary.empty());
         CHECK(!s.group.empty());
-        CHECK(table.find(s.name) == &s);
+        CHECK(table.findByFullName(s.name) == &s);
+        CHECK(table.index(s) == static_cast<size_t>(&s - table.all().data()));
+        for (const CommandSpec& sub : s.subcommands) {
+            CHECK(sub.name.starts_with(std::string(s.name) + "|"));
+            CHECK(&sub > &s);
+            CHECK(&sub < table.all().data() + table.all().size());  // the table's own copy
+        }
 
         // Key positions as COMMAND INFO reports them: none, or a sane range.
         if (s.first_key == 0) {
@@ -170,4 +177,90 @@ TEST_CASE("flagNames spells flags as COMMAND INFO does") {
           std::vector<std::string_view>{"readonly", "fast"});
     CHECK(CommandTable::flagNames(kCmdAdmin | kCmdNoAuth | kCmdLoading | kCmdStale) ==
           std::vector<std::string_view>{"admin", "no_auth", "loading", "stale"});
+}
+
+TEST_CASE("subcommands: lookup, resolution and registration rules") {
+    using namespace mini_redis;
+    CommandTable table = CommandTable::build();
+    const CommandSpec* object = table.find("OBJECT");
+    REQUIRE(object != nullptr);
+    const CommandSpec* encoding = table.findSubcommand(*object, "EnCoDiNg");
+    REQUIRE(encoding != nullptr);
+    CHECK(encoding->name == "object|encoding");
+    CHECK(encoding->arity == 3);
+    CHECK(encoding->first_key == 2);
+    CHECK(table.findByFullName("Object|Encoding") == encoding);
+    CHECK(table.find("object|encoding") == nullptr);  // a fullname is no command name
+    CHECK(table.findSubcommand(*object, "nosuch") == nullptr);
+    CHECK(table.findSubcommand(*object, std::string(200, 'x')) == nullptr);
+    CHECK(table.findSubcommand(*table.find("get"), "x") == nullptr);
+
+    std::vector<std::string_view> argv{"object", "ENCODING", "k"};
+    const CommandSpec* container = nullptr;
+    CHECK(table.resolve(argv, &container) == encoding);
+    CHECK(container == object);
+    argv = {"object", "nosuch"};
+    container = nullptr;
+    CHECK(table.resolve(argv, &container) == nullptr);
+    CHECK(container == object);
+    argv = {"object"};
+    CHECK(table.resolve(argv) == object);  // alone: the container's own arity applies
+    argv = {"nosuch", "x"};
+    container = nullptr;
+    CHECK(table.resolve(argv, &container) == nullptr);
+    CHECK(container == nullptr);
+    std::vector<std::string_view> key_out;
+    argv = {"object", "encoding", "k"};
+    CommandTable::keysOf(*encoding, argv, key_out);
+    CHECK(key_out == std::vector<std::string_view>{"k"});
+
+    static const CommandSpec kSubs[] = {
+        {"box|one", 2, 0, 0, 0, 0, noopHandler, "test", "", "One"},
+        {"box|two", 3, 0, 0, 0, 0, noopHandler, "test", "", "Two"},
+    };
+    CommandTable mine;
+    mine.add(spec("first", 1));
+    CommandSpec box = spec("box", -2);
+    box.handler = nullptr;
+    box.subcommands = kSubs;
+    mine.add(box);
+    static std::vector<std::string> fillers;  // the table keeps views of the names
+    for (int i = 0; i < 50; ++i) fillers.push_back("filler" + std::to_string(i));
+    for (const std::string& name : fillers) mine.add(spec(name, 1));  // reallocates
+    CommandTable moved = std::move(mine);
+    const CommandSpec* b = moved.find("box");
+    REQUIRE(b != nullptr);
+    REQUIRE(b->subcommands.size() == 2);
+    CHECK(&b->subcommands[0] == b + 1);
+    CHECK(moved.findSubcommand(*b, "TWO") == &b->subcommands[1]);
+    CHECK(moved.commandCount() == 52);
+    CHECK(moved.all().size() == 54);
+
+    CHECK_THROWS_AS(moved.add(box), std::logic_error);  // duplicate container
+    static const CommandSpec kDup[] = {
+        {"dup|a", 2, 0, 0, 0, 0, noopHandler, "test", "", "A"},
+        {"dup|a", 2, 0, 0, 0, 0, noopHandler, "test", "", "A again"},
+    };
+    static const CommandSpec kMisnamed[] = {
+        {"other|a", 2, 0, 0, 0, 0, noopHandler, "test", "", "A"},
+    };
+    static const CommandSpec kNotReactor[] = {
+        {"react|a", 2, 0, 0, 0, 0, noopHandler, "test", "", "A"},
+    };
+    CommandSpec dup = spec("dup", -2);
+    dup.subcommands = kDup;
+    CHECK_THROWS_AS(moved.add(dup), std::logic_error);
+    CommandSpec misnamed = spec("misnamed", -2);
+    misnamed.subcommands = kMisnamed;
+    CHECK_THROWS_AS(moved.add(misnamed), std::logic_error);
+    CommandSpec react = spec("react", -2);
+    react.flags = kCmdReactor;
+    react.subcommands = kNotReactor;
+    CHECK_THROWS_AS(moved.add(react), std::logic_error);
+    CommandSpec runs_alone = spec("alone", -1);  // may run with no subcommand: needs a handler
+    runs_alone.handler = nullptr;
+    runs_alone.subcommands = kSubs;
+    CHECK_THROWS_AS(moved.add(runs_alone), std::logic_error);
+    CHECK_THROWS_AS(moved.add(spec("x|y", 1)), std::logic_error);
+    CHECK(moved.all().size() == 54);
 }
