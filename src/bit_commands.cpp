@@ -189,6 +189,8 @@ void setbitCommand(CommandContext& ctx) {
         KeyTable::Entry* e = ctx.scope.resizeString(ctx.db(), key, std::max(old.size(), byte + 1));
         auto* p = reinterpret_cast<uint8_t*>(KeyTable::mutableValue(e)) + byte;
         *p = static_cast<uint8_t>(on ? (*p | mask) : (*p & ~mask));
+    } else {
+        KeyTable::markRaw(cur.entry);
     }
     ctx.reply.integer(was ? 1 : 0);
 }

@@ -47,6 +47,10 @@ std::string_view KeyTable::value(const Entry* e) {
 char* KeyTable::mutableValue(Entry* e) {
     return const_cast<char*>(keyStart(e)) + e->key_len;
 }
+void KeyTable::markRaw(Entry* e) {
+    e->meta = static_cast<uint8_t>((e->meta & ~0x18) |
+                                   (static_cast<uint8_t>(StringEncoding::Raw) << 3));
+}
 ValueType KeyTable::type(const Entry* e) {
     return static_cast<ValueType>(e->meta & 0x7);
 }

@@ -61,6 +61,9 @@ class KeyTable {
     static std::string_view key(const Entry* e);
     static std::string_view value(const Entry* e);  // a string's bytes
     static char* mutableValue(Entry* e);
+    // Marks a string Raw in place (Redis unshares a string a bit command touches even when no
+    // bit changes: only OBJECT ENCODING sees it, so no write is reported).
+    static void markRaw(Entry* e);
     static ValueType type(const Entry* e);
     static StringEncoding encoding(const Entry* e);
     static int64_t expireAt(const Entry* e);  // kNoExpiry if none
