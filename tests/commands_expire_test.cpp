@@ -37,7 +37,11 @@ TEST_CASE("EXPIRE sets a TTL; the key is gone once the clock passes it") {
     CHECK(s.cmd({"TTL", "k"}) == integer(1));  // rounded, as Redis does
     s.clock().advance(500);
     CHECK(s.cmd({"GET", "k"}) == bulk("v"));
-    s.clock().advance(2);  // past it: at its exact time the key is still live (Redis)
+    s.clock().advance(1);  // its exact expiry time: still live, as in Redis (gone once now > at)
+    CHECK(s.cmd({"GET", "k"}) == bulk("v"));
+    CHECK(s.cmd({"PTTL", "k"}) == integer(0));
+    CHECK(s.store().expiredKeys() == 0);
+    s.clock().advance(1);  // 1 ms past it
     CHECK(s.cmd({"GET", "k"}) == nil());
     CHECK(s.cmd({"TTL", "k"}) == integer(-2));
     CHECK(s.store().expiredKeys() == 1);
@@ -164,7 +168,7 @@ TEST_CASE("SET EX PX EXAT PXAT KEEPTTL set and keep TTLs") {
     // NX with GET on an existing key: the old value, nothing written, TTL unchanged.
     CHECK(s.cmd({"SET", "e", "y", "GET", "NX", "EX", "99"}) == bulk("x"));
     CHECK(s.cmd({"TTL", "e"}) == integer(10));
-    s.clock().advance(10000);
+    s.clock().advance(10001);  // 1 ms past the 10 s expiries
     CHECK(s.cmd({"GET", "e"}) == nil());
     CHECK(s.cmd({"GET", "a"}) == nil());
     CHECK(s.cmd({"EXISTS", "c"}) == integer(1));
@@ -217,6 +221,6 @@ TEST_CASE("SETEX, PSETEX, GETEX") {
     CHECK(s.cmd({"GETEX", "k", "EX", "10", "PX", "10"}) == kSyntax);
     CHECK(s.cmd({"GETEX", "k", "KEEPTTL"}) == kSyntax);
     CHECK(s.cmd({"PTTL", "k"}) == integer(5));
-    s.clock().advance(5);
+    s.clock().advance(6);  // 1 ms past its expiry
     CHECK(s.cmd({"GETEX", "k"}) == nil());
 }

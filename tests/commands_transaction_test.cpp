@@ -164,17 +164,28 @@ TEST_CASE("UNWATCH queued inside a transaction with watched keys runs") {
     CHECK(s.run({{"MULTI"}, {"GET", "a"}, {"EXEC"}}) == ok() + kQueued + array({bulk("2")}));
 }
 
-// Redis runs CLIENT LIST inside EXEC. Here CLIENT runs on the reactor, and EXEC on a worker has
-// no view of the clients: the fixture (like a worker) passes none. The queued command gets an
-// error instead of dereferencing a null directory (it crashed the server before).
+// CLIENT runs on the reactor, and EXEC on a worker has no view of the clients (it crashed the
+// server once). So a reactor-only command sent inside MULTI is refused when it is queued, and
+// the transaction aborts, as Redis does for a command it does not allow in MULTI. The
+// subcommand is resolved first: an unknown one gets Redis's unknown-subcommand error instead.
 TEST_CASE("a queued command that needs the reactor does not crash EXEC") {
     Server s;
-    const std::string refused = error("ERR 'client' is not supported inside MULTI/EXEC");
-    CHECK(s.run({{"MULTI"}, {"CLIENT", "LIST"}, {"SET", "a", "1"}, {"CLIENT", "KILL", "x:1"},
-                 {"EXEC"}}) ==
-          ok() + kQueued + kQueued + kQueued + array({refused, ok(), refused}));
-    CHECK(s.cmd({"GET", "a"}) == bulk("1"));
+    const std::string refused = error("ERR Command not allowed inside a transaction");
+    CHECK(s.run({{"MULTI"},
+                 {"CLIENT", "LIST"},
+                 {"SET", "a", "1"},
+                 {"CLIENT", "KILL", "x:1"},
+                 {"EXEC"}}) == ok() + refused + kQueued + refused + kExecAbort);
+    // Nothing was applied, and the transaction is over.
+    CHECK(s.cmd({"GET", "a"}) == nil());
+    CHECK(s.cmd({"EXEC"}) == error("ERR EXEC without MULTI"));
+    CHECK(s.run({{"MULTI"}, {"CLIENT", "NOSUCH"}, {"SET", "a", "1"}, {"EXEC"}}) ==
+          ok() + error("ERR unknown subcommand 'NOSUCH'. Try CLIENT HELP.") + kQueued + kExecAbort);
+    CHECK(s.cmd({"GET", "a"}) == nil());
+    // The connection is usable afterwards, and a later transaction runs.
     CHECK(s.cmd({"PING"}) == simple("PONG"));
+    CHECK(s.run({{"MULTI"}, {"SET", "a", "1"}, {"EXEC"}}) == ok() + kQueued + array({ok()}));
+    CHECK(s.cmd({"GET", "a"}) == bulk("1"));
 }
 
 TEST_CASE("a connection that goes away with keys watched leaves no watch behind") {

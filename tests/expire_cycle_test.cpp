@@ -88,7 +88,10 @@ TEST_CASE("with an unbounded budget one cycle reclaims everything expired") {
     Fixture f;
     fill(f.store, 0, "ttl:", 20'000, kStart + 1);
     fill(f.store, 0, "plain:", 5'000, kNoExpiry);
-    f.clock.advance(1);
+    f.clock.advance(1);  // their exact expiry time: still live, as in Redis
+    CHECK(f.cycle.runOnce(kUnbounded) == 0);
+    CHECK(f.store.dbExpires(0) == 20'000);
+    f.clock.advance(1);  // 1 ms past it
     CHECK(f.cycle.runOnce(kUnbounded) == 20'000);
     CHECK(f.store.dbSize(0) == 5'000);
     CHECK(f.store.dbExpires(0) == 0);
@@ -104,7 +107,7 @@ TEST_CASE("a budget of 0 still makes progress") {
     Fixture f;
     fill(f.store, 0, "ttl:", 5'000, kStart + 1);
     fill(f.store, 0, "plain:", 1'000, kNoExpiry);
-    f.clock.advance(1);
+    f.clock.advance(2);  // past their expiry
     size_t expired = 0;
     int cycles = 0;
     while (f.store.dbExpires(0) > 0 && cycles < 100'000) {
@@ -126,7 +129,7 @@ TEST_CASE("the cycle's thread starts and stops, reclaiming keys on its own") {
     SharedConfig shared{config};
     ExpireCycle cycle{store, shared};
     fill(store, 0, "ttl:", 2'000, kStart + 1);
-    clock.advance(1);
+    clock.advance(2);  // past their expiry
     cycle.start();
     for (int i = 0; i < 500 && store.dbSize(0) > 0; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));

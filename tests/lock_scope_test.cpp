@@ -141,7 +141,9 @@ TEST_CASE("expired keys are not returned, and a scan does not delete them") {
     for (int i = 0; i < 500; ++i) set(f.store, 0, named("live", i));
     for (int i = 0; i < 500; ++i) set(f.store, 0, named("dying", i), kStart + 10);
     CHECK(scanAll(f.store, 0, 50).size() == 1000);
-    f.clock.advance(11);
+    f.clock.advance(10);  // their exact expiry time: still live, as in Redis
+    CHECK(scanAll(f.store, 0, 50).size() == 1000);
+    f.clock.advance(1);  // 1 ms past it
     std::vector<std::string> got = scanAll(f.store, 0, 50);
     CHECK(got.size() == 500);
     for (const std::string& k : got) CHECK(k.rfind("live", 0) == 0);
@@ -270,7 +272,13 @@ TEST_CASE("randomKey: empty, non-empty, all expired") {
 
     // A database whose every key has expired has no random key (and none is returned).
     for (int i = 0; i < 300; ++i) set(f.store, 3, named("e", i), kStart + 5);
-    f.clock.advance(5);
+    f.clock.advance(5);  // their exact expiry time: still live, as in Redis
+    {
+        LockScope scope(f.store);
+        REQUIRE(scope.randomKey(3, key));
+        CHECK(key.rfind("e", 0) == 0);
+    }
+    f.clock.advance(1);  // 1 ms past it
     {
         LockScope scope(f.store);
         CHECK_FALSE(scope.randomKey(3, key));

@@ -144,7 +144,10 @@ TEST_CASE("lazy expiry: a key past its time is invisible, deleted on access, cou
     CHECK(get(f.store, 0, "k") == "v");  // 1 ms left: still there
     CHECK(f.store.expiredKeys() == 0);
 
-    f.clock.advance(2);  // past its time (at its exact time a key is still live, as in Redis)
+    f.clock.advance(1);  // its exact time: still live, as in Redis (expired only once now > at)
+    CHECK(get(f.store, 0, "k") == "v");
+    CHECK(f.store.expiredKeys() == 0);
+    f.clock.advance(1);  // 1 ms past its time
     // Nothing reads it yet: the mirrors still count it.
     CHECK(f.store.dbSize(0) == 2);
     const uint64_t changes = f.store.changes();
@@ -173,7 +176,31 @@ TEST_CASE("lazy expiry: a key past its time is invisible, deleted on access, cou
     scope.lockKeys(keys);
     f.clock.advance(1000);
     CHECK(scope.find(0, "later") != nullptr);
-    CHECK(scope.now() == kStart + 100);
+    CHECK(scope.now() == kStart + 101);
+}
+
+// Redis's keyIsExpired: a key is expired only once the time is past its expiry (now > at).
+// Lazy lookups and the active expire step judge the boundary alike.
+TEST_CASE("expiry boundary: live at its exact expiry time, gone 1 ms later") {
+    Fixture f(1);
+    set(f.store, 0, "k", "v", kStart + 100);
+    set(f.store, 0, "swept", "v", kStart + 100);
+    f.clock.advance(100);  // now == at
+    CHECK(get(f.store, 0, "k") == "v");
+    CHECK(expireAtOf(f.store, 0, "k") == kStart + 100);
+    Store::ExpireStep step = f.store.expireStep(0, 20);
+    CHECK(step.sampled == 2);
+    CHECK(step.expired == 0);
+    CHECK(f.store.expiredKeys() == 0);
+    CHECK(f.store.dbSize(0) == 2);
+
+    f.clock.advance(1);  // now == at + 1
+    CHECK_FALSE(get(f.store, 0, "k").has_value());
+    CHECK(f.store.expiredKeys() == 1);
+    step = f.store.expireStep(0, 20);
+    CHECK(step.expired == 1);  // "swept"; "k" is already gone
+    CHECK(f.store.expiredKeys() == 2);
+    CHECK(f.store.dbSize(0) == 0);
 }
 
 TEST_CASE("every scope write keeps the TTL rules: a plain set clears it, setExpire sets it") {
@@ -195,7 +222,7 @@ TEST_CASE("every scope write keeps the TTL rules: a plain set clears it, setExpi
         CHECK(scope.resizeString(0, "absent", 3) == nullptr);
     }
     CHECK(f.store.dbExpires(0) == 1);
-    f.clock.advance(5);
+    f.clock.advance(6);  // 1 ms past the new expiry
     CHECK_FALSE(get(f.store, 0, "k").has_value());
     CHECK(f.store.dbExpires(0) == 0);
 }
@@ -232,7 +259,7 @@ TEST_CASE("the type check: wrong_type for another type, absent is not wrong") {
         scope.lockKeys(keys);
         scope.setCollection(0, "set", ValueType::Set, std::make_unique<Counted>(2), kStart + 1);
     }
-    f.clock.advance(1);
+    f.clock.advance(2);  // past its expiry
     LockScope scope(f.store);
     std::string_view keys[] = {"set"};
     scope.lockKeys(keys);
@@ -254,7 +281,7 @@ TEST_CASE("databases are separate") {
     CHECK(f.store.dbExpires(0) == 0);
     CHECK(f.store.dbExpires(5) == 1);
     CHECK(f.store.size() == 2);
-    f.clock.advance(50);  // db 5's copy expires; db 0's does not
+    f.clock.advance(51);  // past db 5's expiry: its copy expires; db 0's does not
     CHECK_FALSE(get(f.store, 5, "k").has_value());
     CHECK(get(f.store, 0, "k") == "zero");
     {
@@ -314,8 +341,8 @@ TEST_CASE("move and copy between databases keep the value and the TTL") {
     CHECK(f.store.dbExpires(4) == 1);
     CHECK(f.store.dbExpires(7) == 1);
     CHECK(f.store.dbExpires(8) == 1);
-    // They all expire on time where they landed.
-    f.clock.advance(700);
+    // They all expire on time where they landed (1 ms past the later expiry).
+    f.clock.advance(701);
     CHECK_FALSE(exists(f.store, 3, "s"));
     CHECK_FALSE(exists(f.store, 4, "c"));
     CHECK_FALSE(exists(f.store, 7, "c2"));
@@ -406,7 +433,7 @@ TEST_CASE("watch flags: writes, lazy expiry, flushDb only of existing keys, swap
         f.clock.advance(5);
         CHECK_FALSE(get(f.store, 0, "k") == std::nullopt);
         CHECK_FALSE(flag->dirty);
-        f.clock.advance(5);
+        f.clock.advance(6);  // past its expiry
         CHECK_FALSE(get(f.store, 0, "k").has_value());
         CHECK(flag->dirty);
     }
@@ -513,7 +540,7 @@ TEST_CASE("expireStep deletes only expired keys, each once") {
     for (int i = 0; i < 5; ++i) set(f.store, 3, named("expired", i), "v", kStart + 10);
     auto flag = watch(f.store, 3, "expired0");
     const uint64_t changes = f.store.changes();
-    f.clock.advance(10);
+    f.clock.advance(11);  // past the expiry of the "expired" keys
 
     size_t expired = 0;
     for (int round = 0; round < 10; ++round) {
@@ -544,7 +571,7 @@ TEST_CASE("expireStep deletes only expired keys, each once") {
 TEST_CASE("expireStep on a big shard walks on from where it stopped") {
     Fixture f(1);
     for (int i = 0; i < 5000; ++i) set(f.store, 0, named("k", i), "v", kStart + (i % 2 ? 5 : 50'000));
-    f.clock.advance(5);
+    f.clock.advance(6);  // past the odd keys' expiry
     size_t expired = 0, steps = 0;
     while (f.store.dbExpires(0) > 2500 && steps < 10'000) {
         expired += f.store.expireStep(0, 20).expired;
