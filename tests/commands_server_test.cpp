@@ -51,6 +51,7 @@ TEST_CASE("HELP: one line per command") {
         const CommandSpec& spec = s.table().all()[i];
         std::string upper(spec.name);
         std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+        std::replace(upper.begin(), upper.end(), '|', ' ');  // "CLIENT ID ..." for client|id
         CAPTURE(upper);
         CHECK(r.items[i].type == '+');
         CHECK(r.items[i].text.rfind(upper, 0) == 0);
@@ -61,10 +62,16 @@ TEST_CASE("HELP: one line per command") {
 
 TEST_CASE("COMMAND, COMMAND COUNT, INFO, DOCS, LIST") {
     Server s;
-    const size_t n = s.table().all().size();
+    // COUNT, COMMAND and DOCS cover top-level commands (subcommands nest inside them), while
+    // LIST names subcommands too, as in Redis 7.0.
+    const size_t all = s.table().all().size();
+    const size_t n = static_cast<size_t>(std::count_if(
+        s.table().all().begin(), s.table().all().end(),
+        [](const CommandSpec& spec) { return !CommandTable::isSubcommand(spec); }));
+    CHECK(n < all);
     CHECK(s.cmd({"COMMAND", "COUNT"}) == integer(static_cast<int64_t>(n)));
     CHECK(s.parsed({"COMMAND"}).items.size() == n);
-    CHECK(s.parsed({"COMMAND", "LIST"}).items.size() == n);
+    CHECK(s.parsed({"COMMAND", "LIST"}).items.size() == all);
 
     Resp info = s.parsed({"COMMAND", "INFO", "get"});
     REQUIRE(info.items.size() == 1);
