@@ -140,7 +140,7 @@ void Server::onAccept() {
         }
         if (conns_.size() >= static_cast<size_t>(cfg_->maxclients)) {
             // Best effort: a fresh socket's send buffer is empty, so this normally fits.
-            std::string msg = std::string("-") + errors::kMaxClients + "\r\n";
+            std::string msg = Reply::errorLine(errors::kMaxClients);
             ssize_t n = ::send(fd, msg.data(), msg.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
             (void)n;
             ::close(fd);
