@@ -109,7 +109,8 @@ std::string combine(BitOp op, const std::vector<std::string_view>& srcs) {
             applyBytes(r, srcs[0], [](uint64_t a, uint64_t b) { return a ^ b; });
             break;
         case BitOp::And:
-            std::memcpy(r, srcs[0].data(), srcs[0].size());
+            // An absent source is an empty view with no data: memcpy must not see its null.
+            if (!srcs[0].empty()) std::memcpy(r, srcs[0].data(), srcs[0].size());
             for (size_t k = 1; k < srcs.size(); ++k) {
                 applyBytes(r, srcs[k], [](uint64_t a, uint64_t b) { return a & b; });
                 std::memset(r + srcs[k].size(), 0, maxlen - srcs[k].size());

@@ -101,7 +101,7 @@ KeyTable::Entry* KeyTable::newEntry(std::string_view key, ValueType type, String
         std::memcpy(p, &expire_at, sizeof expire_at);
         p += exp;
     }
-    std::memcpy(p, key.data(), key.size());
+    if (!key.empty()) std::memcpy(p, key.data(), key.size());
     if (!value_bytes.empty()) std::memcpy(p + key.size(), value_bytes.data(), value_bytes.size());
     entry_bytes_ += malloc_usable_size(block);
     if (exp) ++expires_;
