@@ -11,6 +11,7 @@ Store::Shard::Shard(const KeyHash& hash, int databases)
     : count(new std::atomic<size_t>[static_cast<size_t>(databases)]),
       expires(new std::atomic<size_t>[static_cast<size_t>(databases)]) {
     dbs.reserve(static_cast<size_t>(databases));
+    db_bytes.assign(static_cast<size_t>(databases), 0);
     for (int i = 0; i < databases; ++i) {
         dbs.push_back(std::make_unique<KeyTable>(hash));
         count[static_cast<size_t>(i)].store(0);
@@ -35,9 +36,13 @@ void Store::publish(Shard& shard, int db) {
     const KeyTable& t = *shard.dbs[static_cast<size_t>(db)];
     shard.count[static_cast<size_t>(db)].store(t.size(), std::memory_order_relaxed);
     shard.expires[static_cast<size_t>(db)].store(t.expires(), std::memory_order_relaxed);
-    size_t bytes = 0;
-    for (const auto& table : shard.dbs) bytes += table->memoryBytes();
-    shard.bytes.store(bytes, std::memory_order_relaxed);
+    // Only this table changed: adjust the shard's sum by its difference (no walk over every
+    // database's table on each write).
+    const size_t now = t.memoryBytes();
+    size_t& last = shard.db_bytes[static_cast<size_t>(db)];
+    shard.bytes.store(shard.bytes.load(std::memory_order_relaxed) + now - last,
+                      std::memory_order_relaxed);
+    last = now;
 }
 
 std::string Store::watchKey(int db, std::string_view key) {

@@ -92,7 +92,8 @@ class Store {
         // Mirrors of the tables' sizes, for lock-free reads (written under mu).
         std::unique_ptr<std::atomic<size_t>[]> count;
         std::unique_ptr<std::atomic<size_t>[]> expires;
-        std::atomic<size_t> bytes{0};
+        std::atomic<size_t> bytes{0};      // sum of db_bytes
+        std::vector<size_t> db_bytes;      // each table's memoryBytes() at the last publish (mu)
         std::atomic<uint64_t> changes{0};  // the change hook's counter
     };
 
