@@ -257,7 +257,9 @@ class Run:
     def track(self, st, args, ref):
         name = command_name(args)
         if st.in_multi:
-            if name == "EXEC" and (ref.kind == "*" or ref.raw.startswith(b"-EXECABORT")):
+            # EXEC ends the transaction unless it was refused: an array, a RESP2 nil array, a
+            # RESP3 null (a WATCH failed on the RESP3 connection), or EXECABORT.
+            if name == "EXEC" and (not ref.is_error() or ref.raw.startswith(b"-EXECABORT")):
                 st.in_multi, st.queued = False, []
             elif name == "DISCARD" and ref.raw == b"+OK\r\n":
                 st.in_multi, st.queued = False, []
