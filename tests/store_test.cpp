@@ -168,12 +168,13 @@ TEST_CASE("lazy expiry: a key past its time is invisible, deleted on access, cou
     CHECK(f.store.dbExpires(0) == 0);
     CHECK(get(f.store, 0, "forever") == "v");
 
-    // The same instant for the whole scope: a key expiring while the scope lives is judged by
-    // the time the scope was made.
+    // The same instant for the whole scope: the clock is read at its first use and kept, so a
+    // key expiring while the scope lives is judged by that instant.
     set(f.store, 0, "later", "v", f.clock.nowMs() + 10);
     LockScope scope(f.store);
     std::string_view keys[] = {"later"};
     scope.lockKeys(keys);
+    CHECK(scope.find(0, "later") != nullptr);  // the first use reads the clock
     f.clock.advance(1000);
     CHECK(scope.find(0, "later") != nullptr);
     CHECK(scope.now() == kStart + 101);

@@ -94,14 +94,22 @@ void incrGeneric(CommandContext& ctx, int64_t delta) {
     ctx.reply.integer(next);
 }
 
-void getCommand(CommandContext& ctx) {
+// The prologue GET, GETEX and GETDEL share: looks the key up as a string, counts the hit or
+// miss, and answers WRONGTYPE or nil itself; returns the entry when there is a value (the
+// caller replies with it).
+KeyTable::Entry* readString(CommandContext& ctx) {
     Lookup cur = ctx.scope.find(ctx.db(), ctx.argv[1], ValueType::String);
     if (cur.wrong_type) {
         ctx.reply.error(errors::kWrongType);
-        return;
+        return nullptr;
     }
-    cur ? ctx.reply.bulk(KeyTable::value(cur.entry)) : ctx.reply.nil();
     countLookup(ctx, static_cast<bool>(cur));
+    if (!cur) ctx.reply.nil();
+    return cur.entry;
+}
+
+void getCommand(CommandContext& ctx) {
+    if (KeyTable::Entry* e = readString(ctx)) ctx.reply.bulk(KeyTable::value(e));
 }
 
 // SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms-ts | KEEPTTL]
@@ -148,19 +156,11 @@ void getexCommand(CommandContext& ctx) {
     ExpireArgs args;
     if (!args.parse(ctx, 2, ExpireArgs::kForGetex)) return;
     // Redis's order: options, then the key (absent: nil, whatever the time), then the time.
-    Lookup cur = ctx.scope.find(ctx.db(), ctx.argv[1], ValueType::String);
-    if (cur.wrong_type) {
-        ctx.reply.error(errors::kWrongType);
-        return;
-    }
-    countLookup(ctx, static_cast<bool>(cur));
-    if (!cur) {
-        ctx.reply.nil();
-        return;
-    }
+    KeyTable::Entry* e = readString(ctx);
+    if (e == nullptr) return;
     int64_t at = kNoExpiry;
     if (args.hasTime() && !args.absoluteMs(ctx, at)) return;
-    ctx.reply.bulk(KeyTable::value(cur.entry));
+    ctx.reply.bulk(KeyTable::value(e));
     if (args.hasTime()) {
         // A time already past deletes the key, as Redis does.
         if (at <= ctx.scope.now()) {
@@ -168,23 +168,15 @@ void getexCommand(CommandContext& ctx) {
         } else {
             ctx.scope.setExpire(ctx.db(), ctx.argv[1], at);
         }
-    } else if (args.persist && KeyTable::hasExpire(cur.entry)) {
+    } else if (args.persist && KeyTable::hasExpire(e)) {
         ctx.scope.setExpire(ctx.db(), ctx.argv[1], kNoExpiry);
     }
 }
 
 void getdelCommand(CommandContext& ctx) {
-    Lookup cur = ctx.scope.find(ctx.db(), ctx.argv[1], ValueType::String);
-    if (cur.wrong_type) {
-        ctx.reply.error(errors::kWrongType);
-        return;
-    }
-    countLookup(ctx, static_cast<bool>(cur));
-    if (!cur) {
-        ctx.reply.nil();
-        return;
-    }
-    ctx.reply.bulk(KeyTable::value(cur.entry));
+    KeyTable::Entry* e = readString(ctx);
+    if (e == nullptr) return;
+    ctx.reply.bulk(KeyTable::value(e));
     ctx.scope.remove(ctx.db(), ctx.argv[1]);
 }
 

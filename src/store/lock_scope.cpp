@@ -16,7 +16,7 @@ uint64_t reverseBits(uint64_t v) {
 }
 }  // namespace
 
-LockScope::LockScope(Store& store) : store_(store), now_(store.clock().nowMs()) {}
+LockScope::LockScope(Store& store) : store_(store) {}
 
 LockScope::~LockScope() {
     if (all_) {

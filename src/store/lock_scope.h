@@ -26,7 +26,7 @@ struct Lookup {
 // ascending shard order (the store's lock rule), and runs any number of operations inside it;
 // writes inside one scope are applied in the order they are made, which is the order EXEC and
 // the append-only log see. Operations on a key whose shard the scope does not hold are a bug
-// (asserted in debug builds). The time is read once, when the scope is made: every key in it
+// (asserted in debug builds). The time is read once, at its first use: every key in the scope
 // is judged against that instant.
 //
 // Commands that walk the whole keyspace (KEYS, SCAN, RANDOMKEY, DBSIZE) run with a scope that
@@ -46,7 +46,13 @@ class LockScope {
     void lockAll();
     bool holdsAll() const { return all_; }
     bool holdsNothing() const { return !all_ && locked_.empty(); }
-    int64_t now() const { return now_; }
+    // The scope's instant: read from the clock on first use and kept, so one command judges
+    // every key against the same time, and a command that never needs it (a key without a
+    // TTL, PING) never reads the clock.
+    int64_t now() const {
+        if (now_ == kUnread) now_ = store_.clock().nowMs();
+        return now_;
+    }
     Store& store() { return store_; }
 
     // THE LOOKUP: lazy expiry first (an expired key is deleted, counted and reported to the
@@ -112,11 +118,12 @@ class LockScope {
     // As Redis: a key expires once the time is past its expiry (at == now is still live).
     bool live(const KeyTable::Entry* e) const {
         int64_t at = KeyTable::expireAt(e);
-        return at == kNoExpiry || at >= now_;
+        return at == kNoExpiry || at >= now();
     }
 
     Store& store_;
-    const int64_t now_;
+    static constexpr int64_t kUnread = INT64_MIN;
+    mutable int64_t now_ = kUnread;
     bool all_ = false;
     SmallVector<size_t, 4> locked_;  // ascending shard indexes, when not all_
     SmallVector<Hashed, 4> hashes_;  // of the keys lockKeys() was given
