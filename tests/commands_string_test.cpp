@@ -135,6 +135,7 @@ TEST_CASE("string commands on another type answer WRONGTYPE") {
             size_t memoryBytes() const override { return 0; }
             std::string_view encoding() const override { return "listpack"; }
             Collection* clone() const override { return new Empty; }
+            size_t length() const override { return 1; }
         };
         scope.setCollection(0, "list", ValueType::List, std::make_unique<Empty>());
     }

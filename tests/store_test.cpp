@@ -35,6 +35,7 @@ class Counted : public Collection {
     size_t memoryBytes() const override { return 64; }
     std::string_view encoding() const override { return "test"; }
     Collection* clone() const override { return new Counted(tag); }
+    size_t length() const override { return 1; }
     int tag;
     static inline int alive = 0;
 };

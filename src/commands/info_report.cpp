@@ -44,6 +44,8 @@ StoreFacts storeFacts(const Store& store) {
     f.expired_time_cap_reached = es.time_cap_reached.load();
     f.expire_cycle_cpu_ms = es.cycle_cpu_us.load() / 1000;
     f.dirty = store.changes();
+    f.lazyfree_pending = store.reclaimer().pending();
+    f.lazyfreed = store.reclaimer().freed();
     return f;
 }
 
@@ -307,8 +309,8 @@ void InfoReport::memory(std::string& out) {
     }
     field(out, "mem_allocator", allocator::name());
     field(out, "active_defrag_running", "0");
-    field(out, "lazyfree_pending_objects", "0");
-    field(out, "lazyfreed_objects", "0");
+    fieldInt(out, "lazyfree_pending_objects", static_cast<int64_t>(facts_.lazyfree_pending));
+    fieldInt(out, "lazyfreed_objects", static_cast<int64_t>(facts_.lazyfreed));
 }
 
 void InfoReport::persistence(std::string& out) {

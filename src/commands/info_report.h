@@ -34,6 +34,8 @@ struct StoreFacts {
     uint64_t expire_cycle_cpu_ms = 0;       // stats: expire_cycle_cpu_milliseconds
     uint64_t dirty = 0;                     // persistence: rdb_changes_since_last_save
     uint64_t used_bytes = 0;                // memory: used_memory (the store's own count)
+    uint64_t lazyfree_pending = 0;          // memory: lazyfree_pending_objects
+    uint64_t lazyfreed = 0;                 // memory: lazyfreed_objects
 };
 
 // Builds INFO's text for one request. Any thread (it runs on a worker); reads counters with

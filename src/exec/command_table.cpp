@@ -17,6 +17,11 @@ CommandTable CommandTable::build() {
     registerTransactionCommands(table);
     registerBitCommands(table);
     registerObjectCommands(table);
+    registerListCommands(table);
+    registerHashCommands(table);
+    registerSetCommands(table);
+    registerZSetCommands(table);
+    registerSortCommands(table);
     return table;
 }
 

@@ -188,6 +188,18 @@ const std::vector<Option>& options() {
         t.push_back(intOption("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1,
                               INT64_MAX, true));
         t.push_back(intOption("slowlog-max-len", &Config::slowlog_max_len, 0, 1000000, true));
+        t.push_back(intOption("list-max-listpack-size", &Config::list_max_listpack_size, -5,
+                              INT32_MAX, true));
+        t.push_back(intOption("hash-max-listpack-entries", &Config::hash_max_listpack_entries, 0,
+                              INT32_MAX, true));
+        t.push_back(intOption("hash-max-listpack-value", &Config::hash_max_listpack_value, 0,
+                              INT32_MAX, true));
+        t.push_back(intOption("set-max-intset-entries", &Config::set_max_intset_entries, 0,
+                              INT32_MAX, true));
+        t.push_back(intOption("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0,
+                              INT32_MAX, true));
+        t.push_back(intOption("zset-max-listpack-value", &Config::zset_max_listpack_value, 0,
+                              INT32_MAX, true));
         return t;
     }();
     return table;

@@ -38,6 +38,14 @@ struct Config {
     int64_t output_soft_seconds = 60;
     int64_t slowlog_log_slower_than = 10000;  // microseconds; -1 = off, 0 = log everything
     int64_t slowlog_max_len = 128;
+    // When a collection leaves its compact form (Redis's names and defaults). Lists: the
+    // size of each packed node (negative: -1..-5 = 4..64 KiB; positive: that many items).
+    int64_t list_max_listpack_size = -2;
+    int64_t hash_max_listpack_entries = 512;
+    int64_t hash_max_listpack_value = 64;
+    int64_t set_max_intset_entries = 512;
+    int64_t zset_max_listpack_entries = 128;
+    int64_t zset_max_listpack_value = 64;
 
     std::string config_file;  // where it was loaded from; empty for built-in defaults
 

@@ -108,8 +108,34 @@ KeyTable::Entry* KeyTable::newEntry(std::string_view key, ValueType type, String
     return e;
 }
 
+void KeyTable::countCollection(Collection* c) {
+    c->accounted_bytes = c->memoryBytes();
+    collection_bytes_ += c->accounted_bytes;
+}
+
+void KeyTable::dispose(Collection* c) {
+    if (c == nullptr) return;
+    if (reclaimer_ != nullptr && c->length() > kLazyFreeThreshold) {
+        reclaimer_->give(c);
+    } else {
+        delete c;
+    }
+}
+
+void KeyTable::recount(Entry* e) {
+    Collection* c = collection(e);
+    if (c == nullptr) return;
+    collection_bytes_ -= c->accounted_bytes;
+    countCollection(c);
+}
+
 void KeyTable::freeEntry(Entry* e, bool destroy) {
-    if (destroy) delete collection(e);
+    if (destroy) {
+        if (Collection* c = collection(e)) {
+            uncountCollection(c);
+            dispose(c);
+        }
+    }
     if (hasExpire(e)) --expires_;
     entry_bytes_ -= malloc_usable_size(e);
     std::free(e);
@@ -214,7 +240,9 @@ KeyTable::Entry* KeyTable::putCollection(std::string_view key, uint64_t hash, Va
     if (created != nullptr) *created = !found;
     Entry* old = found ? entryOf(slots_[i]) : nullptr;
     std::string_view ptr(reinterpret_cast<const char*>(&owned), sizeof owned);
-    return place(i, hash, newEntry(key, type, StringEncoding::Auto, expire_at, ptr), old);
+    Entry* e = place(i, hash, newEntry(key, type, StringEncoding::Auto, expire_at, ptr), old);
+    countCollection(owned);
+    return e;
 }
 
 KeyTable::Entry* KeyTable::setExpire(std::string_view key, uint64_t hash, int64_t expire_at) {
@@ -306,6 +334,7 @@ KeyTable::Entry* KeyTable::detach(std::string_view key, uint64_t hash) {
     Entry* e = entryOf(slots_[i]);
     if (hasExpire(e)) --expires_;
     entry_bytes_ -= malloc_usable_size(e);
+    if (Collection* c = collection(e)) uncountCollection(c);
     removeSlot(i);
     return e;
 }
@@ -319,6 +348,7 @@ KeyTable::Entry* KeyTable::adopt(std::string_view key, uint64_t hash, Entry* det
     Entry* fresh =
         newEntry(key, type(detached), encoding(detached), expireAt(detached), value(detached));
     std::free(detached);  // its collection, if any, now belongs to `fresh`
+    if (Collection* c = collection(fresh)) countCollection(c);
     ++size_;
     slots_[i] = makeSlot(fresh, hash);
     return fresh;
@@ -341,7 +371,7 @@ void KeyTable::clear() {
     for (uintptr_t& slot : slots_) {
         if (slot != 0) {
             Entry* e = entryOf(slot);
-            delete collection(e);
+            dispose(collection(e));
             std::free(e);
         }
         slot = 0;
@@ -350,6 +380,7 @@ void KeyTable::clear() {
     size_ = 0;
     expires_ = 0;
     entry_bytes_ = 0;
+    collection_bytes_ = 0;
     expire_cursor = 0;
 }
 
@@ -358,6 +389,7 @@ void KeyTable::swap(KeyTable& other) {
     std::swap(size_, other.size_);
     std::swap(expires_, other.expires_);
     std::swap(entry_bytes_, other.entry_bytes_);
+    std::swap(collection_bytes_, other.collection_bytes_);
     std::swap(expire_cursor, other.expire_cursor);
 }
 

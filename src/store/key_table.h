@@ -5,10 +5,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
 #include <vector>
 
 #include "key_hash.h"
+#include "reclaimer.h"
 #include "value.h"
 
 namespace mini_redis {
@@ -23,7 +25,9 @@ class KeyTable {
 
     // The table hashes with `hash` (it recomputes hashes when it rehashes and deletes); every
     // `hash` argument below must be hashOf(key), which debug builds check.
-    explicit KeyTable(const KeyHash& hash = KeyHash::process()) : hash_(hash) {}
+    // Big collections it deletes go to `reclaimer` when one is given (else freed inline).
+    explicit KeyTable(const KeyHash& hash = KeyHash::process(), Reclaimer* reclaimer = nullptr)
+        : hash_(hash), reclaimer_(reclaimer) {}
     ~KeyTable();
     KeyTable(const KeyTable&) = delete;
     KeyTable& operator=(const KeyTable&) = delete;
@@ -49,6 +53,8 @@ class KeyTable {
     Entry* resizeString(std::string_view key, uint64_t hash, size_t new_len);
     // Removes the key and frees its value; returns whether it was there.
     bool erase(std::string_view key, uint64_t hash);
+    // Counts a collection changed in place at its new memoryBytes() (LockScope::modified).
+    void recount(Entry* e);
 
     // Moving a value to another key or table without copying a collection: detach() takes the
     // entry out of this table (the caller owns it), then another table's adopt() makes it the
@@ -56,7 +62,10 @@ class KeyTable {
     Entry* detach(std::string_view key, uint64_t hash);
     Entry* adopt(std::string_view key, uint64_t hash, Entry* detached);
     // Frees a detached entry and its value.
-    void freeDetached(Entry* detached) { freeEntry(detached, true); }
+    void freeDetached(Entry* detached) {
+        dispose(collection(detached));  // detach() already stopped counting it
+        std::free(detached);
+    }
 
     static std::string_view key(const Entry* e);
     static std::string_view value(const Entry* e);  // a string's bytes
@@ -74,8 +83,11 @@ class KeyTable {
 
     size_t size() const { return size_; }
     size_t expires() const { return expires_; }  // keys with a TTL
-    // Heap bytes in use: entries (as the allocator sized them) plus the slot array.
-    size_t memoryBytes() const { return entry_bytes_ + slots_.capacity() * sizeof(uintptr_t); }
+    // Heap bytes in use: entries (as the allocator sized them), the collections they own and
+    // the slot array.
+    size_t memoryBytes() const {
+        return entry_bytes_ + collection_bytes_ + slots_.capacity() * sizeof(uintptr_t);
+    }
     void clear();
     void swap(KeyTable& other);
 
@@ -121,6 +133,11 @@ class KeyTable {
                     std::string_view value_bytes);
     // Frees the block; with `destroy`, also the collection it owns.
     void freeEntry(Entry* e, bool destroy);
+    // Counts a collection this table now owns, or stops counting one it gives away.
+    void countCollection(Collection* c);
+    void uncountCollection(Collection* c) { collection_bytes_ -= c->accounted_bytes; }
+    // Deletes a collection: inline, or on the reclaimer when it is big.
+    void dispose(Collection* c);
     // The slot index holding `key`, or the empty slot where it would go.
     size_t probe(std::string_view key, uint64_t hash, bool& found) const;
     // Puts a fresh entry in slot i (replacing `old` there, if any).
@@ -134,6 +151,8 @@ class KeyTable {
     size_t size_ = 0;
     size_t expires_ = 0;
     size_t entry_bytes_ = 0;
+    size_t collection_bytes_ = 0;  // sum of the owned collections' accounted_bytes
+    Reclaimer* reclaimer_;
 };
 
 }  // namespace mini_redis

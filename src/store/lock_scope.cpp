@@ -129,6 +129,15 @@ KeyTable::Entry* LockScope::resizeString(int db, std::string_view key, size_t ne
 void LockScope::modified(int db, std::string_view key) {
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
+    KeyTable& t = table(shard, db);
+    KeyTable::Entry* e = t.find(key, h);
+    assert(e != nullptr);
+    const Collection* c = KeyTable::collection(e);
+    if (c != nullptr && c->length() == 0) {
+        t.erase(key, h);  // an emptied collection is no key
+    } else {
+        t.recount(e);
+    }
     Store::changed(shard, db, key);
     Store::publish(shard, db);
 }

@@ -73,7 +73,10 @@ class LockScope {
     bool setExpire(int db, std::string_view key, int64_t expire_at);
     // Resizes an existing string (zero-filled growth); nullptr if absent.
     KeyTable::Entry* resizeString(int db, std::string_view key, size_t new_len);
-    // For collection commands that change a value in place: reports the write to the hook.
+    // For collection commands that changed a value in place (a live key found through this
+    // scope): counts its new size into used_memory, deletes the key if the collection is now
+    // empty (as Redis does), and reports the write to the change hook. Call it once per
+    // changed key, after the change; never for a command that changed nothing.
     void modified(int db, std::string_view key);
     bool remove(int db, std::string_view key);
     // Moves a live key to (to_db, to_key), replacing what is there; keeps its TTL (RENAME, MOVE).

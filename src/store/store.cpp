@@ -7,13 +7,13 @@
 
 namespace mini_redis {
 
-Store::Shard::Shard(const KeyHash& hash, int databases)
+Store::Shard::Shard(const KeyHash& hash, int databases, Reclaimer* reclaimer)
     : count(new std::atomic<size_t>[static_cast<size_t>(databases)]),
       expires(new std::atomic<size_t>[static_cast<size_t>(databases)]) {
     dbs.reserve(static_cast<size_t>(databases));
     db_bytes.assign(static_cast<size_t>(databases), 0);
     for (int i = 0; i < databases; ++i) {
-        dbs.push_back(std::make_unique<KeyTable>(hash));
+        dbs.push_back(std::make_unique<KeyTable>(hash, reclaimer));
         count[static_cast<size_t>(i)].store(0);
         expires[static_cast<size_t>(i)].store(0);
     }
@@ -23,11 +23,12 @@ Store::Store(size_t databases, size_t shard_count, const KeyHash& hash, const Cl
     : databases_(static_cast<int>(databases)),
       hash_(hash),
       clock_(clock),
+      reclaimer_(std::make_unique<Reclaimer>()),
       avg_ttl_(new std::atomic<int64_t>[databases]) {
     assert(shard_count > 0 && databases > 0);
     shards_.reserve(shard_count);
     for (size_t i = 0; i < shard_count; ++i) {
-        shards_.push_back(std::make_unique<Shard>(hash_, databases_));
+        shards_.push_back(std::make_unique<Shard>(hash_, databases_, reclaimer_.get()));
     }
     for (size_t i = 0; i < databases; ++i) avg_ttl_[i].store(0);
 }

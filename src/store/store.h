@@ -64,6 +64,9 @@ class Store {
     // Writes to keys since start (rdb_changes_since_last_save counts from a save point).
     uint64_t changes() const;
     uint64_t expiredKeys() const { return expired_keys_.load(std::memory_order_relaxed); }
+    // The lazy-free thread big deleted values go to (INFO's lazyfree counters; tests drain it).
+    Reclaimer& reclaimer() { return *reclaimer_; }
+    const Reclaimer& reclaimer() const { return *reclaimer_; }
     ExpireStats& expireStats() { return expire_stats_; }
     const ExpireStats& expireStats() const { return expire_stats_; }
 
@@ -84,7 +87,7 @@ class Store {
     friend class LockScope;
 
     struct alignas(64) Shard {
-        Shard(const KeyHash& hash, int databases);
+        Shard(const KeyHash& hash, int databases, Reclaimer* reclaimer);
         mutable std::mutex mu;
         std::vector<std::unique_ptr<KeyTable>> dbs;  // guarded by mu
         // WATCHed keys in this shard: (db, key) encoded by watchKey() -> the flags to set.
@@ -118,6 +121,8 @@ class Store {
     const int databases_;
     const KeyHash hash_;  // the same function as every shard's table
     const Clock& clock_;
+    // Declared before the shards: destroyed after them, it frees what their tables give it.
+    std::unique_ptr<Reclaimer> reclaimer_;
     std::vector<std::unique_ptr<Shard>> shards_;
     std::atomic<uint64_t> expired_keys_{0};
     std::unique_ptr<std::atomic<int64_t>[]> avg_ttl_;  // per database; written by expireStep

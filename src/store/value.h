@@ -42,16 +42,31 @@ enum class StringEncoding : uint8_t {
 inline constexpr int64_t kNoExpiry = -1;
 
 // A collection's value (lists, hashes, sets, sorted sets). The key's entry owns it: it is
-// deleted when the key is removed or overwritten. Not thread-safe: guarded by its shard.
+// deleted when the key is removed or overwritten (a big one on the store's reclaimer thread,
+// off the request path). Not thread-safe: guarded by its shard.
+//
+// Contract for the families: memoryBytes() and length() are O(1) (kept as the value changes);
+// after changing a value in place a command calls LockScope::modified(db, key), which counts
+// the new size into used_memory and deletes the key if length() became 0 (an emptied
+// collection is no key, as in Redis).
 class Collection {
   public:
     virtual ~Collection() = default;
-    // Heap bytes held, for used_memory and MEMORY USAGE.
+    // Heap bytes held (this object included), for used_memory and MEMORY USAGE.
     virtual size_t memoryBytes() const = 0;
     // OBJECT ENCODING's answer (listpack, quicklist, hashtable, intset, skiplist).
     virtual std::string_view encoding() const = 0;
     // A deep copy (COPY).
     virtual Collection* clone() const = 0;
+    // Elements held (LLEN, HLEN, SCARD, ZCARD).
+    virtual size_t length() const = 0;
+
+    // memoryBytes() when the key table last counted it. Owned by KeyTable; families leave it.
+    size_t accounted_bytes = 0;
 };
+
+// A collection with more elements than this is freed on the reclaimer thread (Redis's
+// LAZYFREE_THRESHOLD idea): freeing it element by element could stall the shard's clients.
+inline constexpr size_t kLazyFreeThreshold = 64;
 
 }  // namespace mini_redis

@@ -1,0 +1,1 @@
+// Placeholder until the hash family lands (issue 9).

@@ -1,0 +1,1 @@
+// Placeholder until the list family lands (issue 9).

@@ -1,0 +1,1 @@
+// Placeholder until the set family lands (issue 9).

@@ -1,0 +1,1 @@
+// Placeholder until the zset family lands (issue 9).
