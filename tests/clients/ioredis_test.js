@@ -1,7 +1,8 @@
 'use strict';
 // ioredis (the pinned 6.x) against the server at REDIS_PORT / REDIS_AUTH_PORT (see common.js):
 // default options, password, db 3, set/get, SET EX + TTL, EXPIRE, scanStream over 1000 keys,
-// pipeline(), multi() (a real MULTI/EXEC, with WATCH), reconnect after CLIENT KILL.
+// pipeline(), multi() (a real MULTI/EXEC, with WATCH), lists, hashes, sets and sorted sets,
+// reconnect after CLIENT KILL.
 // Run by tests/integration/clients_test.py; `node ioredis_test.js` with the environment set.
 
 const { once } = require('node:events');
@@ -143,6 +144,50 @@ async function main() {
     eq(await c.watch('io:tx'), 'OK', 'WATCH again');
     eq(await c.multi().set('io:tx', 'mine').exec(), [[null, 'OK']], 'EXEC, nothing changed');
     eq(await c.get('io:tx'), 'mine', 'value after the committed transaction');
+  });
+
+  await check('lists: rpush/lpop/lrange/lmove, an emptied list is no key', async () => {
+    const c = await client();
+    eq(await c.rpush('io:list', 'a', 'b', 'c', 'd'), 4, 'RPUSH');
+    eq(await c.lrange('io:list', 1, -2), ['b', 'c'], 'LRANGE');
+    eq(await c.lpop('io:list', 2), ['a', 'b'], 'LPOP with a count');
+    eq(await c.lmove('io:list', 'io:list', 'RIGHT', 'LEFT'), 'd', 'LMOVE rotation');
+    eq(await c.lrange('io:list', 0, -1), ['d', 'c'], 'after the rotation');
+    eq(await c.ltrim('io:list', 5, 10), 'OK', 'LTRIM past the end');
+    eq(await c.exists('io:list'), 0, 'an emptied list is no key');
+  });
+
+  await check('hashes: hset object, hgetall (RESP3 map), hincrbyfloat, hrandfield', async () => {
+    const c = await client();
+    eq(await c.hset('io:h', { a: '1', b: '2' }), 2, 'HSET with an object');
+    eq(await c.hgetall('io:h'), { a: '1', b: '2' }, 'HGETALL');
+    eq(await c.hincrbyfloat('io:h', 'a', '0.5'), '1.5', 'HINCRBYFLOAT');
+    eq(await c.hlen('io:h'), 2, 'HLEN');
+    const pair = await c.hrandfield('io:h', -3, 'WITHVALUES');
+    eq(pair.length, 6, 'HRANDFIELD -3 WITHVALUES gives 3 pairs');
+    ok(['a', 'b'].includes(pair[0]), `a field of the hash, got ${pair[0]}`);
+  });
+
+  await check('sets: sadd/smembers/sintercard/smove', async () => {
+    const c = await client();
+    eq(await c.sadd('io:s1', 'x', 'y', 'z'), 3, 'SADD');
+    eq(await c.sadd('io:s2', 'y', 'z', 'w'), 3, 'SADD');
+    eq((await c.smembers('io:s1')).sort(), ['x', 'y', 'z'], 'SMEMBERS');
+    eq(await c.sintercard(2, 'io:s1', 'io:s2', 'LIMIT', 1), 1, 'SINTERCARD LIMIT 1');
+    eq(await c.smove('io:s1', 'io:s2', 'x'), 1, 'SMOVE');
+    eq(await c.scard('io:s2'), 4, 'SCARD');
+  });
+
+  await check('sorted sets: zadd/zrange BYSCORE LIMIT/zrangestore/zmpop', async () => {
+    const c = await client();
+    eq(await c.zadd('io:z', 1, 'a', 2, 'b', 3, 'c', 4.5, 'd'), 4, 'ZADD');
+    eq(await c.zrange('io:z', '(1', '+inf', 'BYSCORE', 'LIMIT', 1, 2, 'WITHSCORES'),
+      ['c', '3', 'd', '4.5'], 'ZRANGE BYSCORE LIMIT WITHSCORES');
+    eq(await c.zrangestore('io:zz', 'io:z', 0, 1), 2, 'ZRANGESTORE');
+    eq(await c.zrange('io:zz', 0, -1), ['a', 'b'], 'the stored range');
+    eq(await c.zmpop(1, 'io:z', 'MAX', 'COUNT', 2), ['io:z', [['d', '4.5'], ['c', '3']]],
+      'ZMPOP MAX COUNT 2');
+    eq(await c.zscore('io:z', 'b'), '2', 'ZSCORE');
   });
 
   await check('reconnect after CLIENT KILL', async () => {
