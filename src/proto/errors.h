@@ -99,4 +99,7 @@ inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s
 inline constexpr const char* kSubcommandSyntaxFmt =
     "ERR unknown subcommand or wrong number of arguments for '%s'. Try %s HELP.";
 
+// SORT
+inline constexpr const char* kSortNotDouble = "ERR One or more scores can't be converted into double";
+
 }  // namespace mini_redis::errors
