@@ -402,3 +402,20 @@ TEST_CASE("loadFile") {
         CHECK(c.port == 9999);
     }
 }
+
+TEST_CASE("collection thresholds: Redis's defaults, and the older ziplist names as aliases") {
+    Config c;
+    CHECK(c.get("hash-max-listpack-entries") == "512");
+    CHECK(c.get("zset-max-listpack-entries") == "128");
+    CHECK(c.get("list-max-listpack-size") == "-2");
+    CHECK(c.get("set-max-intset-entries") == "512");
+    CHECK_FALSE(c.set("hash-max-ziplist-entries", "64").has_value());
+    CHECK(c.hash_max_listpack_entries == 64);
+    CHECK(c.get("hash-max-listpack-entries") == "64");
+    CHECK(c.get("hash-max-ziplist-entries") == "64");
+    CHECK(c.set("list-max-listpack-size", "-6").has_value());  // -1..-5 or a count
+    CHECK(Config::isLive("zset-max-ziplist-value"));
+    bool listed = false;
+    for (const auto& [name, value] : c.all()) listed = listed || name == "zset-max-ziplist-value";
+    CHECK(listed);
+}

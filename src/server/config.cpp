@@ -19,6 +19,7 @@ using Error = std::optional<std::string>;
 struct Option {
     const char* name;
     bool live;
+    const char* alias = nullptr;  // Redis's older name, accepted and listed too (CONFIG GET *)
     bool secret = false;  // the value never appears in a message (see Config::isSecret)
     std::function<Error(Config&, const Json&)> fromJson;
     std::function<Error(Config&, std::string_view)> fromString;
@@ -188,18 +189,28 @@ const std::vector<Option>& options() {
         t.push_back(intOption("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1,
                               INT64_MAX, true));
         t.push_back(intOption("slowlog-max-len", &Config::slowlog_max_len, 0, 1000000, true));
-        t.push_back(intOption("list-max-listpack-size", &Config::list_max_listpack_size, -5,
-                              INT32_MAX, true));
-        t.push_back(intOption("hash-max-listpack-entries", &Config::hash_max_listpack_entries, 0,
-                              INT32_MAX, true));
-        t.push_back(intOption("hash-max-listpack-value", &Config::hash_max_listpack_value, 0,
-                              INT32_MAX, true));
+        // Redis 7.0 also answers to the 6.x "ziplist" names of these.
+        auto aliased = [](Option opt, const char* alias) {
+            opt.alias = alias;
+            return opt;
+        };
+        t.push_back(aliased(intOption("list-max-listpack-size", &Config::list_max_listpack_size,
+                                      -5, INT32_MAX, true),
+                            "list-max-ziplist-size"));
+        t.push_back(aliased(intOption("hash-max-listpack-entries",
+                                      &Config::hash_max_listpack_entries, 0, INT32_MAX, true),
+                            "hash-max-ziplist-entries"));
+        t.push_back(aliased(intOption("hash-max-listpack-value", &Config::hash_max_listpack_value,
+                                      0, INT32_MAX, true),
+                            "hash-max-ziplist-value"));
         t.push_back(intOption("set-max-intset-entries", &Config::set_max_intset_entries, 0,
                               INT32_MAX, true));
-        t.push_back(intOption("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0,
-                              INT32_MAX, true));
-        t.push_back(intOption("zset-max-listpack-value", &Config::zset_max_listpack_value, 0,
-                              INT32_MAX, true));
+        t.push_back(aliased(intOption("zset-max-listpack-entries",
+                                      &Config::zset_max_listpack_entries, 0, INT32_MAX, true),
+                            "zset-max-ziplist-entries"));
+        t.push_back(aliased(intOption("zset-max-listpack-value", &Config::zset_max_listpack_value,
+                                      0, INT32_MAX, true),
+                            "zset-max-ziplist-value"));
         return t;
     }();
     return table;
@@ -207,7 +218,7 @@ const std::vector<Option>& options() {
 
 const Option* findOption(std::string_view name) {
     for (const auto& opt : options()) {
-        if (name == opt.name) return &opt;
+        if (name == opt.name || (opt.alias != nullptr && name == opt.alias)) return &opt;
     }
     return nullptr;
 }
@@ -286,7 +297,10 @@ std::optional<std::string> Config::get(std::string_view key) const {
 
 std::vector<std::pair<std::string, std::string>> Config::all() const {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& opt : options()) out.emplace_back(opt.name, opt.toString(*this));
+    for (const auto& opt : options()) {
+        out.emplace_back(opt.name, opt.toString(*this));
+        if (opt.alias != nullptr) out.emplace_back(opt.alias, opt.toString(*this));
+    }
     return out;
 }
 
