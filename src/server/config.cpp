@@ -188,7 +188,7 @@ const std::vector<Option>& options() {
         t.push_back(intOption("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1,
                               INT64_MAX, true));
         t.push_back(intOption("slowlog-max-len", &Config::slowlog_max_len, 0, 1000000, true));
-        t.push_back(intOption("list-max-listpack-size", &Config::list_max_listpack_size, -5,
+        t.push_back(intOption("list-max-listpack-size", &Config::list_max_listpack_size, INT32_MIN,
                               INT32_MAX, true));
         t.push_back(intOption("hash-max-listpack-entries", &Config::hash_max_listpack_entries, 0,
                               INT32_MAX, true));
