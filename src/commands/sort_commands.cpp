@@ -13,10 +13,7 @@
 #include "command_args.h"
 #include "command_context.h"
 #include "errors.h"
-#include "hash_value.h"
 #include "list_value.h"
-#include "set_value.h"
-#include "zset_value.h"
 
 namespace mini_redis {
 
@@ -109,10 +106,7 @@ std::optional<std::string> lookupPattern(CommandContext& ctx, std::string_view p
     if (e == nullptr) return std::nullopt;
     if (arrow != std::string_view::npos && arrow + 2 < pattern.size()) {
         if (KeyTable::type(e) != ValueType::Hash) return std::nullopt;
-        const auto* h = static_cast<const HashValue*>(KeyTable::collection(e));
-        std::optional<std::string_view> v = h->get(field);
-        if (!v) return std::nullopt;
-        return std::string(*v);
+        return std::nullopt;  // TODO hashes
     }
     if (KeyTable::type(e) != ValueType::String) return std::nullopt;
     return std::string(KeyTable::value(e));
@@ -120,6 +114,7 @@ std::optional<std::string> lookupPattern(CommandContext& ctx, std::string_view p
 
 // One element being sorted, with what it sorts by.
 struct Item {
+    explicit Item(std::string_view e) : element(e) {}
     std::string element;
     double score = 0;                 // numeric sort
     std::optional<std::string> by;    // ALPHA with BY: the looked-up value (nullopt: none)
@@ -150,18 +145,21 @@ void gatherElements(const KeyTable::Entry* e, std::vector<Item>& out) {
     const Collection* c = KeyTable::collection(e);
     out.reserve(c->length());
     switch (KeyTable::type(e)) {
-        case ValueType::List:
-            static_cast<const ListValue*>(c)->forEach(
-                [&](std::string_view v) { out.push_back({std::string(v)}); });
+        case ValueType::List: {
+            const auto* l = static_cast<const ListValue*>(c);
+            l->forRange(0, l->length(), [&](std::string_view v) { out.emplace_back(v); });
             break;
+        }
+#if 0
         case ValueType::Set:
             static_cast<const SetValue*>(c)->forEach(
-                [&](std::string_view v) { out.push_back({std::string(v)}); });
+                [&](std::string_view v) { out.emplace_back(v); });
             break;
         case ValueType::ZSet:
             static_cast<const ZSetValue*>(c)->forEach(
-                [&](std::string_view v, double) { out.push_back({std::string(v)}); });
+                [&](std::string_view v, double) { out.emplace_back(v); });
             break;
+#endif
         default:
             break;
     }
@@ -294,7 +292,7 @@ void sortGeneric(CommandContext& ctx, bool read_only) {
         ctx.scope.remove(ctx.db(), *o.store);
     } else {
         auto list = std::make_unique<ListValue>(ctx.config.list_max_listpack_size);
-        for (const std::string& v : out) list->pushBack(v);
+        for (const std::string& v : out) list->push(ListValue::End::Tail, v);
         ctx.scope.setCollection(ctx.db(), *o.store, ValueType::List, std::move(list));
     }
     ctx.reply.integer(static_cast<int64_t>(stored));

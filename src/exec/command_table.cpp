@@ -18,6 +18,7 @@ CommandTable CommandTable::build() {
     registerBitCommands(table);
     registerObjectCommands(table);
     registerListCommands(table);
+    registerListRangeCommands(table);
     registerHashCommands(table);
     registerSetCommands(table);
     registerZSetCommands(table);

@@ -139,6 +139,7 @@ void registerConnectionCommands(CommandTable& table);
 void registerServerCommands(CommandTable& table);
 void registerExpireCommands(CommandTable& table);
 void registerListCommands(CommandTable& table);
+void registerListRangeCommands(CommandTable& table);
 void registerHashCommands(CommandTable& table);
 void registerSetCommands(CommandTable& table);
 void registerZSetCommands(CommandTable& table);

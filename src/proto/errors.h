@@ -93,6 +93,16 @@ inline constexpr const char* kLcsOverBulkLen =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 inline constexpr const char* kLcsNoMemory =
     "ERR Insufficient memory, failed allocating transient memory for LCS";
+// Lists.
+inline constexpr const char* kIndexOutOfRange = "ERR index out of range";
+inline constexpr const char* kLposRankZero =
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use "
+    "negative to start from the end of the list";
+inline constexpr const char* kLposCountNegative = "ERR COUNT can't be negative";
+inline constexpr const char* kLposMaxlenNegative = "ERR MAXLEN can't be negative";
+// LMPOP (and ZMPOP, which words them the same).
+inline constexpr const char* kNumkeysNotPositive = "ERR numkeys should be greater than 0";
+inline constexpr const char* kCountNotPositive = "ERR count should be greater than 0";
 // Formats with the command name (lower case, as Redis's canonical name).
 inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
 inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s'. Try %s HELP.";

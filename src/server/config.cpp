@@ -194,8 +194,9 @@ const std::vector<Option>& options() {
             opt.alias = alias;
             return opt;
         };
+        // Any int, as Redis takes it (below -5 counts as -5).
         t.push_back(aliased(intOption("list-max-listpack-size", &Config::list_max_listpack_size,
-                                      -5, INT32_MAX, true),
+                                      INT32_MIN, INT32_MAX, true),
                             "list-max-ziplist-size"));
         t.push_back(aliased(intOption("hash-max-listpack-entries",
                                       &Config::hash_max_listpack_entries, 0, INT32_MAX, true),

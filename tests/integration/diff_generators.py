@@ -19,6 +19,7 @@ Why the arguments look the way they do:
 """
 
 import diff_gen_sort
+import diff_gen_lists
 
 KEYS = [b"k0", b"k1", b"k2", b"k3", b"k4", b"k5", b"", b"b\x00\xff:k"]
 LONG = (b"long-value/" * 30)[:300]
@@ -425,6 +426,7 @@ FAMILIES = {
     "errors": (ERRORS, True, 0.7),
     "collections": (COLLECTIONS, False, 3),
     "sort": (diff_gen_sort.SORT, True, 1.5),
+    "lists": (diff_gen_lists.LISTS, True, 3),
 }
 
 
