@@ -360,3 +360,19 @@ TEST_CASE("LRANGE frames elements of every length across nodes, after other repl
     const std::string got = s.run({{"PING"}, {"LRANGE", "l", "2", "4"}, {"LLEN", "l"}});
     CHECK(got == "+PONG\r\n" + array({want[2], want[3], want[4]}) + integer(14));
 }
+
+TEST_CASE("COMMAND INFO: LMPOP's keys are movable, the others' are fixed") {
+    Server s;
+    Resp lmpop = s.parsed({"COMMAND", "INFO", "lmpop"});
+    REQUIRE(lmpop.items.size() == 1);
+    const Resp& info = lmpop.items[0];
+    CHECK(info.items[1].integer == -4);
+    CHECK(texts(info.items[2]) == std::vector<std::string>{"write", "movablekeys"});
+    CHECK(info.items[3].integer == 0);
+    CHECK(info.items[4].integer == 0);
+    CHECK(info.items[5].integer == 0);
+    Resp lmove = s.parsed({"COMMAND", "INFO", "lmove"});
+    CHECK(lmove.items[0].items[3].integer == 1);
+    CHECK(lmove.items[0].items[4].integer == 2);
+    CHECK(lmove.items[0].items[5].integer == 1);
+}
