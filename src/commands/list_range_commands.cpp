@@ -18,8 +18,8 @@ using End = ListValue::End;
 
 // Redis counts a read command's lookup as a hit when the key exists (of any type).
 void countLookup(CommandContext& ctx, const Lookup& l) {
-    auto& counter = (l || l.wrong_type) ? ctx.worker_stats.keyspace_hits
-                                        : ctx.worker_stats.keyspace_misses;
+    auto& counter =
+        (l || l.wrong_type) ? ctx.worker_stats.keyspace_hits : ctx.worker_stats.keyspace_misses;
     counter.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -334,9 +334,8 @@ void registerListRangeCommands(CommandTable& t) {
            "Return the index of matching elements on a list"});
     t.add({"lset", 4, kW, 1, 1, 1, lsetCommand, "list", "key index element",
            "Set the value of an element in a list by its index"});
-    t.add({"linsert", 5, kW, 1, 1, 1, linsertCommand, "list",
-           "key BEFORE|AFTER pivot element", "Insert an element before or after another "
-           "element in a list"});
+    t.add({"linsert", 5, kW, 1, 1, 1, linsertCommand, "list", "key BEFORE|AFTER pivot element",
+           "Insert an element before or after another element in a list"});
     t.add({"lrem", 4, kW, 1, 1, 1, lremCommand, "list", "key count element",
            "Remove elements from a list"});
     t.add({"ltrim", 4, kW, 1, 1, 1, ltrimCommand, "list", "key start stop",

@@ -65,7 +65,8 @@ class ListValue final : public Collection {
     // Calls fn(view) for elements start .. start+n-1 (the range must be inside the list).
     template <class Fn>
     void forRange(size_t start, size_t n, Fn&& fn) const {
-        forRange(start, n, [](size_t, size_t) {}, fn);
+        forRange(
+            start, n, [](size_t, size_t) {}, fn);
     }
     // The same, calling run(count, payload) first for each run of elements that lie in one
     // node: `count` elements whose lengths add up to at most `payload` bytes (for an emitter
