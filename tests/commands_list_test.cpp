@@ -342,3 +342,37 @@ TEST_CASE("list writes inside MULTI and WATCH") {
     s.cmd({"LMPOP", "1", "l", "RIGHT", "COUNT", "5"});
     CHECK(s.cmd({"EXEC"}) == array({integer(2), array({bulk("l"), bulks({"a", "b"})})}));
 }
+
+TEST_CASE("LRANGE frames elements of every length across nodes, after other replies") {
+    Server s;
+    CHECK(s.cmd({"CONFIG", "SET", "list-max-listpack-size", "3"}) == ok());
+    std::vector<std::string> elements;
+    for (size_t len : {0, 1, 9, 10, 99, 100, 126, 127, 999, 1000, 16383, 16384, 70000, 5}) {
+        elements.push_back(std::string(len, static_cast<char>('a' + len % 26)));
+    }
+    Args push = {"RPUSH", "l"};
+    push.insert(push.end(), elements.begin(), elements.end());
+    s.cmd(push);
+    std::vector<std::string> want;
+    for (const auto& e : elements) want.push_back(bulk(e));
+    CHECK(s.cmd({"LRANGE", "l", "0", "-1"}) == array(want));
+    // Pipelined: the writer appends after what the batch already holds, and others after it.
+    const std::string got = s.run({{"PING"}, {"LRANGE", "l", "2", "4"}, {"LLEN", "l"}});
+    CHECK(got == "+PONG\r\n" + array({want[2], want[3], want[4]}) + integer(14));
+}
+
+TEST_CASE("COMMAND INFO: LMPOP's keys are movable, the others' are fixed") {
+    Server s;
+    Resp lmpop = s.parsed({"COMMAND", "INFO", "lmpop"});
+    REQUIRE(lmpop.items.size() == 1);
+    const Resp& info = lmpop.items[0];
+    CHECK(info.items[1].integer == -4);
+    CHECK(texts(info.items[2]) == std::vector<std::string>{"write", "movablekeys"});
+    CHECK(info.items[3].integer == 0);
+    CHECK(info.items[4].integer == 0);
+    CHECK(info.items[5].integer == 0);
+    Resp lmove = s.parsed({"COMMAND", "INFO", "lmove"});
+    CHECK(lmove.items[0].items[3].integer == 1);
+    CHECK(lmove.items[0].items[4].integer == 2);
+    CHECK(lmove.items[0].items[5].integer == 1);
+}

@@ -39,8 +39,8 @@ void popAndReply(CommandContext& ctx, int db, std::string_view key, ListValue& l
     ctx.scope.modified(db, key);
 }
 
-void moveAndReply(CommandContext& ctx, int db, std::string_view src_key, ListValue& src,
-                  End from, std::string_view dst_key, ListValue* dst, End to) {
+void moveAndReply(CommandContext& ctx, int db, std::string_view src_key, ListValue& src, End from,
+                  std::string_view dst_key, ListValue* dst, End to) {
     if (dst == &src) {
         // A rotation: the element's bytes must leave the node before they go back in.
         std::string v;
@@ -262,8 +262,8 @@ void registerListCommands(CommandTable& t) {
     t.add({"rpoplpush", 3, kW, 1, 2, 1, rpoplpushCommand, "list", "source destination",
            "Remove the last element in a list, prepend it to another list and return it"});
     t.add({"lmpop", -4, kW, 0, 0, 0, lmpopCommand, "list",
-           "numkeys key [key ...] LEFT|RIGHT [COUNT count]",
-           "Pop elements from a list", lmpopKeys});
+           "numkeys key [key ...] LEFT|RIGHT [COUNT count]", "Pop elements from a list",
+           lmpopKeys});
 }
 
 }  // namespace mini_redis

@@ -35,7 +35,6 @@ void popAndReply(CommandContext& ctx, int db, std::string_view key, ListValue& l
 // dst_key, made if `dst` is null (the caller checked its type), replies with the element, and
 // reports both changes. src_key and dst_key may be the same key (a rotation).
 void moveAndReply(CommandContext& ctx, int db, std::string_view src_key, ListValue& src,
-                  ListValue::End from, std::string_view dst_key, ListValue* dst,
-                  ListValue::End to);
+                  ListValue::End from, std::string_view dst_key, ListValue* dst, ListValue::End to);
 
 }  // namespace mini_redis

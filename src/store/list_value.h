@@ -64,7 +64,15 @@ class ListValue final : public Collection {
 
     // Calls fn(view) for elements start .. start+n-1 (the range must be inside the list).
     template <class Fn>
-    void forRange(size_t start, size_t n, Fn&& fn) const;
+    void forRange(size_t start, size_t n, Fn&& fn) const {
+        forRange(
+            start, n, [](size_t, size_t) {}, fn);
+    }
+    // The same, calling run(count, payload) first for each run of elements that lie in one
+    // node: `count` elements whose lengths add up to at most `payload` bytes (for an emitter
+    // that sizes its buffer once per run).
+    template <class Run, class Fn>
+    void forRange(size_t start, size_t n, Run&& run, Fn&& fn) const;
     // Calls fn(view) from `from` towards the other end until it returns false.
     template <class Fn>
     void walk(End from, Fn&& fn) const;
@@ -169,21 +177,25 @@ size_t ListValue::pop(End end, size_t n, Fn&& fn) {
     return done;
 }
 
-template <class Fn>
-void ListValue::forRange(size_t start, size_t n, Fn&& fn) const {
+template <class Run, class Fn>
+void ListValue::forRange(size_t start, size_t n, Run&& run, Fn&& fn) const {
     if (n == 0) return;
     size_t offset = 0;
     size_t i = locate(start, offset);
     size_t pos = node(i).seek(static_cast<int64_t>(offset));
     while (true) {
         const Listpack& lp = node(i);
-        const size_t stop = lp.end();
-        while (pos < stop) {
+        const size_t count = std::min(n, lp.size() - offset);
+        // Every entry spends at least 2 bytes on its lengths.
+        run(count, lp.usedBytes() - Listpack::kHeader - 2 * lp.size());
+        for (size_t k = 0; k < count; ++k) {
             std::string_view v = lp.at(pos);
             fn(v);
-            if (--n == 0) return;
             pos += entryBytes(v.size());
         }
+        n -= count;
+        if (n == 0) return;
+        offset = 0;
         pos = node(++i).begin();
     }
 }

@@ -10,7 +10,7 @@ numbers, bad options, wrong arity and WRONGTYPE (a string key now and then).
 """
 
 ELEMENTS = [b"a", b"b", b"c", b"a", b"1", b"2", b"", b"\x00\xff", b"x" * 60, b"y" * 200]
-LIST_KEYS = [b"l0", b"l1", b"l2", b"l1", b"l0", b"k0", b"k1", b""]
+LIST_KEYS = [b"l0", b"l1", b"l2", b"l0", b"l1", b"l2", b"l0", b"l1", b"k0", b""]
 INDEXES = [b"0", b"1", b"2", b"-1", b"-2", b"5", b"-5", b"20", b"100", b"-100",
            b"9223372036854775807", b"-9223372036854775808", b"x", b"1.5", b""]
 RANGE_ENDS = [b"0", b"1", b"3", b"-1", b"-2", b"-3", b"10", b"50", b"-50", b"1000",
@@ -130,7 +130,7 @@ LISTS = [
     (3, gen_lmpop),
     (2, lambda c: [c.name("OBJECT"), c.name("ENCODING"), _key(c)]),
     (1, lambda c: [c.name("TYPE"), _key(c)]),
-    (1, lambda c: [c.name("SET"), c.rng.choice([b"k0", b"k1"]), b"v"]),  # for WRONGTYPE
+    (0.7, lambda c: [c.name("SET"), b"k0", b"v"]),  # for WRONGTYPE
     (0.5, lambda c: [c.name("DEL"), _key(c)]),
     (0.3, lambda c: [c.name("CONFIG"), c.name("SET"), b"list-max-listpack-size",
                      c.rng.choice(FILLS)]),
