@@ -45,10 +45,6 @@ void replyRange(CommandContext& ctx, ZSetValue::Cursor c, size_t n, bool reverse
 
 bool popMembers(CommandContext& ctx, std::span<const std::string_view> keys, bool max,
                 int64_t count, PopShape shape) {
-    if (count == 0) {
-        ctx.reply.arrayHeader(0);
-        return false;
-    }
     // The first existing key; one of another type stops the search with WRONGTYPE.
     ZSetValue* z = nullptr;
     std::string_view key;
@@ -61,6 +57,10 @@ bool popMembers(CommandContext& ctx, std::span<const std::string_view> keys, boo
     }
     if (z == nullptr) {
         shape.nil_when_empty ? ctx.reply.nilArray() : ctx.reply.arrayHeader(0);
+        return false;
+    }
+    if (count == 0) {  // after the type check, as Redis
+        ctx.reply.arrayHeader(0);
         return false;
     }
     const size_t len = z->length();
