@@ -14,6 +14,7 @@
 #include "command_context.h"
 #include "errors.h"
 #include "list_value.h"
+#include "zset_value.h"
 
 namespace mini_redis {
 
@@ -150,16 +151,11 @@ void gatherElements(const KeyTable::Entry* e, std::vector<Item>& out) {
             l->forRange(0, l->length(), [&](std::string_view v) { out.emplace_back(v); });
             break;
         }
-#if 0
-        case ValueType::Set:
-            static_cast<const SetValue*>(c)->forEach(
-                [&](std::string_view v) { out.emplace_back(v); });
+        case ValueType::ZSet: {
+            const auto* z = static_cast<const ZSetValue*>(c);
+            for (ZSetValue::Cursor it = z->at(0); it.valid(); it.next()) out.emplace_back(it.member());
             break;
-        case ValueType::ZSet:
-            static_cast<const ZSetValue*>(c)->forEach(
-                [&](std::string_view v, double) { out.emplace_back(v); });
-            break;
-#endif
+        }
         default:
             break;
     }

@@ -103,6 +103,28 @@ inline constexpr const char* kLposMaxlenNegative = "ERR MAXLEN can't be negative
 // LMPOP (and ZMPOP, which words them the same).
 inline constexpr const char* kNumkeysNotPositive = "ERR numkeys should be greater than 0";
 inline constexpr const char* kCountNotPositive = "ERR count should be greater than 0";
+// Sorted sets.
+inline constexpr const char* kZAddXxAndNx =
+    "ERR XX and NX options at the same time are not compatible";
+inline constexpr const char* kZAddGtLtNx =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr const char* kZAddIncrPair =
+    "ERR INCR option supports a single increment-element pair";
+inline constexpr const char* kScoreNaN = "ERR resulting score is not a number (NaN)";
+inline constexpr const char* kMinMaxNotFloat = "ERR min or max is not a float";
+inline constexpr const char* kMinMaxNotLex = "ERR min or max not valid string range item";
+inline constexpr const char* kZRangeLimitNeedsBy =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr const char* kZRangeLexWithScores =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+inline constexpr const char* kWeightNotFloat = "ERR weight value is not a float";
+// Formats with the command's name, lower case.
+inline constexpr const char* kNeedInputKeyFmt = "ERR at least 1 input key is needed for '%s' command";
+inline constexpr const char* kLimitNegative = "ERR LIMIT can't be negative";
+inline constexpr const char* kValueOutOfRange = "ERR value is out of range";
+// ZRANDMEMBER's count is a long in -LONG_MAX..LONG_MAX.
+inline constexpr const char* kCountOutOfLongRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 // Formats with the command name (lower case, as Redis's canonical name).
 inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
 inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s'. Try %s HELP.";

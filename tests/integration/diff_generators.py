@@ -20,6 +20,7 @@ Why the arguments look the way they do:
 
 import diff_gen_sort
 import diff_gen_lists
+import diff_gen_zsets
 
 KEYS = [b"k0", b"k1", b"k2", b"k3", b"k4", b"k5", b"", b"b\x00\xff:k"]
 LONG = (b"long-value/" * 30)[:300]
@@ -427,6 +428,7 @@ FAMILIES = {
     "collections": (COLLECTIONS, False, 3),
     "sort": (diff_gen_sort.SORT, True, 1.5),
     "lists": (diff_gen_lists.LISTS, True, 3),
+    "zsets": (diff_gen_zsets.ZSETS, True, 4),
 }
 
 

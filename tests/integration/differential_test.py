@@ -90,6 +90,31 @@ def _hello(_args, a, b):
     return strip(a) == strip(b)
 
 
+def _shape(n):
+    """A reply's types and lengths, values left out (errors kept whole)."""
+    if n.is_error():
+        return n.raw
+    if n.kind in "*~%>" and n.value is not None:
+        return (n.kind, tuple(_shape(x) for x in n.value))
+    return (n.kind, n.is_null())
+
+
+def _same_shape(_args, a, b):
+    return _shape(a) == _shape(b)
+
+
+def _zscan(_args, a, b):
+    """A complete ZSCAN pass (cursor 0 on both): the same member/score pairs in any order."""
+    if a.kind != "*" or b.kind != "*" or len(a.value or []) != 2 or len(b.value or []) != 2:
+        return a.raw == b.raw
+    if a.value[0].value == b.value[0].value == b"0":
+        def pairs(n):
+            items = [x.raw for x in n.value[1].value]
+            return sorted(zip(items[::2], items[1::2]))
+        return pairs(a) == pairs(b)
+    return a.value[1].kind == b.value[1].kind == "*"
+
+
 ALLOW = {
     # A random key: only "nil or a key" is comparable.
     "RANDOMKEY": _same_kind,
@@ -106,6 +131,10 @@ ALLOW = {
     # Idle time and LFU counter depend on the clock and on a random (logarithmic) counter.
     "OBJECT IDLETIME": _same_kind,
     "OBJECT FREQ": _same_kind,
+    # Random members: only the reply's shape (how many, of which types) is comparable.
+    "ZRANDMEMBER": _same_shape,
+    # A complete pass in the dict's order: compared as sorted member/score pairs.
+    "ZSCAN": _zscan,
     # Bytes used depend on each server's representation of the value.
     "MEMORY USAGE": _same_kind,
     # The client id counts every connection the server has seen (readiness probes

@@ -1,0 +1,545 @@
+// Order-statistic B+ tree: nodes, split, merge, rank and bound searches.
+#include "score_tree.h"
+
+#include <malloc.h>
+
+#include <cassert>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace mini_redis {
+
+namespace {
+constexpr int kLeafCap = 62;   // 16 + 62 * 16 + 8 = 1016 bytes: one 1 KiB block
+constexpr int kInnerCap = 31;  // 8 + 31 * 32 = 1000 bytes
+constexpr int kLeafMin = kLeafCap / 3;
+constexpr int kInnerMin = kInnerCap / 3;
+}  // namespace
+
+struct ScoreTree::Node {
+    uint16_t count;
+    bool is_leaf;
+};
+
+struct ScoreTree::Leaf : Node {
+    Leaf* prev;
+    Leaf* next;
+    double score[kLeafCap];
+    ZMember* item[kLeafCap];
+};
+
+struct ScoreTree::Inner : Node {
+    size_t sizes[kInnerCap];      // members in each child's subtree
+    double min_score[kInnerCap];  // each child's first (score, member)
+    ZMember* min_item[kInnerCap];
+    Node* child[kInnerCap];
+};
+
+namespace {
+
+// Whether (s, m) sorts before the pair (s2, m2).
+bool pairLess(double s, std::string_view m, double s2, const ZMember* m2) {
+    return zsetLess(s, m, s2, m2->name());
+}
+
+template <class T>
+void moveItems(T* dst, const T* src, size_t n) {
+    std::memmove(dst, src, n * sizeof(T));
+}
+
+}  // namespace
+
+ScoreTree::Leaf* ScoreTree::newLeaf() {
+    void* block = std::malloc(sizeof(Leaf));
+    if (block == nullptr) throw std::bad_alloc();
+    node_bytes_ += malloc_usable_size(block);
+    Leaf* l = static_cast<Leaf*>(block);
+    l->count = 0;
+    l->is_leaf = true;
+    l->prev = l->next = nullptr;
+    return l;
+}
+
+ScoreTree::Inner* ScoreTree::newInner() {
+    void* block = std::malloc(sizeof(Inner));
+    if (block == nullptr) throw std::bad_alloc();
+    node_bytes_ += malloc_usable_size(block);
+    Inner* n = static_cast<Inner*>(block);
+    n->count = 0;
+    n->is_leaf = false;
+    return n;
+}
+
+void ScoreTree::freeNode(Node* n) {
+    node_bytes_ -= malloc_usable_size(n);
+    std::free(n);
+}
+
+void ScoreTree::freeSubtree(Node* n) {
+    if (!n->is_leaf) {
+        Inner* in = static_cast<Inner*>(n);
+        for (int i = 0; i < in->count; ++i) freeSubtree(in->child[i]);
+    }
+    freeNode(n);
+}
+
+void ScoreTree::clear() {
+    if (root_ != nullptr) freeSubtree(root_);
+    root_ = nullptr;
+    height_ = 0;
+    size_ = 0;
+}
+
+ScoreTree::Node* ScoreTree::insertInto(Node* n, double s, ZMember* m) {
+    const std::string_view name = m->name();
+    if (n->is_leaf) {
+        Leaf* l = static_cast<Leaf*>(n);
+        // The first pair after the key.
+        int lo = 0, hi = l->count;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (pairLess(s, name, l->score[mid], l->item[mid])) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        int j = lo;
+        if (l->count < kLeafCap) {
+            moveItems(l->score + j + 1, l->score + j, l->count - j);
+            moveItems(l->item + j + 1, l->item + j, l->count - j);
+            l->score[j] = s;
+            l->item[j] = m;
+            ++l->count;
+            return nullptr;
+        }
+        Leaf* r = newLeaf();
+        r->next = l->next;
+        r->prev = l;
+        if (l->next != nullptr) l->next->prev = r;
+        l->next = r;
+        int keep;  // pairs staying in l
+        if (j == kLeafCap && r->next == nullptr) {
+            keep = kLeafCap;  // appending at the end of the tree: l stays full
+        } else if (j == 0 && l->prev == nullptr) {
+            keep = 0;  // prepending at the start: everything moves right, l takes the key
+        } else {
+            keep = (kLeafCap + 1) / 2;
+        }
+        r->count = static_cast<uint16_t>(kLeafCap - keep);
+        moveItems(r->score, l->score + keep, r->count);
+        moveItems(r->item, l->item + keep, r->count);
+        l->count = static_cast<uint16_t>(keep);
+        Leaf* into = l;
+        if (j > keep || keep == kLeafCap) {
+            into = r;
+            j -= keep;
+        }
+        moveItems(into->score + j + 1, into->score + j, into->count - j);
+        moveItems(into->item + j + 1, into->item + j, into->count - j);
+        into->score[j] = s;
+        into->item[j] = m;
+        ++into->count;
+        return r;
+    }
+    Inner* in = static_cast<Inner*>(n);
+    int i = childFor(in, s, name);
+    Node* split = insertInto(in->child[i], s, m);
+    ++in->sizes[i];
+    minOf(in->child[i], in->min_score[i], in->min_item[i]);
+    if (split == nullptr) return nullptr;
+    in->sizes[i] = sizeOf(in->child[i]);
+    // The new child goes at i + 1; a full node splits first.
+    Inner* into = in;
+    Inner* right = nullptr;
+    int at = i + 1;
+    if (in->count == kInnerCap) {
+        right = newInner();
+        const int keep = (kInnerCap + 1) / 2;
+        right->count = static_cast<uint16_t>(kInnerCap - keep);
+        moveItems(right->sizes, in->sizes + keep, right->count);
+        moveItems(right->min_score, in->min_score + keep, right->count);
+        moveItems(right->min_item, in->min_item + keep, right->count);
+        moveItems(right->child, in->child + keep, right->count);
+        in->count = static_cast<uint16_t>(keep);
+        if (at > keep) {
+            into = right;
+            at -= keep;
+        }
+    }
+    const int tail = into->count - at;
+    moveItems(into->sizes + at + 1, into->sizes + at, tail);
+    moveItems(into->min_score + at + 1, into->min_score + at, tail);
+    moveItems(into->min_item + at + 1, into->min_item + at, tail);
+    moveItems(into->child + at + 1, into->child + at, tail);
+    into->child[at] = split;
+    into->sizes[at] = sizeOf(split);
+    minOf(split, into->min_score[at], into->min_item[at]);
+    ++into->count;
+    return right;
+}
+
+void ScoreTree::insert(ZMember* m) {
+    if (root_ == nullptr) {
+        root_ = newLeaf();
+        height_ = 1;
+    }
+    Node* split = insertInto(root_, m->score, m);
+    ++size_;
+    if (split != nullptr) {
+        Inner* top = newInner();
+        top->count = 2;
+        top->child[0] = root_;
+        top->child[1] = split;
+        for (int i = 0; i < 2; ++i) {
+            top->sizes[i] = sizeOf(top->child[i]);
+            minOf(top->child[i], top->min_score[i], top->min_item[i]);
+        }
+        root_ = top;
+        ++height_;
+    }
+}
+
+void ScoreTree::eraseFrom(Node* n, double s, const ZMember* m) {
+    const std::string_view name = m->name();
+    if (n->is_leaf) {
+        Leaf* l = static_cast<Leaf*>(n);
+        // The first pair not before the key: the member itself.
+        int lo = 0, hi = l->count;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (pairLess(l->score[mid], l->item[mid]->name(), s, m)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        assert(lo < l->count && l->item[lo] == m);
+        moveItems(l->score + lo, l->score + lo + 1, l->count - lo - 1);
+        moveItems(l->item + lo, l->item + lo + 1, l->count - lo - 1);
+        --l->count;
+        return;
+    }
+    Inner* in = static_cast<Inner*>(n);
+    int i = childFor(in, s, name);
+    eraseFrom(in->child[i], s, m);
+    --in->sizes[i];
+    fixChild(in, i);
+}
+
+// After a removal under child i: refreshes its minimum and, when it fell under a third full,
+// merges it with a sibling or moves pairs over from one.
+void ScoreTree::fixChild(Inner* n, int i) {
+    Node* c = n->child[i];
+    const int min_fill = c->is_leaf ? kLeafMin : kInnerMin;
+    if (c->count >= min_fill || n->count < 2) {
+        if (c->count > 0) minOf(c, n->min_score[i], n->min_item[i]);
+        return;
+    }
+    const int left = i > 0 ? i - 1 : 0;
+    const int right = left + 1;
+    Node* a = n->child[left];
+    Node* b = n->child[right];
+    const int cap = a->is_leaf ? kLeafCap : kInnerCap;
+    const int total = a->count + b->count;
+    if (total <= cap) {
+        // Merge b into a; b's entry leaves n.
+        if (a->is_leaf) {
+            Leaf* la = static_cast<Leaf*>(a);
+            Leaf* lb = static_cast<Leaf*>(b);
+            moveItems(la->score + la->count, lb->score, lb->count);
+            moveItems(la->item + la->count, lb->item, lb->count);
+            la->next = lb->next;
+            if (lb->next != nullptr) lb->next->prev = la;
+        } else {
+            Inner* ia = static_cast<Inner*>(a);
+            Inner* ib = static_cast<Inner*>(b);
+            moveItems(ia->sizes + ia->count, ib->sizes, ib->count);
+            moveItems(ia->min_score + ia->count, ib->min_score, ib->count);
+            moveItems(ia->min_item + ia->count, ib->min_item, ib->count);
+            moveItems(ia->child + ia->count, ib->child, ib->count);
+        }
+        a->count = static_cast<uint16_t>(total);
+        freeNode(b);
+        n->sizes[left] += n->sizes[right];
+        const int tail = n->count - right - 1;
+        moveItems(n->sizes + right, n->sizes + right + 1, tail);
+        moveItems(n->min_score + right, n->min_score + right + 1, tail);
+        moveItems(n->min_item + right, n->min_item + right + 1, tail);
+        moveItems(n->child + right, n->child + right + 1, tail);
+        --n->count;
+        minOf(a, n->min_score[left], n->min_item[left]);
+        return;
+    }
+    // Redistribute: a keeps half (rounded down), b the rest.
+    const int want_a = total / 2;
+    if (a->is_leaf) {
+        Leaf* la = static_cast<Leaf*>(a);
+        Leaf* lb = static_cast<Leaf*>(b);
+        if (la->count < want_a) {
+            const int k = want_a - la->count;
+            moveItems(la->score + la->count, lb->score, k);
+            moveItems(la->item + la->count, lb->item, k);
+            moveItems(lb->score, lb->score + k, lb->count - k);
+            moveItems(lb->item, lb->item + k, lb->count - k);
+        } else {
+            const int k = la->count - want_a;
+            moveItems(lb->score + k, lb->score, lb->count);
+            moveItems(lb->item + k, lb->item, lb->count);
+            moveItems(lb->score, la->score + want_a, k);
+            moveItems(lb->item, la->item + want_a, k);
+        }
+    } else {
+        Inner* ia = static_cast<Inner*>(a);
+        Inner* ib = static_cast<Inner*>(b);
+        if (ia->count < want_a) {
+            const int k = want_a - ia->count;
+            moveItems(ia->sizes + ia->count, ib->sizes, k);
+            moveItems(ia->min_score + ia->count, ib->min_score, k);
+            moveItems(ia->min_item + ia->count, ib->min_item, k);
+            moveItems(ia->child + ia->count, ib->child, k);
+            moveItems(ib->sizes, ib->sizes + k, ib->count - k);
+            moveItems(ib->min_score, ib->min_score + k, ib->count - k);
+            moveItems(ib->min_item, ib->min_item + k, ib->count - k);
+            moveItems(ib->child, ib->child + k, ib->count - k);
+        } else {
+            const int k = ia->count - want_a;
+            moveItems(ib->sizes + k, ib->sizes, ib->count);
+            moveItems(ib->min_score + k, ib->min_score, ib->count);
+            moveItems(ib->min_item + k, ib->min_item, ib->count);
+            moveItems(ib->child + k, ib->child, ib->count);
+            moveItems(ib->sizes, ia->sizes + want_a, k);
+            moveItems(ib->min_score, ia->min_score + want_a, k);
+            moveItems(ib->min_item, ia->min_item + want_a, k);
+            moveItems(ib->child, ia->child + want_a, k);
+        }
+    }
+    a->count = static_cast<uint16_t>(want_a);
+    b->count = static_cast<uint16_t>(total - want_a);
+    n->sizes[left] = sizeOf(a);
+    n->sizes[right] = sizeOf(b);
+    minOf(a, n->min_score[left], n->min_item[left]);
+    minOf(b, n->min_score[right], n->min_item[right]);
+}
+
+void ScoreTree::erase(const ZMember* m) {
+    assert(root_ != nullptr);
+    eraseFrom(root_, m->score, m);
+    --size_;
+    while (!root_->is_leaf && root_->count == 1) {
+        Node* only = static_cast<Inner*>(root_)->child[0];
+        freeNode(root_);
+        root_ = only;
+        --height_;
+    }
+    if (root_->is_leaf && root_->count == 0) {
+        freeNode(root_);
+        root_ = nullptr;
+        height_ = 0;
+    }
+}
+
+size_t ScoreTree::rank(const ZMember* m) const {
+    const double s = m->score;
+    const std::string_view name = m->name();
+    size_t r = 0;
+    const Node* n = root_;
+    while (!n->is_leaf) {
+        const Inner* in = static_cast<const Inner*>(n);
+        const int i = childFor(in, s, name);
+        for (int k = 0; k < i; ++k) r += in->sizes[k];
+        n = in->child[i];
+    }
+    const Leaf* l = static_cast<const Leaf*>(n);
+    int lo = 0, hi = l->count;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (pairLess(l->score[mid], l->item[mid]->name(), s, m)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    assert(lo < l->count && l->item[lo] == m);
+    return r + static_cast<size_t>(lo);
+}
+
+ScoreTree::Pos ScoreTree::at(size_t r) const {
+    assert(r < size_);
+    const Node* n = root_;
+    while (!n->is_leaf) {
+        const Inner* in = static_cast<const Inner*>(n);
+        int i = 0;
+        while (r >= in->sizes[i]) r -= in->sizes[i++];
+        n = in->child[i];
+    }
+    return {static_cast<const Leaf*>(n), static_cast<uint32_t>(r)};
+}
+
+// Members before the first one for which before(score, member) is false; `before` must hold
+// for a prefix of the order.
+template <class Before>
+size_t ScoreTree::countBefore(Before before) const {
+    if (root_ == nullptr) return 0;
+    size_t r = 0;
+    const Node* n = root_;
+    while (!n->is_leaf) {
+        const Inner* in = static_cast<const Inner*>(n);
+        // The last child whose minimum is before (the first child when none is).
+        int lo = 1, hi = in->count;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (before(in->min_score[mid], in->min_item[mid])) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        const int i = lo - 1;
+        for (int k = 0; k < i; ++k) r += in->sizes[k];
+        n = in->child[i];
+    }
+    const Leaf* l = static_cast<const Leaf*>(n);
+    int lo = 0, hi = l->count;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (before(l->score[mid], l->item[mid])) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return r + static_cast<size_t>(lo);
+}
+
+size_t ScoreTree::scoreBound(double s, bool strict) const {
+    if (strict) return countBefore([s](double x, const ZMember*) { return x <= s; });
+    return countBefore([s](double x, const ZMember*) { return x < s; });
+}
+
+size_t ScoreTree::lexBound(std::string_view m, bool strict) const {
+    if (strict) {
+        return countBefore(
+            [m](double, const ZMember* x) { return compareMembers(x->name(), m) <= 0; });
+    }
+    return countBefore([m](double, const ZMember* x) { return compareMembers(x->name(), m) < 0; });
+}
+
+ZMember* ScoreTree::member(Pos p) {
+    return p.leaf->item[p.idx];
+}
+
+double ScoreTree::score(Pos p) {
+    return p.leaf->score[p.idx];
+}
+
+void ScoreTree::next(Pos& p) {
+    if (++p.idx < p.leaf->count) return;
+    p.leaf = p.leaf->next;
+    p.idx = 0;
+}
+
+void ScoreTree::prev(Pos& p) {
+    if (p.idx > 0) {
+        --p.idx;
+        return;
+    }
+    p.leaf = p.leaf->prev;
+    p.idx = p.leaf != nullptr ? p.leaf->count - 1u : 0;
+}
+
+int ScoreTree::childFor(const Inner* n, double s, std::string_view m) {
+    // Binary search over the minimums of children 1..count-1.
+    int lo = 1, hi = n->count;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (zsetLess(s, m, n->min_score[mid], n->min_item[mid]->name())) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return lo - 1;
+}
+
+size_t ScoreTree::sizeOf(const Node* n) {
+    if (n->is_leaf) return n->count;
+    auto* in = static_cast<const Inner*>(n);
+    size_t total = 0;
+    for (int i = 0; i < in->count; ++i) total += in->sizes[i];
+    return total;
+}
+
+void ScoreTree::minOf(const Node* n, double& s, ZMember*& m) {
+    if (n->is_leaf) {
+        auto* l = static_cast<const Leaf*>(n);
+        s = l->score[0];
+        m = l->item[0];
+    } else {
+        auto* in = static_cast<const Inner*>(n);
+        s = in->min_score[0];
+        m = in->min_item[0];
+    }
+}
+
+size_t ScoreTree::verifyNode(const Node* n, int depth, int height,
+                             const Leaf*& prev_leaf) const {
+    auto check = [](bool ok, const char* what) {
+        if (!ok) {
+            std::fprintf(stderr, "ScoreTree::verify: %s\n", what);
+            std::abort();
+        }
+    };
+    check(n->count > 0, "empty node");
+    if (n->is_leaf) {
+        check(depth == height, "leaf depth");
+        const Leaf* l = static_cast<const Leaf*>(n);
+        check(l->prev == prev_leaf, "leaf back link");
+        check(prev_leaf == nullptr || prev_leaf->next == l, "leaf forward link");
+        for (int i = 0; i < l->count; ++i) {
+            check(l->score[i] == l->item[i]->score, "leaf score copy");
+            if (i > 0) {
+                check(pairLess(l->score[i - 1], l->item[i - 1]->name(), l->score[i], l->item[i]),
+                      "leaf order");
+            }
+        }
+        if (prev_leaf != nullptr) {
+            const int last = prev_leaf->count - 1;
+            check(pairLess(prev_leaf->score[last], prev_leaf->item[last]->name(), l->score[0],
+                           l->item[0]),
+                  "order across leaves");
+        }
+        prev_leaf = l;
+        return l->count;
+    }
+    const Inner* in = static_cast<const Inner*>(n);
+    check(depth == 1 || in->count >= 2, "inner node with one child");
+    size_t total = 0;
+    for (int i = 0; i < in->count; ++i) {
+        double s = 0;
+        ZMember* m = nullptr;
+        minOf(in->child[i], s, m);
+        check(s == in->min_score[i] && m == in->min_item[i], "stale minimum");
+        size_t sub = verifyNode(in->child[i], depth + 1, height, prev_leaf);
+        check(sub == in->sizes[i], "subtree size");
+        total += sub;
+    }
+    return total;
+}
+
+void ScoreTree::verify() const {
+    if (root_ == nullptr) {
+        if (size_ != 0 || height_ != 0) std::abort();
+        return;
+    }
+    const Leaf* prev_leaf = nullptr;
+    size_t n = verifyNode(root_, 1, height_, prev_leaf);
+    if (n != size_ || prev_leaf->next != nullptr) {
+        std::fprintf(stderr, "ScoreTree::verify: size or last link\n");
+        std::abort();
+    }
+}
+
+}  // namespace mini_redis
