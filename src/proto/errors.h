@@ -93,6 +93,16 @@ inline constexpr const char* kLcsOverBulkLen =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 inline constexpr const char* kLcsNoMemory =
     "ERR Insufficient memory, failed allocating transient memory for LCS";
+// Hashes.
+inline constexpr const char* kHashValueNotInteger = "ERR hash value is not an integer";
+inline constexpr const char* kHashValueNotFloat = "ERR hash value is not a float";
+// HINCRBYFLOAT's increment itself is an infinity.
+inline constexpr const char* kHashIncrNanOrInfinity = "ERR value is NaN or Infinity";
+// HRANDFIELD's count is a long in -LONG_MAX..LONG_MAX; with WITHVALUES, half of that (the
+// second text). Ours: the second text too for a negative count past kMaxRandomFields.
+inline constexpr const char* kHrandfieldCountRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+inline constexpr const char* kHrandfieldOutOfRange = "ERR value is out of range";
 // Formats with the command name (lower case, as Redis's canonical name).
 inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
 inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s'. Try %s HELP.";
