@@ -18,6 +18,8 @@ Why the arguments look the way they do:
   texts must match byte for byte too.
 """
 
+import diff_gen_hashes
+
 KEYS = [b"k0", b"k1", b"k2", b"k3", b"k4", b"k5", b"", b"b\x00\xff:k"]
 LONG = (b"long-value/" * 30)[:300]
 VALUES = [b"0", b"1", b"-1", b"42", b"10000", b"9223372036854775807", b"-9223372036854775808",
@@ -422,6 +424,7 @@ FAMILIES = {
     "transactions": (None, True, 1.5),  # gen_transaction: it depends on the connection's state
     "errors": (ERRORS, True, 0.7),
     "collections": (COLLECTIONS, False, 3),
+    "hashes": (diff_gen_hashes.HASHES, True, 3),
 }
 
 
