@@ -15,8 +15,9 @@ Keys:
   (WRONGTYPE both ways, OBJECT ENCODING, COPY, RENAME of a hash).
 
 The settings: CONFIG SET hash-max-listpack-entries/-value to small values (both servers get
-it), and soon after the defaults again (a pending restore is sent before anything else of this
-family, outside MULTI, so a DISCARD never loses it).
+it), and some fifty commands of this family later the defaults again (sent outside MULTI, so a
+DISCARD never loses it). Bursts of pairs and long fields and values are sized around the
+settings in force: one under the limit, at it, one past it.
 
 HRANDFIELD never asks a reply Redis would take forever to build (a huge negative count that it
 accepts); the ranges it rejects are asked.
@@ -48,6 +49,12 @@ CONFIG_ENTRIES = [b"8", b"16", b"64"]
 CONFIG_VALUES = [b"24", b"32"]
 
 _pending_restore = set()  # ids of the Ctx objects whose servers have small settings
+_settings = {}  # id(Ctx) -> (entries, value) as last set, when not the defaults
+DEFAULTS = (512, 64)
+
+
+def _limits(c):
+    return _settings.get(id(c), DEFAULTS)
 
 
 def _key(c):
@@ -66,12 +73,16 @@ def _ordered(key):
 def _field(c, key):
     if _ordered(key) or c.chance(0.6):
         return c.rng.choice(SMALL_FIELDS)
+    if c.chance(0.2):  # right at the length limit, or one past it
+        return b"F" * (_limits(c)[1] + c.rng.choice([-1, 0, 1]))
     return c.rng.choice(BIG_FIELDS)
 
 
 def _value(c, key):
     if _ordered(key) or c.chance(0.75):
         return c.rng.choice(SMALL_VALUES)
+    if c.chance(0.4):  # right at the length limit, or one past it
+        return b"v" * (_limits(c)[1] + c.rng.choice([-1, 0, 0, 1]))
     return c.rng.choice(BIG_VALUES + [c.value()])
 
 
@@ -80,8 +91,9 @@ def gen_hset(c):
     key = _key(c)
     args = [c.name(cmd), key]
     if not _ordered(key) and c.chance(0.04):
-        # A burst: past 512 entries now and then (the default switch by count).
-        n = c.rng.choice([20, 100, 300, 520, 600])
+        # A burst: up to the entry limit, right past it, or far past it.
+        limit = _limits(c)[0]
+        n = c.rng.choice([20, limit - 1, limit, limit, limit + 1, limit + 80])
         for i in range(n):
             args += [b"f%d" % i, b"%d" % (i * 3)]
         return args
@@ -129,11 +141,14 @@ def gen_config(c):
     """Small settings (remembered, to be restored soon), or the defaults again."""
     if id(c) in _pending_restore:
         _pending_restore.discard(id(c))
-        return [b"CONFIG", b"SET", b"hash-max-listpack-entries", b"512",
-                b"hash-max-listpack-value", b"64"]
+        _settings.pop(id(c), None)
+        return [b"CONFIG", b"SET", b"hash-max-listpack-entries", b"%d" % DEFAULTS[0],
+                b"hash-max-listpack-value", b"%d" % DEFAULTS[1]]
     _pending_restore.add(id(c))
-    return [b"CONFIG", b"SET", b"hash-max-listpack-entries", c.rng.choice(CONFIG_ENTRIES),
-            b"hash-max-listpack-value", c.rng.choice(CONFIG_VALUES)]
+    entries, value = c.rng.choice(CONFIG_ENTRIES), c.rng.choice(CONFIG_VALUES)
+    _settings[id(c)] = (int(entries), int(value))
+    return [b"CONFIG", b"SET", b"hash-max-listpack-entries", entries,
+            b"hash-max-listpack-value", value]
 
 
 # name -> Redis arity
@@ -191,7 +206,7 @@ TABLE = [
 
 def generate(c):
     """One command of the family; a pending restore of the settings goes first."""
-    if not c.in_multi and id(c) in _pending_restore and c.chance(0.3):
+    if not c.in_multi and id(c) in _pending_restore and c.chance(0.02):
         return gen_config(c)
     if not c.in_multi and c.chance(0.004):
         return gen_config(c)
