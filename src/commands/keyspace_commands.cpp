@@ -1,9 +1,6 @@
 // The keyspace family: DEL, UNLINK, EXISTS, TYPE, TOUCH, KEYS, SCAN, RANDOMKEY, DBSIZE, RENAME,
 // RENAMENX, MOVE, COPY, SWAPDB, FLUSHDB, FLUSHALL. Replies and error texts are Redis 7.0's.
-#include <cctype>
-#include <cerrno>
 #include <climits>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -11,6 +8,7 @@
 #include "command_context.h"
 #include "errors.h"
 #include "glob.h"
+#include "scan_args.h"
 
 namespace mini_redis {
 
@@ -58,25 +56,11 @@ void keysCommand(CommandContext& ctx) {
     for (const auto& key : keys) ctx.reply.bulk(key);
 }
 
-// SCAN's cursor as Redis 7.0 parses it (strtoul): a leading '+' or '-' and leading zeros are
-// accepted, a negative number wraps, an empty string is 0; a leading space, trailing bytes or
-// overflow are not. The copy stops at a NUL byte as Redis's C string does.
-bool parseCursor(std::string_view arg, uint64_t& out) {
-    const std::string s(arg);
-    if (std::isspace(static_cast<unsigned char>(s.c_str()[0]))) return false;
-    errno = 0;
-    char* end = nullptr;
-    const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-    if (*end != '\0' || errno == ERANGE) return false;
-    out = v;
-    return true;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT n] [TYPE type]. Like Redis, one call returns about COUNT
 // keys (counted before MATCH and TYPE filter them), visiting at most 10 * COUNT buckets.
 void scanCommand(CommandContext& ctx) {
     uint64_t cursor = 0;
-    if (!parseCursor(ctx.argv[1], cursor)) {
+    if (!parseScanCursor(ctx.argv[1], cursor)) {
         ctx.reply.error(errors::kInvalidCursor);
         return;
     }

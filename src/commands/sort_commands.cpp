@@ -13,6 +13,7 @@
 #include "command_args.h"
 #include "command_context.h"
 #include "errors.h"
+#include "hash_value.h"
 #include "list_value.h"
 #include "zset_value.h"
 
@@ -107,7 +108,10 @@ std::optional<std::string> lookupPattern(CommandContext& ctx, std::string_view p
     if (e == nullptr) return std::nullopt;
     if (arrow != std::string_view::npos && arrow + 2 < pattern.size()) {
         if (KeyTable::type(e) != ValueType::Hash) return std::nullopt;
-        return std::nullopt;  // TODO hashes
+        std::optional<std::string_view> v =
+            static_cast<const HashValue*>(KeyTable::collection(e))->get(field);
+        if (!v) return std::nullopt;
+        return std::string(*v);
     }
     if (KeyTable::type(e) != ValueType::String) return std::nullopt;
     return std::string(KeyTable::value(e));

@@ -1,10 +1,7 @@
 // The string family's ranges and arithmetic beyond integers: GETRANGE (and its alias SUBSTR),
 // SETRANGE, INCRBYFLOAT and LCS, answering as Redis 7.0 does, edge cases included.
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -14,13 +11,11 @@
 #include "command_args.h"
 #include "command_context.h"
 #include "errors.h"
+#include "long_double_text.h"
 
 namespace mini_redis {
 
 namespace {
-
-// Redis's MAX_LONG_DOUBLE_CHARS: the longest float text INCRBYFLOAT reads or writes.
-constexpr size_t kMaxLongDoubleChars = 5 * 1024;
 
 // ---- Store-free operations (no RESP in them) ----------------------------------------------
 
@@ -44,46 +39,6 @@ bool fitsBulkLen(const CommandContext& ctx, int64_t offset, size_t len) {
     int64_t total = 0;
     return !__builtin_add_overflow(offset, static_cast<int64_t>(len), &total) &&
            total <= ctx.config.proto_max_bulk_len;
-}
-
-// Redis's string2ld: the whole text is one strtold number, with no leading space, no NaN, and
-// no overflow or underflow to zero (an infinity written as "inf" is accepted).
-bool parseLongDouble(std::string_view s, long double& out) {
-    if (s.empty() || s.size() >= kMaxLongDoubleChars) return false;
-    char buf[kMaxLongDoubleChars];
-    std::memcpy(buf, s.data(), s.size());
-    buf[s.size()] = '\0';
-    errno = 0;
-    char* end = nullptr;
-    const long double v = std::strtold(buf, &end);
-    if (std::isspace(static_cast<unsigned char>(buf[0])) || *end != '\0' ||
-        static_cast<size_t>(end - buf) != s.size()) {
-        return false;
-    }
-    if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO)) {
-        return false;
-    }
-    if (errno == EINVAL || std::isnan(v)) return false;
-    out = v;
-    return true;
-}
-
-// Redis's "human friendly" long double text (ld2string with LD_STR_HUMAN): %.17Lf, then the
-// trailing zeros after the point and a bare point trimmed, and "-0" written "0". Never an
-// exponent. Returns the length written into buf (kMaxLongDoubleChars bytes).
-size_t formatLongDouble(long double v, char* buf) {
-    int n = std::snprintf(buf, kMaxLongDoubleChars, "%.17Lf", v);
-    if (n < 0 || static_cast<size_t>(n) + 1 > kMaxLongDoubleChars) return 0;  // as Redis: ""
-    auto len = static_cast<size_t>(n);
-    if (std::memchr(buf, '.', len) != nullptr) {
-        while (buf[len - 1] == '0') --len;
-        if (buf[len - 1] == '.') --len;
-    }
-    if (len == 2 && buf[0] == '-' && buf[1] == '0') {
-        buf[0] = '0';
-        len = 1;
-    }
-    return len;
 }
 
 // One common run of LCS IDX: inclusive ranges in a and in b.

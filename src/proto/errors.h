@@ -125,6 +125,13 @@ inline constexpr const char* kValueOutOfRange = "ERR value is out of range";
 // ZRANDMEMBER's count is a long in -LONG_MAX..LONG_MAX.
 inline constexpr const char* kCountOutOfLongRange =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+// Hashes.
+inline constexpr const char* kHashValueNotInteger = "ERR hash value is not an integer";
+inline constexpr const char* kHashValueNotFloat = "ERR hash value is not a float";
+// HINCRBYFLOAT's increment itself is an infinity.
+inline constexpr const char* kHashIncrNanOrInfinity = "ERR value is NaN or Infinity";
+// HRANDFIELD's count: kCountOutOfLongRange past -LONG_MAX..LONG_MAX; with WITHVALUES, half of
+// that, kValueOutOfRange (also for a negative count past kMaxRandomFields).
 // Formats with the command name (lower case, as Redis's canonical name).
 inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
 inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s'. Try %s HELP.";

@@ -21,6 +21,7 @@ Why the arguments look the way they do:
 import diff_gen_sort
 import diff_gen_lists
 import diff_gen_zsets
+import diff_gen_hashes
 
 KEYS = [b"k0", b"k1", b"k2", b"k3", b"k4", b"k5", b"", b"b\x00\xff:k"]
 LONG = (b"long-value/" * 30)[:300]
@@ -429,6 +430,7 @@ FAMILIES = {
     "sort": (diff_gen_sort.SORT, True, 1.5),
     "lists": (diff_gen_lists.LISTS, True, 3),
     "zsets": (diff_gen_zsets.ZSETS, True, 4),
+    "hashes": (diff_gen_hashes.HASHES, True, 3),
 }
 
 

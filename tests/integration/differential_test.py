@@ -141,6 +141,8 @@ ALLOW = {
     # included), and the version is each server's own.
     "HELLO": _hello,
     # INFO and DEBUG describe the server itself; diff_generators never sends them.
+    # Hashes: a hashtable's order and random picks (see diff_gen_hashes.COMPARE).
+    **gen.diff_gen_hashes.COMPARE,
 }
 
 
