@@ -64,6 +64,7 @@ void commandInfo(Reply& reply, const CommandSpec& spec) {
     reply.bulk(spec.name);
     reply.integer(spec.arity);
     auto flags = CommandTable::flagNames(spec.flags);
+    if (spec.find_keys != nullptr) flags.push_back("movablekeys");  // keys found from argv
     reply.setHeader(flags.size());  // sets in RESP3, as Redis 7.0 sends them
     for (auto f : flags) reply.simple(f);
     reply.integer(spec.first_key);

@@ -141,6 +141,7 @@ void registerExpireCommands(CommandTable& table);
 void registerListCommands(CommandTable& table);
 void registerHashCommands(CommandTable& table);
 void registerSetCommands(CommandTable& table);
+void registerSetAlgebraCommands(CommandTable& table);  // called by registerSetCommands
 void registerZSetCommands(CommandTable& table);
 void registerSortCommands(CommandTable& table);
 void registerTransactionCommands(CommandTable& table);

@@ -93,6 +93,15 @@ inline constexpr const char* kLcsOverBulkLen =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 inline constexpr const char* kLcsNoMemory =
     "ERR Insufficient memory, failed allocating transient memory for LCS";
+// Sets.
+inline constexpr const char* kCountOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+// Ours: SRANDMEMBER with a negative count whose reply could not be built (Redis 7.0 tries).
+inline constexpr const char* kCountTooLarge = "ERR value is out of range";
+inline constexpr const char* kNumkeysNotPositive = "ERR numkeys should be greater than 0";
+inline constexpr const char* kNumkeysTooMany =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr const char* kLimitNegative = "ERR LIMIT can't be negative";
 // Formats with the command name (lower case, as Redis's canonical name).
 inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
 inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s'. Try %s HELP.";
