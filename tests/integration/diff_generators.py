@@ -17,6 +17,7 @@ Why the arguments look the way they do:
 - Illegal option combinations, bad numbers and wrong arities are generated on purpose: error
   texts must match byte for byte too.
 """
+import diff_gen_sets  # one generator module per collection family
 
 KEYS = [b"k0", b"k1", b"k2", b"k3", b"k4", b"k5", b"", b"b\x00\xff:k"]
 LONG = (b"long-value/" * 30)[:300]
@@ -422,6 +423,7 @@ FAMILIES = {
     "transactions": (None, True, 1.5),  # gen_transaction: it depends on the connection's state
     "errors": (ERRORS, True, 0.7),
     "collections": (COLLECTIONS, False, 3),
+    "sets": (diff_gen_sets.SETS, True, 3),
 }
 
 
