@@ -1,9 +1,9 @@
 // The set family through the command fixture: every command, its errors, WRONGTYPE, RESP3
 // shapes, encodings, and an emptied set deleting its key.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include "command_fixture.h"
-
 #include <set>
+
+#include "command_fixture.h"
 
 using namespace std::string_literals;
 using namespace mini_redis;
@@ -19,7 +19,8 @@ std::string name(const char* prefix, unsigned long long a) {
     return out;
 }
 
-const std::string kWrongType = error("WRONGTYPE Operation against a key holding the wrong kind of value");
+const std::string kWrongType =
+    error("WRONGTYPE Operation against a key holding the wrong kind of value");
 const std::string kEmptyScan = "*2\r\n$1\r\n0\r\n*0\r\n";
 
 std::set<std::string> members(Server& s, const Args& args) {
@@ -50,8 +51,7 @@ TEST_CASE("SADD, SREM, SCARD, SISMEMBER, SMISMEMBER, SMEMBERS") {
     CHECK(s.cmd({"SISMEMBER", "s", "3"}) == integer(1));
     CHECK(s.cmd({"SISMEMBER", "s", "03"}) == integer(0));
     CHECK(s.cmd({"SISMEMBER", "none", "3"}) == integer(0));
-    CHECK(s.cmd({"SMISMEMBER", "s", "1", "x", "4"}) ==
-          array({integer(1), integer(0), integer(1)}));
+    CHECK(s.cmd({"SMISMEMBER", "s", "1", "x", "4"}) == array({integer(1), integer(0), integer(1)}));
     CHECK(s.cmd({"SMISMEMBER", "none", "1"}) == array({integer(0)}));
     CHECK(s.cmd({"SREM", "s", "1", "9", "2"}) == integer(2));
     CHECK(s.cmd({"SREM", "none", "1"}) == integer(0));

@@ -26,9 +26,12 @@ void checkSame(const IntSet& s, const std::set<int64_t>& model) {
 // Values of every width, so a run upgrades 2 -> 4 -> 8 bytes at random moments.
 int64_t randomValue(std::mt19937_64& rng, int width_bias) {
     switch (rng() % static_cast<uint64_t>(width_bias)) {
-        case 0: return static_cast<int64_t>(rng());
-        case 1: return static_cast<int32_t>(rng());
-        default: return static_cast<int16_t>(rng() % 200) - 100;
+        case 0:
+            return static_cast<int64_t>(rng());
+        case 1:
+            return static_cast<int32_t>(rng());
+        default:
+            return static_cast<int16_t>(rng() % 200) - 100;
     }
 }
 
@@ -72,9 +75,10 @@ TEST_CASE("random operations against std::set") {
         IntSet s;
         std::set<int64_t> model;
         for (int step = 0; step < 4000; ++step) {
-            const int64_t v = (rng() % 3 == 0 && !model.empty())
-                                  ? *std::next(model.begin(), static_cast<long>(rng() % model.size()))
-                                  : randomValue(rng, width_bias);
+            const int64_t v =
+                (rng() % 3 == 0 && !model.empty())
+                    ? *std::next(model.begin(), static_cast<long>(rng() % model.size()))
+                    : randomValue(rng, width_bias);
             const int op = static_cast<int>(rng() % 10);
             if (op < 6) {
                 CHECK(s.insert(v) == model.insert(v).second);

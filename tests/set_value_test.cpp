@@ -41,11 +41,13 @@ void checkSame(const SetValue& s, const std::set<std::string>& model) {
     CHECK(contents(s) == model);
 }
 
+// clang-format off
 const char* const kIntegers[] = {"0", "1", "-1", "7", "-32768", "32767", "32768", "70000",
                                  "-2147483648", "2147483647", "2147483648", "-2147483649",
                                  "9223372036854775807", "-9223372036854775808", "123456789012"};
 const char* const kNotIntegers[] = {"007", "+1", "-0", " 1", "1 ", "1.0", "0x10", "",
                                     "9223372036854775808", "-9223372036854775809", "abc"};
+// clang-format on
 
 std::string randomMember(std::mt19937_64& rng, bool ints_only) {
     if (ints_only || rng() % 4 != 0) {
@@ -176,8 +178,8 @@ TEST_CASE("randomMembers: SRANDMEMBER's count semantics") {
         for (int i = 0; i < 30; ++i) s->add(std::to_string(i * 7), 512);
         if (*extra) s->add(extra, 512);
         const std::set<std::string> all = contents(*s);
-        for (size_t count : {size_t{0}, size_t{1}, size_t{5}, size_t{10}, size_t{11},
-                             size_t{29}, s->length()}) {
+        for (size_t count :
+             {size_t{0}, size_t{1}, size_t{5}, size_t{10}, size_t{11}, size_t{29}, s->length()}) {
             std::vector<std::string> out;
             s->randomMembers(count, true, rng, out);
             CHECK(out.size() == count);
@@ -204,7 +206,8 @@ TEST_CASE("random picks are roughly uniform in both forms") {
         std::map<std::string, int> hits;
         SetValue::IntText text;
         const int draws = 110000;
-        for (int i = 0; i < draws; ++i) ++hits[std::string(s->memberAt(s->randomPosition(rng), text))];
+        for (int i = 0; i < draws; ++i)
+            ++hits[std::string(s->memberAt(s->randomPosition(rng), text))];
         REQUIRE(hits.size() == s->length());
         const double expected = static_cast<double>(draws) / static_cast<double>(s->length());
         for (const auto& [m, n] : hits) {
@@ -217,8 +220,8 @@ TEST_CASE("random picks are roughly uniform in both forms") {
 TEST_CASE("popRandom: distinct members, removed, all of them at or past the length") {
     std::mt19937_64 rng(13);
     for (const char* extra : {"", "x"}) {
-        for (size_t count : {size_t{1}, size_t{3}, size_t{40}, size_t{99}, size_t{100},
-                             size_t{1000}}) {
+        for (size_t count :
+             {size_t{1}, size_t{3}, size_t{40}, size_t{99}, size_t{100}, size_t{1000}}) {
             auto s = std::make_unique<SetValue>();
             std::set<std::string> model;
             for (int i = 0; i < 99; ++i) {

@@ -201,16 +201,15 @@ void registerSetAlgebraCommands(CommandTable& t) {
     constexpr uint32_t kR = kCmdReadOnly;
     t.add({"sinter", -2, kR, 1, -1, 1, sinterCommand, "set", "key [key ...]",
            "Intersect multiple sets"});
-    t.add({"sunion", -2, kR, 1, -1, 1, sunionCommand, "set", "key [key ...]",
-           "Add multiple sets"});
+    t.add({"sunion", -2, kR, 1, -1, 1, sunionCommand, "set", "key [key ...]", "Add multiple sets"});
     t.add({"sdiff", -2, kR, 1, -1, 1, sdiffCommand, "set", "key [key ...]",
            "Subtract multiple sets"});
-    t.add({"sinterstore", -3, kW, 1, -1, 1, sinterstoreCommand, "set",
-           "destination key [key ...]", "Intersect multiple sets and store the resulting set in a key"});
-    t.add({"sunionstore", -3, kW, 1, -1, 1, sunionstoreCommand, "set",
-           "destination key [key ...]", "Add multiple sets and store the resulting set in a key"});
-    t.add({"sdiffstore", -3, kW, 1, -1, 1, sdiffstoreCommand, "set",
-           "destination key [key ...]", "Subtract multiple sets and store the resulting set in a key"});
+    t.add({"sinterstore", -3, kW, 1, -1, 1, sinterstoreCommand, "set", "destination key [key ...]",
+           "Intersect multiple sets and store the resulting set in a key"});
+    t.add({"sunionstore", -3, kW, 1, -1, 1, sunionstoreCommand, "set", "destination key [key ...]",
+           "Add multiple sets and store the resulting set in a key"});
+    t.add({"sdiffstore", -3, kW, 1, -1, 1, sdiffstoreCommand, "set", "destination key [key ...]",
+           "Subtract multiple sets and store the resulting set in a key"});
     t.add({"sintercard", -3, kR, 0, 0, 0, sintercardCommand, "set",
            "numkeys key [key ...] [LIMIT limit]",
            "Intersect multiple sets and return the cardinality of the result", sintercardKeys});

@@ -251,9 +251,16 @@ void srandmemberCommand(CommandContext& ctx) {
         ctx.reply.error(errors::kCountTooLarge);
         return;
     }
+    if (!distinct) {
+        // Drawn straight into the reply: a big count costs the reply's bytes and no more.
+        SetValue::IntText text;
+        ctx.reply.arrayHeader(n);
+        for (uint64_t i = 0; i < n; ++i)
+            ctx.reply.bulk(set->memberAt(set->randomPosition(rng()), text));
+        return;
+    }
     std::vector<std::string> members;
-    set->randomMembers(distinct ? std::min<uint64_t>(n, set->length()) : n, distinct, rng(),
-                       members);
+    set->randomMembers(std::min<uint64_t>(n, set->length()), true, rng(), members);
     replyMembers(ctx, members, false);
 }
 
@@ -331,8 +338,7 @@ void registerSetCommands(CommandTable& t) {
            "Move a member from one set to another"});
     t.add({"sismember", 3, kR | kF, 1, 1, 1, sismemberCommand, "set", "key member",
            "Determine if a given value is a member of a set"});
-    t.add({"smismember", -3, kR | kF, 1, 1, 1, smismemberCommand, "set",
-           "key member [member ...]",
+    t.add({"smismember", -3, kR | kF, 1, 1, 1, smismemberCommand, "set", "key member [member ...]",
            "Returns the membership associated with the given elements for a set"});
     t.add({"scard", 2, kR | kF, 1, 1, 1, scardCommand, "set", "key",
            "Get the number of members in a set"});

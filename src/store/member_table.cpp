@@ -89,8 +89,8 @@ MemberTable::MemberTable(const MemberTable& other) : slots_(other.slots_.size(),
         if (slot == 0) continue;
         const void* src = reinterpret_cast<const void*>(slot & kPointerMask);
         const std::string_view m = memberOf(slot);
-        const size_t used = static_cast<size_t>(m.data() + m.size() -
-                                                static_cast<const char*>(src));
+        const size_t used =
+            static_cast<size_t>(m.data() + m.size() - static_cast<const char*>(src));
         void* copy = std::malloc(used);
         if (copy == nullptr) throw std::bad_alloc();
         std::memcpy(copy, src, used);
