@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "hash_value.h"
 #include "list_value.h"
+#include "set_value.h"
 #include "zset_value.h"
 
 namespace mini_redis {
@@ -155,6 +156,9 @@ void gatherElements(const KeyTable::Entry* e, std::vector<Item>& out) {
             l->forRange(0, l->length(), [&](std::string_view v) { out.emplace_back(v); });
             break;
         }
+        case ValueType::Set:
+            static_cast<const SetValue*>(c)->forEach([&](std::string_view v) { out.emplace_back(v); });
+            break;
         case ValueType::ZSet: {
             const auto* z = static_cast<const ZSetValue*>(c);
             for (ZSetValue::Cursor it = z->at(0); it.valid(); it.next()) out.emplace_back(it.member());

@@ -142,6 +142,7 @@ void registerListCommands(CommandTable& table);
 void registerListRangeCommands(CommandTable& table);
 void registerHashCommands(CommandTable& table);
 void registerSetCommands(CommandTable& table);
+void registerSetAlgebraCommands(CommandTable& table);  // called by registerSetCommands
 void registerZSetCommands(CommandTable& table);
 void registerSortCommands(CommandTable& table);
 void registerTransactionCommands(CommandTable& table);

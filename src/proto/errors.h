@@ -132,6 +132,10 @@ inline constexpr const char* kHashValueNotFloat = "ERR hash value is not a float
 inline constexpr const char* kHashIncrNanOrInfinity = "ERR value is NaN or Infinity";
 // HRANDFIELD's count: kCountOutOfLongRange past -LONG_MAX..LONG_MAX; with WITHVALUES, half of
 // that, kValueOutOfRange (also for a negative count past kMaxRandomFields).
+// Sets (SRANDMEMBER's count errors are kCountOutOfLongRange and, for a negative count whose
+// reply could not be built, ours, kValueOutOfRange).
+inline constexpr const char* kNumkeysTooMany =
+    "ERR Number of keys can't be greater than number of args";
 // Formats with the command name (lower case, as Redis's canonical name).
 inline constexpr const char* kWrongArityFmt = "ERR wrong number of arguments for '%s' command";
 inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s'. Try %s HELP.";

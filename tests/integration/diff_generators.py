@@ -17,11 +17,12 @@ Why the arguments look the way they do:
 - Illegal option combinations, bad numbers and wrong arities are generated on purpose: error
   texts must match byte for byte too.
 """
-
-import diff_gen_sort
-import diff_gen_lists
-import diff_gen_zsets
+# One generator module per collection family.
 import diff_gen_hashes
+import diff_gen_lists
+import diff_gen_sets
+import diff_gen_sort
+import diff_gen_zsets
 
 KEYS = [b"k0", b"k1", b"k2", b"k3", b"k4", b"k5", b"", b"b\x00\xff:k"]
 LONG = (b"long-value/" * 30)[:300]
@@ -46,12 +47,11 @@ class Ctx:
     """What a generator may draw from: the seeded RNG, the run's start time (for absolute
     expiries) and the strictly growing relative-expiry counter. One per seed."""
 
-    def __init__(self, rng, t0_ms, collections=False):
+    def __init__(self, rng, t0_ms):
         self.rng = rng
         self.t0_ms = t0_ms
         self.t0_s = t0_ms // 1000
         self.counter_ms = 1000  # added to every relative future expiry; only ever grows
-        self.collections = collections  # other types exist: WRONGTYPE paths are reachable
         self.in_multi = False  # the connection the next command goes to is inside MULTI
         self.past_at = False  # the command being made has an absolute time in the past
         self.followup = None  # a command the driver sends right after, on the same connection
@@ -394,43 +394,20 @@ ERRORS = [
     (1, lambda c: [c.name("OBJECT"), c.name("HELP"), b"extra"]),
 ]
 
-# ---------------------------------------------------------------------------------------------
-# collections (other value types: for WRONGTYPE on every string and key command)
-
-MEMBERS = [b"a", b"b", b"c", b"1", b"2", b"", b"\x00"]
-SCORES = [b"0", b"1", b"-1", b"1.5", b"inf", b"-inf", b"nan", b"x"]
-
-COLLECTIONS = [
-    (3, lambda c: [c.name(c.rng.choice(["LPUSH", "RPUSH"])), c.key()] +
-     c.rng.sample(MEMBERS, c.rng.randint(1, 3))),
-    (2, lambda c: [c.name(c.rng.choice(["LPOP", "RPOP"])), c.key()]),
-    (2, lambda c: [c.name("LRANGE"), c.key(), b"0", b"-1"]),
-    (1, lambda c: [c.name("LLEN"), c.key()]),
-    (3, lambda c: [c.name("SADD"), c.key()] + c.rng.sample(MEMBERS, c.rng.randint(1, 3))),
-    (1, lambda c: [c.name("SCARD"), c.key()]),
-    (1, lambda c: [c.name("SISMEMBER"), c.key(), c.rng.choice(MEMBERS)]),
-    (3, lambda c: [c.name("HSET"), c.key(), c.rng.choice(MEMBERS), c.value()]),
-    (1, lambda c: [c.name("HGET"), c.key(), c.rng.choice(MEMBERS)]),
-    (1, lambda c: [c.name("HLEN"), c.key()]),
-    (3, lambda c: [c.name("ZADD"), c.key(), c.rng.choice(SCORES), c.rng.choice(MEMBERS)]),
-    (1, lambda c: [c.name("ZSCORE"), c.key(), c.rng.choice(MEMBERS)]),
-    (1, lambda c: [c.name("ZRANGE"), c.key(), b"0", b"-1", c.name("WITHSCORES")]),
-]
-
-# name -> (generator table, on by default, weight). The default run (CI) is everything but
-# `collections`, whose commands arrive in a later issue. `errors` weighs little: inside MULTI
-# one arity error already aborts the whole transaction.
+# name -> (generator table, on by default, weight). Every family shares the key space, so
+# collections meet string and key commands (WRONGTYPE everywhere). `errors` weighs little:
+# inside MULTI one arity error already aborts the whole transaction.
 FAMILIES = {
     "strings": (STRINGS, True, 4),
     "expiry": (EXPIRY, True, 2),
     "keyspace": (KEYSPACE, True, 3),
     "transactions": (None, True, 1.5),  # gen_transaction: it depends on the connection's state
     "errors": (ERRORS, True, 0.7),
-    "collections": (COLLECTIONS, False, 3),
     "sort": (diff_gen_sort.SORT, True, 1.5),
     "lists": (diff_gen_lists.LISTS, True, 3),
     "zsets": (diff_gen_zsets.ZSETS, True, 4),
     "hashes": (diff_gen_hashes.HASHES, True, 3),
+    "sets": (diff_gen_sets.SETS, True, 3),
 }
 
 

@@ -77,6 +77,41 @@ def _scan(_args, a, b):
     return a.value[1].kind == b.value[1].kind == "*"
 
 
+def _sorted_members(_args, a, b):
+    """Members in table order (a RESP3 set or an array): compared sorted."""
+    if a.kind != b.kind or a.kind not in "*~" or a.is_null() or b.is_null():
+        return a.raw == b.raw
+    return sorted(n.raw for n in a.value) == sorted(n.raw for n in b.value)
+
+
+def _random_members(args, a, b):
+    """SPOP and SRANDMEMBER: one random member is compared by type; with a count, the same
+    number of members, distinct for a positive count, and all the same when the count passed
+    the cardinality (everything came back)."""
+    if a.kind != b.kind or a.is_error() or b.is_error() or a.is_null() != b.is_null():
+        return a.raw == b.raw
+    if a.kind not in "*~":
+        return True
+    if len(a.value) != len(b.value):
+        return False
+    count = int(args[2])
+    if count > 0 and len(a.value) < count:
+        return _sorted_members(args, a, b)
+    if count > 0:
+        return all(len(set(n.raw for n in r.value)) == len(r.value) for r in (a, b))
+    return True
+
+
+def _sscan(args, a, b):
+    """SSCAN: a pass that started at cursor 0 and ended in one call is compared sorted; one that
+    started elsewhere in a hash table returns what that table's buckets hold: shape only."""
+    if args[2] in (b"0", b"+0", b"-0", b"", b"00"):
+        return _scan(args, a, b)
+    if a.is_error() or b.is_error():
+        return a.raw == b.raw
+    return _scan(args, a, b) or (a.kind == b.kind == "*" and len(a.value) == len(b.value) == 2)
+
+
 def _hello(_args, a, b):
     """HELLO's map, with the values of `id` and `version` left out."""
     def strip(n):
@@ -140,6 +175,15 @@ ALLOW = {
     # The client id counts every connection the server has seen (readiness probes
     # included), and the version is each server's own.
     "HELLO": _hello,
+    # Sets: members come in hash table order, random ones at random (diff_gen_sets.py keeps
+    # the two servers' sets equal all the same).
+    "SMEMBERS": _sorted_members,
+    "SINTER": _sorted_members,
+    "SUNION": _sorted_members,
+    "SDIFF": _sorted_members,
+    "SPOP": _random_members,
+    "SRANDMEMBER": _random_members,
+    "SSCAN": _sscan,
     # INFO and DEBUG describe the server itself; diff_generators never sends them.
     # Hashes: a hashtable's order and random picks (see diff_gen_hashes.COMPARE).
     **gen.diff_gen_hashes.COMPARE,
@@ -239,7 +283,7 @@ class Run:
         self.families = families
         self.commands = commands  # if set, only these command names are sent
         self.rng = random.Random(seed)
-        self.ctx = gen.Ctx(self.rng, int(time.time() * 1000), "collections" in families)
+        self.ctx = gen.Ctx(self.rng, int(time.time() * 1000))
         self.ports = (ref_port, sut_port)
         self.history = collections.deque(maxlen=HISTORY)
         self.step = 0
