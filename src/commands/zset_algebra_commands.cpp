@@ -124,17 +124,23 @@ void compute(std::vector<Input>& in, SetOp op, Aggregate how, ZSetValue& out) {
 // ZINTERCARD: how many members every input holds, stopping at `limit` (0: no limit).
 size_t interCard(std::vector<Input>& in, size_t limit) {
     size_t count = 0;
-    if (in[0].length() == 0) return 0;
-    bool done = false;
-    in[0].forEach([&](std::string_view m, double) {
-        if (done) return;
+    auto inAll = [&](std::string_view m) {
         double unused = 0;
         for (size_t j = 1; j < in.size(); ++j) {
-            if (!in[j].sameAs(in[0]) && !in[j].find(m, unused)) return;
+            if (!in[j].sameAs(in[0]) && !in[j].find(m, unused)) return false;
         }
-        ++count;
-        if (limit != 0 && count >= limit) done = true;
-    });
+        return true;
+    };
+    if (in[0].zset != nullptr) {
+        // A sorted set is walked by cursor, so the limit stops the walk itself.
+        for (auto c = in[0].zset->at(0); c.valid(); c.next()) {
+            if (inAll(c.member()) && ++count == limit) break;
+        }
+    } else {
+        in[0].forEach([&](std::string_view m, double) {
+            if ((limit == 0 || count < limit) && inAll(m)) ++count;
+        });
+    }
     return count;
 }
 

@@ -92,6 +92,23 @@ void ScoreTree::clear() {
     size_ = 0;
 }
 
+void ScoreTree::moveEntries(Node* dst, int dst_at, const Node* src, int src_at, int n) {
+    if (n <= 0) return;
+    if (dst->is_leaf) {
+        Leaf* d = static_cast<Leaf*>(dst);
+        const Leaf* s = static_cast<const Leaf*>(src);
+        moveItems(d->score + dst_at, s->score + src_at, n);
+        moveItems(d->item + dst_at, s->item + src_at, n);
+    } else {
+        Inner* d = static_cast<Inner*>(dst);
+        const Inner* s = static_cast<const Inner*>(src);
+        moveItems(d->sizes + dst_at, s->sizes + src_at, n);
+        moveItems(d->min_score + dst_at, s->min_score + src_at, n);
+        moveItems(d->min_item + dst_at, s->min_item + src_at, n);
+        moveItems(d->child + dst_at, s->child + src_at, n);
+    }
+}
+
 ScoreTree::Node* ScoreTree::insertInto(Node* n, double s, ZMember* m) {
     const std::string_view name = m->name();
     if (n->is_leaf) {
@@ -107,38 +124,31 @@ ScoreTree::Node* ScoreTree::insertInto(Node* n, double s, ZMember* m) {
             }
         }
         int j = lo;
-        if (l->count < kLeafCap) {
-            moveItems(l->score + j + 1, l->score + j, l->count - j);
-            moveItems(l->item + j + 1, l->item + j, l->count - j);
-            l->score[j] = s;
-            l->item[j] = m;
-            ++l->count;
-            return nullptr;
-        }
-        Leaf* r = newLeaf();
-        r->next = l->next;
-        r->prev = l;
-        if (l->next != nullptr) l->next->prev = r;
-        l->next = r;
-        int keep;  // pairs staying in l
-        if (j == kLeafCap && r->next == nullptr) {
-            keep = kLeafCap;  // appending at the end of the tree: l stays full
-        } else if (j == 0 && l->prev == nullptr) {
-            keep = 0;  // prepending at the start: everything moves right, l takes the key
-        } else {
-            keep = (kLeafCap + 1) / 2;
-        }
-        r->count = static_cast<uint16_t>(kLeafCap - keep);
-        moveItems(r->score, l->score + keep, r->count);
-        moveItems(r->item, l->item + keep, r->count);
-        l->count = static_cast<uint16_t>(keep);
         Leaf* into = l;
-        if (j > keep || keep == kLeafCap) {
-            into = r;
-            j -= keep;
+        Leaf* r = nullptr;
+        if (l->count == kLeafCap) {
+            r = newLeaf();
+            r->next = l->next;
+            r->prev = l;
+            if (l->next != nullptr) l->next->prev = r;
+            l->next = r;
+            int keep;  // pairs staying in l
+            if (j == kLeafCap && r->next == nullptr) {
+                keep = kLeafCap;  // appending at the end of the tree: l stays full
+            } else if (j == 0 && l->prev == nullptr) {
+                keep = 0;  // prepending at the start: everything moves right, l takes the key
+            } else {
+                keep = (kLeafCap + 1) / 2;
+            }
+            r->count = static_cast<uint16_t>(kLeafCap - keep);
+            moveEntries(r, 0, l, keep, r->count);
+            l->count = static_cast<uint16_t>(keep);
+            if (j > keep || keep == kLeafCap) {
+                into = r;
+                j -= keep;
+            }
         }
-        moveItems(into->score + j + 1, into->score + j, into->count - j);
-        moveItems(into->item + j + 1, into->item + j, into->count - j);
+        moveEntries(into, j + 1, into, j, into->count - j);
         into->score[j] = s;
         into->item[j] = m;
         ++into->count;
@@ -159,21 +169,14 @@ ScoreTree::Node* ScoreTree::insertInto(Node* n, double s, ZMember* m) {
         right = newInner();
         const int keep = (kInnerCap + 1) / 2;
         right->count = static_cast<uint16_t>(kInnerCap - keep);
-        moveItems(right->sizes, in->sizes + keep, right->count);
-        moveItems(right->min_score, in->min_score + keep, right->count);
-        moveItems(right->min_item, in->min_item + keep, right->count);
-        moveItems(right->child, in->child + keep, right->count);
+        moveEntries(right, 0, in, keep, right->count);
         in->count = static_cast<uint16_t>(keep);
         if (at > keep) {
             into = right;
             at -= keep;
         }
     }
-    const int tail = into->count - at;
-    moveItems(into->sizes + at + 1, into->sizes + at, tail);
-    moveItems(into->min_score + at + 1, into->min_score + at, tail);
-    moveItems(into->min_item + at + 1, into->min_item + at, tail);
-    moveItems(into->child + at + 1, into->child + at, tail);
+    moveEntries(into, at + 1, into, at, into->count - at);
     into->child[at] = split;
     into->sizes[at] = sizeOf(split);
     minOf(split, into->min_score[at], into->min_item[at]);
@@ -217,8 +220,7 @@ void ScoreTree::eraseFrom(Node* n, double s, const ZMember* m) {
             }
         }
         assert(lo < l->count && l->item[lo] == m);
-        moveItems(l->score + lo, l->score + lo + 1, l->count - lo - 1);
-        moveItems(l->item + lo, l->item + lo + 1, l->count - lo - 1);
+        moveEntries(l, lo, l, lo + 1, l->count - lo - 1);
         --l->count;
         return;
     }
@@ -246,75 +248,31 @@ void ScoreTree::fixChild(Inner* n, int i) {
     const int total = a->count + b->count;
     if (total <= cap) {
         // Merge b into a; b's entry leaves n.
+        moveEntries(a, a->count, b, 0, b->count);
         if (a->is_leaf) {
             Leaf* la = static_cast<Leaf*>(a);
             Leaf* lb = static_cast<Leaf*>(b);
-            moveItems(la->score + la->count, lb->score, lb->count);
-            moveItems(la->item + la->count, lb->item, lb->count);
             la->next = lb->next;
             if (lb->next != nullptr) lb->next->prev = la;
-        } else {
-            Inner* ia = static_cast<Inner*>(a);
-            Inner* ib = static_cast<Inner*>(b);
-            moveItems(ia->sizes + ia->count, ib->sizes, ib->count);
-            moveItems(ia->min_score + ia->count, ib->min_score, ib->count);
-            moveItems(ia->min_item + ia->count, ib->min_item, ib->count);
-            moveItems(ia->child + ia->count, ib->child, ib->count);
         }
         a->count = static_cast<uint16_t>(total);
         freeNode(b);
         n->sizes[left] += n->sizes[right];
-        const int tail = n->count - right - 1;
-        moveItems(n->sizes + right, n->sizes + right + 1, tail);
-        moveItems(n->min_score + right, n->min_score + right + 1, tail);
-        moveItems(n->min_item + right, n->min_item + right + 1, tail);
-        moveItems(n->child + right, n->child + right + 1, tail);
+        moveEntries(n, right, n, right + 1, n->count - right - 1);
         --n->count;
         minOf(a, n->min_score[left], n->min_item[left]);
         return;
     }
     // Redistribute: a keeps half (rounded down), b the rest.
     const int want_a = total / 2;
-    if (a->is_leaf) {
-        Leaf* la = static_cast<Leaf*>(a);
-        Leaf* lb = static_cast<Leaf*>(b);
-        if (la->count < want_a) {
-            const int k = want_a - la->count;
-            moveItems(la->score + la->count, lb->score, k);
-            moveItems(la->item + la->count, lb->item, k);
-            moveItems(lb->score, lb->score + k, lb->count - k);
-            moveItems(lb->item, lb->item + k, lb->count - k);
-        } else {
-            const int k = la->count - want_a;
-            moveItems(lb->score + k, lb->score, lb->count);
-            moveItems(lb->item + k, lb->item, lb->count);
-            moveItems(lb->score, la->score + want_a, k);
-            moveItems(lb->item, la->item + want_a, k);
-        }
+    if (a->count < want_a) {
+        const int k = want_a - a->count;
+        moveEntries(a, a->count, b, 0, k);
+        moveEntries(b, 0, b, k, b->count - k);
     } else {
-        Inner* ia = static_cast<Inner*>(a);
-        Inner* ib = static_cast<Inner*>(b);
-        if (ia->count < want_a) {
-            const int k = want_a - ia->count;
-            moveItems(ia->sizes + ia->count, ib->sizes, k);
-            moveItems(ia->min_score + ia->count, ib->min_score, k);
-            moveItems(ia->min_item + ia->count, ib->min_item, k);
-            moveItems(ia->child + ia->count, ib->child, k);
-            moveItems(ib->sizes, ib->sizes + k, ib->count - k);
-            moveItems(ib->min_score, ib->min_score + k, ib->count - k);
-            moveItems(ib->min_item, ib->min_item + k, ib->count - k);
-            moveItems(ib->child, ib->child + k, ib->count - k);
-        } else {
-            const int k = ia->count - want_a;
-            moveItems(ib->sizes + k, ib->sizes, ib->count);
-            moveItems(ib->min_score + k, ib->min_score, ib->count);
-            moveItems(ib->min_item + k, ib->min_item, ib->count);
-            moveItems(ib->child + k, ib->child, ib->count);
-            moveItems(ib->sizes, ia->sizes + want_a, k);
-            moveItems(ib->min_score, ia->min_score + want_a, k);
-            moveItems(ib->min_item, ia->min_item + want_a, k);
-            moveItems(ib->child, ia->child + want_a, k);
-        }
+        const int k = a->count - want_a;
+        moveEntries(b, k, b, 0, b->count);
+        moveEntries(b, 0, a, want_a, k);
     }
     a->count = static_cast<uint16_t>(want_a);
     b->count = static_cast<uint16_t>(total - want_a);

@@ -80,6 +80,9 @@ class ScoreTree {
     Node* insertInto(Node* n, double s, ZMember* m);
     void eraseFrom(Node* n, double s, const ZMember* m);
     void fixChild(Inner* n, int i);
+    // Moves n entries (every parallel field) from src[src_at..] to dst[dst_at..]; the nodes
+    // are of one kind and may be the same node (the ranges may overlap).
+    static void moveEntries(Node* dst, int dst_at, const Node* src, int src_at, int n);
     template <class Before>
     size_t countBefore(Before before) const;
     Leaf* newLeaf();

@@ -290,6 +290,26 @@ def gen_config(c):
             c.rng.choice([b"64", b"64", b"64", b"3", b"0"])]
 
 
+# name -> Redis 7.0 arity (+N exact, -N at least, counting the name)
+ARITY = {"ZADD": -4, "ZINCRBY": 4, "ZSCORE": 3, "ZMSCORE": -3, "ZCARD": 2, "ZCOUNT": 4,
+         "ZLEXCOUNT": 4, "ZRANK": 3, "ZREVRANK": 3, "ZRANGE": -4, "ZRANGESTORE": -5,
+         "ZREVRANGE": -4, "ZRANGEBYSCORE": -4, "ZREVRANGEBYSCORE": -4, "ZRANGEBYLEX": -4,
+         "ZREVRANGEBYLEX": -4, "ZREM": -3, "ZREMRANGEBYRANK": 4, "ZREMRANGEBYSCORE": 4,
+         "ZREMRANGEBYLEX": 4, "ZPOPMIN": -2, "ZPOPMAX": -2, "ZMPOP": -4, "ZRANDMEMBER": -2,
+         "ZUNION": -3, "ZINTER": -3, "ZDIFF": -3, "ZUNIONSTORE": -4, "ZINTERSTORE": -4,
+         "ZDIFFSTORE": -4, "ZINTERCARD": -3, "ZSCAN": -3}
+
+
+def gen_zarity(c):
+    """A wrong number of arguments for one of the family's commands."""
+    name, arity = c.rng.choice(sorted(ARITY.items()))
+    if arity > 0:
+        n = c.rng.choice([arity - 1, arity + 1])
+    else:
+        n = c.rng.randint(1, -arity - 1)
+    return [c.name(name)] + [c.key() if i == 0 else b"1" for i in range(n - 1)]
+
+
 ZSETS = [
     (12, gen_zadd),
     (5, gen_zadd_lex),
@@ -314,4 +334,5 @@ ZSETS = [
     (2, gen_zintercard),
     (3, lambda c: [c.name("OBJECT"), c.name("ENCODING"), zkey(c)]),
     (0.3, gen_config),
+    (0.5, gen_zarity),
 ]
