@@ -157,7 +157,8 @@ void moveGeneric(CommandContext& ctx, End from, End to) {
         ctx.reply.error(errors::kWrongType);
         return;
     }
-    if (!src) {
+    ListValue* src_list = listOf(src);  // taken before the next lookup, which may expire a key
+    if (src_list == nullptr) {
         ctx.reply.nil();
         return;
     }
@@ -166,7 +167,7 @@ void moveGeneric(CommandContext& ctx, End from, End to) {
         ctx.reply.error(errors::kWrongType);
         return;
     }
-    moveAndReply(ctx, db, src_key, *listOf(src), from, dst_key, listOf(dst), to);
+    moveAndReply(ctx, db, src_key, *src_list, from, dst_key, listOf(dst), to);
 }
 
 // LMOVE source destination LEFT|RIGHT LEFT|RIGHT
