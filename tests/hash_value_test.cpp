@@ -104,11 +104,11 @@ void randomRun(const HashLimits& limits, size_t ops, size_t field_space, size_t 
 }  // namespace
 
 TEST_CASE("random operations match a map model, listpack and table") {
-    randomRun({512, 64}, 3000, 40, 20, 1);    // stays a listpack mostly (values up to 20)
-    randomRun({16, 64}, 4000, 60, 20, 2);     // switches by count
-    randomRun({512, 8}, 3000, 40, 12, 3);     // switches by length
-    randomRun({0, 64}, 4000, 1000, 30, 4);    // a table from the first field: growth
-    randomRun({0, 64}, 6000, 50, 300, 5);     // a table with values of varied sizes
+    randomRun({512, 64}, 3000, 40, 20, 1);  // stays a listpack mostly (values up to 20)
+    randomRun({16, 64}, 4000, 60, 20, 2);   // switches by count
+    randomRun({512, 8}, 3000, 40, 12, 3);   // switches by length
+    randomRun({0, 64}, 4000, 1000, 30, 4);  // a table from the first field: growth
+    randomRun({0, 64}, 6000, 50, 300, 5);   // a table with values of varied sizes
 }
 
 TEST_CASE("the switch by count: more than max_listpack_entries pairs") {
@@ -266,9 +266,8 @@ TEST_CASE("a table scan visits every pair exactly once when nothing changes") {
     uint64_t cursor = 0;
     int calls = 0;
     do {
-        cursor = h.scan(cursor, 10, [&](std::string_view f, std::string_view) {
-            ++seen[std::string(f)];
-        });
+        cursor = h.scan(cursor, 10,
+                        [&](std::string_view f, std::string_view) { ++seen[std::string(f)]; });
         ++calls;
     } while (cursor != 0);
     CHECK(seen.size() == 5000);
@@ -289,9 +288,8 @@ TEST_CASE("a scan misses no pair present for the whole pass, across growth and s
         int extra = 0;
         int step = 0;
         do {
-            cursor = h.scan(cursor, 1 + rng() % 20, [&](std::string_view f, std::string_view) {
-                seen.emplace(f);
-            });
+            cursor = h.scan(cursor, 1 + rng() % 20,
+                            [&](std::string_view f, std::string_view) { seen.emplace(f); });
             // Between calls: grow a lot (several doublings) in the first half of the pass,
             // then shrink a lot (several halvings) by deleting the extras.
             if (++step < 15) {
