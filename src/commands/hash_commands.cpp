@@ -49,7 +49,8 @@ bool openForRead(CommandContext& ctx, std::string_view key, const HashValue*& ha
 }
 
 // A hash for a command that may create it (Redis's hashTypeLookupWriteOrCreate): the stored
-// one, or a fresh empty one that commit() stores. Nothing is stored until commit().
+// one, or a fresh empty one that commit() stores. Nothing is stored until commit(). The
+// handler's thread only; lives for one command.
 class WriteTarget {
   public:
     // False after replying WRONGTYPE.
