@@ -2,9 +2,9 @@
 // Redis checks them in), WRONGTYPE, RESP3 shapes, OBJECT ENCODING across the switch, and an
 // emptied hash deleting its key.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include "command_fixture.h"
-
 #include <set>
+
+#include "command_fixture.h"
 
 using namespace std::string_literals;
 using namespace mini_redis;
@@ -93,12 +93,14 @@ TEST_CASE("HINCRBY: checks in Redis's order, overflow, non-integers") {
     CHECK(s.cmd({"HGET", "h", "n"}) == bulk("-2"));
     for (const char* bad : {"x", "1.5", "", " 1", "-0", "01", "+1", "99999999999999999999"})
         CHECK(s.cmd({"HINCRBY", "h", "n", bad}) == kNotInteger);
-    s.cmd({"HSET", "h", "s", "abc", "z", "012", "max", "9223372036854775807",
-           "min", "-9223372036854775808"});
+    s.cmd({"HSET", "h", "s", "abc", "z", "012", "max", "9223372036854775807", "min",
+           "-9223372036854775808"});
     CHECK(s.cmd({"HINCRBY", "h", "s", "1"}) == error("ERR hash value is not an integer"));
     CHECK(s.cmd({"HINCRBY", "h", "z", "1"}) == error("ERR hash value is not an integer"));
-    CHECK(s.cmd({"HINCRBY", "h", "max", "1"}) == error("ERR increment or decrement would overflow"));
-    CHECK(s.cmd({"HINCRBY", "h", "min", "-1"}) == error("ERR increment or decrement would overflow"));
+    CHECK(s.cmd({"HINCRBY", "h", "max", "1"}) ==
+          error("ERR increment or decrement would overflow"));
+    CHECK(s.cmd({"HINCRBY", "h", "min", "-1"}) ==
+          error("ERR increment or decrement would overflow"));
     CHECK(s.cmd({"HINCRBY", "h", "max", "-1"}) == integer(9223372036854775806));
     CHECK(s.cmd({"HINCRBY", "h", "min", "0"}) == integer(INT64_MIN));
     // The increment is read before the key: a bad one wins over WRONGTYPE.
@@ -243,7 +245,8 @@ TEST_CASE("HRANDFIELD: shapes, counts, range errors, RESP3 pairs") {
           error("ERR value is out of range"));
     CHECK(s.cmd({"HRANDFIELD", "h", "-4611686018427387904", "WITHVALUES"}) ==
           error("ERR value is out of range"));
-    CHECK(s.cmd({"HRANDFIELD", "h", "9223372036854775807"}) == array({bulk("a"), bulk("b"), bulk("c")}));
+    CHECK(s.cmd({"HRANDFIELD", "h", "9223372036854775807"}) ==
+          array({bulk("a"), bulk("b"), bulk("c")}));
     // Ours: a negative count too big to answer.
     CHECK(s.cmd({"HRANDFIELD", "h", "-9223372036854775807"}) == error("ERR value is out of range"));
     CHECK(s.cmd({"HRANDFIELD", "nokey", "-9223372036854775807"}) == "*0\r\n");
@@ -319,12 +322,23 @@ TEST_CASE("WRONGTYPE from every command on a string key") {
     Server s;
     s.cmd({"SET", "str", "v"});
     const std::vector<Args> all = {
-        {"HSET", "str", "a", "1"}, {"HSETNX", "str", "a", "1"},   {"HMSET", "str", "a", "1"},
-        {"HGET", "str", "a"},      {"HMGET", "str", "a"},         {"HDEL", "str", "a"},
-        {"HLEN", "str"},           {"HEXISTS", "str", "a"},       {"HSTRLEN", "str", "a"},
-        {"HINCRBY", "str", "a", "1"}, {"HINCRBYFLOAT", "str", "a", "1"}, {"HKEYS", "str"},
-        {"HVALS", "str"},          {"HGETALL", "str"},            {"HRANDFIELD", "str"},
-        {"HRANDFIELD", "str", "1"}, {"HSCAN", "str", "0"},
+        {"HSET", "str", "a", "1"},
+        {"HSETNX", "str", "a", "1"},
+        {"HMSET", "str", "a", "1"},
+        {"HGET", "str", "a"},
+        {"HMGET", "str", "a"},
+        {"HDEL", "str", "a"},
+        {"HLEN", "str"},
+        {"HEXISTS", "str", "a"},
+        {"HSTRLEN", "str", "a"},
+        {"HINCRBY", "str", "a", "1"},
+        {"HINCRBYFLOAT", "str", "a", "1"},
+        {"HKEYS", "str"},
+        {"HVALS", "str"},
+        {"HGETALL", "str"},
+        {"HRANDFIELD", "str"},
+        {"HRANDFIELD", "str", "1"},
+        {"HSCAN", "str", "0"},
     };
     for (const Args& args : all) {
         INFO(args[0]);

@@ -1,12 +1,15 @@
 // The hash family: HSET HSETNX HMSET HGET HMGET HDEL HLEN HEXISTS HSTRLEN HINCRBY
 // HINCRBYFLOAT HKEYS HVALS HGETALL HRANDFIELD HSCAN, answering as Redis 7.0 does (checks in
 // its order, its error texts, its RESP3 shapes). The value itself is HashValue (hash_value.h).
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "command_args.h"
 #include "command_context.h"
@@ -46,7 +49,8 @@ bool openForRead(CommandContext& ctx, std::string_view key, const HashValue*& ha
 }
 
 // A hash for a command that may create it (Redis's hashTypeLookupWriteOrCreate): the stored
-// one, or a fresh empty one that commit() stores. Nothing is stored until commit().
+// one, or a fresh empty one that commit() stores. Nothing is stored until commit(). The
+// handler's thread only; lives for one command.
 class WriteTarget {
   public:
     // False after replying WRONGTYPE.
@@ -393,8 +397,8 @@ void registerHashCommands(CommandTable& t) {
            "Get the length of the value of a hash field"});
     t.add({"hincrby", 4, kW | kF, 1, 1, 1, hincrbyCommand, "hash", "key field increment",
            "Increment the integer value of a hash field by the given number"});
-    t.add({"hincrbyfloat", 4, kW | kF, 1, 1, 1, hincrbyfloatCommand, "hash",
-           "key field increment", "Increment the float value of a hash field by the given amount"});
+    t.add({"hincrbyfloat", 4, kW | kF, 1, 1, 1, hincrbyfloatCommand, "hash", "key field increment",
+           "Increment the float value of a hash field by the given amount"});
     t.add({"hkeys", 2, kR, 1, 1, 1, hkeysCommand, "hash", "key", "Get all the fields in a hash"});
     t.add({"hvals", 2, kR, 1, 1, 1, hvalsCommand, "hash", "key", "Get all the values in a hash"});
     t.add({"hgetall", 2, kR, 1, 1, 1, hgetallCommand, "hash", "key",
@@ -402,7 +406,8 @@ void registerHashCommands(CommandTable& t) {
     t.add({"hrandfield", -2, kR, 1, 1, 1, hrandfieldCommand, "hash", "key [count [WITHVALUES]]",
            "Get one or multiple random fields from a hash"});
     t.add({"hscan", -3, kR, 1, 1, 1, hscanCommand, "hash",
-           "key cursor [MATCH pattern] [COUNT count]", "Incrementally iterate hash fields and associated values"});
+           "key cursor [MATCH pattern] [COUNT count]",
+           "Incrementally iterate hash fields and associated values"});
 }
 
 }  // namespace mini_redis

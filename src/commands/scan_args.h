@@ -16,8 +16,8 @@ bool parseScanCursor(std::string_view arg, uint64_t& out);
 // [MATCH pattern] [COUNT count], any number of times, the last one winning.
 struct ScanOptions {
     int64_t count = 10;
-    std::string_view pattern;   // meaningful when use_pattern
-    bool use_pattern = false;   // false for no MATCH or MATCH "*"
+    std::string_view pattern;  // meaningful when use_pattern
+    bool use_pattern = false;  // false for no MATCH or MATCH "*"
 };
 
 // Parses `args` (the options after the cursor) of a key's scan (HSCAN, SSCAN, ZSCAN: no TYPE).

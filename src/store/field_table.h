@@ -101,7 +101,7 @@ class FieldTable {
     std::unique_ptr<uintptr_t[]> slots_;  // capacity_ slots, 0 = empty
     size_t capacity_ = 0;                 // 0 or a power of two
     size_t size_ = 0;
-    size_t block_bytes_ = 0;              // allocator sizes of the blocks
+    size_t block_bytes_ = 0;  // allocator sizes of the blocks
 };
 
 }  // namespace mini_redis

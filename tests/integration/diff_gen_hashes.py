@@ -16,7 +16,8 @@ Keys:
 
 The settings: CONFIG SET hash-max-listpack-entries/-value to small values (both servers get
 it), and some fifty commands of this family later the defaults again (sent outside MULTI, so a
-DISCARD never loses it). Bursts of pairs and long fields and values are sized around the
+DISCARD never loses it); a seed's first command of this family sets the defaults, in case the
+seed before ended with small ones. Bursts of pairs and long fields and values are sized around the
 settings in force: one under the limit, at it, one past it.
 
 HRANDFIELD never asks a reply Redis would take forever to build (a huge negative count that it
@@ -48,13 +49,15 @@ PATTERNS = [b"*", b"a*", b"f1*", b"f?", b"[a-c]", b"*\x00*", b"F*", b"", b"*[", 
 CONFIG_ENTRIES = [b"8", b"16", b"64"]
 CONFIG_VALUES = [b"24", b"32"]
 
-_pending_restore = set()  # ids of the Ctx objects whose servers have small settings
-_settings = {}  # id(Ctx) -> (entries, value) as last set, when not the defaults
 DEFAULTS = (512, 64)
+
+# This family's state rides on the seed's Ctx: hash_started (its first command was sent),
+# hash_settings ((entries, value) in force when not the defaults), hash_restore (small settings
+# are to be undone).
 
 
 def _limits(c):
-    return _settings.get(id(c), DEFAULTS)
+    return getattr(c, "hash_settings", None) or DEFAULTS
 
 
 def _key(c):
@@ -139,14 +142,13 @@ def gen_hscan(c):
 
 def gen_config(c):
     """Small settings (remembered, to be restored soon), or the defaults again."""
-    if id(c) in _pending_restore:
-        _pending_restore.discard(id(c))
-        _settings.pop(id(c), None)
+    if getattr(c, "hash_restore", False):
+        c.hash_restore, c.hash_settings = False, None
         return [b"CONFIG", b"SET", b"hash-max-listpack-entries", b"%d" % DEFAULTS[0],
                 b"hash-max-listpack-value", b"%d" % DEFAULTS[1]]
-    _pending_restore.add(id(c))
+    c.hash_restore = True
     entries, value = c.rng.choice(CONFIG_ENTRIES), c.rng.choice(CONFIG_VALUES)
-    _settings[id(c)] = (int(entries), int(value))
+    c.hash_settings = (int(entries), int(value))
     return [b"CONFIG", b"SET", b"hash-max-listpack-entries", entries,
             b"hash-max-listpack-value", value]
 
@@ -205,8 +207,13 @@ TABLE = [
 
 
 def generate(c):
-    """One command of the family; a pending restore of the settings goes first."""
-    if not c.in_multi and id(c) in _pending_restore and c.chance(0.02):
+    """One command of the family. A seed's first one sets the defaults (the servers live on
+    from the seed before, which may have ended with small settings); a pending restore comes
+    some fifty commands after the small settings."""
+    if not getattr(c, "hash_started", False) and not c.in_multi:
+        c.hash_started, c.hash_restore = True, True
+        return gen_config(c)
+    if not c.in_multi and getattr(c, "hash_restore", False) and c.chance(0.02):
         return gen_config(c)
     if not c.in_multi and c.chance(0.004):
         return gen_config(c)
