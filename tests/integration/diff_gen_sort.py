@@ -12,7 +12,10 @@ LISTS = [b"so:list:0", b"so:list:1"]
 SETS = [b"so:set:0", b"so:set:1"]
 ZSETS = [b"so:zset:0", b"so:zset:1"]
 OTHERS = [b"so:none", b"so:w_1", b"so:h_1"]  # missing, a string, a hash (WRONGTYPE)
-WEIGHTS = [b"5", b"1", b"-2", b"3.5", b"x", b"", b"1e400", b"inf", b"1"]
+# No out-of-range weight such as 1e400: Redis 7.0's SORT tests errno == ERANGE after strtod
+# without clearing errno first, so one ERANGE leaves every later numeric SORT failing (until
+# something resets errno) on the reference; commands_sort_test checks ours rejects 1e400.
+WEIGHTS = [b"5", b"1", b"-2", b"3.5", b"x", b"", b"inf", b"1"]
 
 
 def _source(c):

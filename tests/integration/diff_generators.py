@@ -403,7 +403,11 @@ FAMILIES = {
     "keyspace": (KEYSPACE, True, 3),
     "transactions": (None, True, 1.5),  # gen_transaction: it depends on the connection's state
     "errors": (ERRORS, True, 0.7),
-    "sort": (diff_gen_sort.SORT, True, 1.5),
+    # Off by default: Redis 7.0's numeric SORT reads a stale errno (ERANGE left by any earlier
+    # strtod/strtoll overflow, from any command) and then fails with "One or more scores can't
+    # be converted into double" on valid numbers; with other families mixed in that happens at
+    # random. Run it alone (`--families sort`), where nothing sets ERANGE.
+    "sort": (diff_gen_sort.SORT, False, 1.5),
     "lists": (diff_gen_lists.LISTS, True, 3),
     "zsets": (diff_gen_zsets.ZSETS, True, 4),
     "hashes": (diff_gen_hashes.HASHES, True, 3),
