@@ -4,6 +4,7 @@
 #include <malloc.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -89,6 +90,21 @@ bool backgroundPurging() {
     return mallctl("background_thread", &enabled, &len, nullptr, 0) == 0 && enabled;
 #else
     return false;
+#endif
+}
+
+void purge() {
+#if MINI_REDIS_ALLOCATOR_JEMALLOC
+    // The calling thread's cache first (its blocks would keep their pages dirty), then every
+    // arena's dirty and muzzy pages.
+    mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0);
+    char name[64];
+    std::snprintf(name, sizeof name, "arena.%u.purge", static_cast<unsigned>(MALLCTL_ARENAS_ALL));
+    mallctl(name, nullptr, nullptr, nullptr, 0);
+#elif MINI_REDIS_ALLOCATOR_MIMALLOC
+    mi_collect(true);
+#else
+    malloc_trim(0);
 #endif
 }
 

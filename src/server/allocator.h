@@ -21,4 +21,9 @@ bool mallocIsConfigured();
 // environment overrides it. False for the other allocators. Any thread.
 bool backgroundPurging();
 
+// Hands the pages of freed memory back to the OS now instead of on the allocator's decay
+// schedule (MEMORY PURGE; benchmarks call it before reading RSS). Any thread; it may take a
+// few milliseconds on a big heap.
+void purge();
+
 }  // namespace mini_redis::allocator

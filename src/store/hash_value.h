@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "field_table.h"
+#include "form_word.h"
 #include "listpack.h"
 #include "value.h"
 
@@ -43,11 +44,11 @@ class HashValue final : public Collection {
     ~HashValue() override = default;
 
     size_t memoryBytes() const override;
-    std::string_view encoding() const override { return table_ ? "hashtable" : "listpack"; }
+    std::string_view encoding() const override { return table() ? "hashtable" : "listpack"; }
     Collection* clone() const override { return new HashValue(*this); }
-    size_t length() const override { return table_ ? table_->size() : list_.size() / 2; }
+    size_t length() const override { return table() ? table()->size() : list().size() / 2; }
 
-    bool isListpack() const { return table_ == nullptr; }
+    bool isListpack() const { return table() == nullptr; }
 
     // The value of `field` (HGET; also SORT's BY/GET key->field), or nullopt.
     std::optional<std::string_view> get(std::string_view field) const;
@@ -62,16 +63,16 @@ class HashValue final : public Collection {
     // otherwise. fn must not change the hash.
     template <class Fn>
     void forEach(Fn&& fn) const {
-        if (table_) {
-            for (size_t i = 0, n = table_->slotCount(); i < n; ++i) {
-                if (table_->slotUsed(i)) fn(table_->fieldAt(i), table_->valueAt(i));
+        if (table()) {
+            for (size_t i = 0, n = table()->slotCount(); i < n; ++i) {
+                if (table()->slotUsed(i)) fn(table()->fieldAt(i), table()->valueAt(i));
             }
             return;
         }
-        for (size_t pos = list_.begin(), end = list_.end(); pos < end;) {
-            const size_t vpos = list_.next(pos);
-            fn(list_.at(pos), list_.at(vpos));
-            pos = list_.next(vpos);
+        for (size_t pos = list().begin(), end = list().end(); pos < end;) {
+            const size_t vpos = list().next(pos);
+            fn(list().at(pos), list().at(vpos));
+            pos = list().next(vpos);
         }
     }
 
@@ -82,14 +83,14 @@ class HashValue final : public Collection {
     // for the whole pass is returned at least once (see FieldTable::nextCursor).
     template <class Fn>
     uint64_t scan(uint64_t cursor, size_t count, Fn&& fn) const {
-        if (!table_) {
+        if (!table()) {
             forEach(fn);
             return 0;
         }
         size_t elements = 0;
         size_t budget = count * 10;
         do {
-            cursor = table_->scanStep(cursor, [&](std::string_view f, std::string_view v) {
+            cursor = table()->scanStep(cursor, [&](std::string_view f, std::string_view v) {
                 elements += 2;
                 fn(f, v);
             });
@@ -109,10 +110,10 @@ class HashValue final : public Collection {
             forEach(fn);
             return;
         }
-        if (table_ && !distinct) {
+        if (table() && !distinct) {
             while (count-- > 0) {
-                const size_t i = table_->randomSlot(rng);
-                fn(table_->fieldAt(i), table_->valueAt(i));
+                const size_t i = table()->randomSlot(rng);
+                fn(table()->fieldAt(i), table()->valueAt(i));
             }
             return;
         }
@@ -124,15 +125,15 @@ class HashValue final : public Collection {
             std::uniform_int_distribution<size_t> any(0, where.size() - 1);
             while (count-- > 0) {
                 const size_t pos = where[any(rng)];
-                fn(list_.at(pos), list_.at(list_.next(pos)));
+                fn(list().at(pos), list().at(list().next(pos)));
             }
             return;
         }
         for (size_t at : where) {
-            if (table_) {
-                fn(table_->fieldAt(at), table_->valueAt(at));
+            if (table()) {
+                fn(table()->fieldAt(at), table()->valueAt(at));
             } else {
-                fn(list_.at(at), list_.at(list_.next(at)));
+                fn(list().at(at), list().at(list().next(at)));
             }
         }
     }
@@ -145,8 +146,11 @@ class HashValue final : public Collection {
     // `count` (< length()) distinct pairs: listpack positions in order, or table slots.
     void distinctPicks(size_t count, Random& rng, std::vector<size_t>& out) const;
 
-    Listpack list_;                      // the pairs while a listpack
-    std::unique_ptr<FieldTable> table_;  // the pairs once a table (list_ is then empty)
+    Listpack& list() { return form_.compact(); }
+    const Listpack& list() const { return form_.compact(); }
+    FieldTable* table() const { return form_.big(); }
+
+    FormWord<Listpack, FieldTable> form_;  // the pairs: a listpack, or a table once converted
 };
 
 }  // namespace mini_redis

@@ -12,10 +12,12 @@
 namespace mini_redis {
 
 // The header is packed: 9 bytes, then the expiry (8 bytes, only when it has one), the key and
-// the value. A key without a TTL pays nothing for expiry.
+// the value. A key without a TTL pays nothing for expiry. A collection's value is its pointer
+// (8 bytes), and value_len then holds what the table counted for it (accountedBytes), in units
+// of 8 bytes: up to 32 GiB, more is counted as 32 GiB.
 struct __attribute__((packed)) KeyTable::Entry {
     uint32_t key_len;
-    uint32_t value_len;
+    uint32_t value_len;  // a string's length; for a collection, its counted bytes / 8
     uint8_t meta;  // bits 0-2 ValueType, bits 3-4 StringEncoding, bit 7 has an expiry
 };
 
@@ -42,7 +44,8 @@ std::string_view KeyTable::key(const Entry* e) {
     return {keyStart(e), e->key_len};
 }
 std::string_view KeyTable::value(const Entry* e) {
-    return {keyStart(e) + e->key_len, e->value_len};
+    const size_t len = type(e) == ValueType::String ? e->value_len : sizeof(Collection*);
+    return {keyStart(e) + e->key_len, len};
 }
 char* KeyTable::mutableValue(Entry* e) {
     return const_cast<char*>(keyStart(e)) + e->key_len;
@@ -108,9 +111,14 @@ KeyTable::Entry* KeyTable::newEntry(std::string_view key, ValueType type, String
     return e;
 }
 
-void KeyTable::countCollection(Collection* c) {
-    c->accounted_bytes = c->memoryBytes();
-    collection_bytes_ += c->accounted_bytes;
+size_t KeyTable::accountedBytes(const Entry* e) {
+    return type(e) == ValueType::String ? 0 : size_t{e->value_len} * 8;
+}
+
+void KeyTable::countCollection(Entry* e) {
+    const size_t units = (collection(e)->memoryBytes() + 7) / 8;
+    e->value_len = static_cast<uint32_t>(std::min<size_t>(units, UINT32_MAX));
+    collection_bytes_ += accountedBytes(e);
 }
 
 void KeyTable::dispose(Collection* c) {
@@ -123,16 +131,15 @@ void KeyTable::dispose(Collection* c) {
 }
 
 void KeyTable::recount(Entry* e) {
-    Collection* c = collection(e);
-    if (c == nullptr) return;
-    collection_bytes_ -= c->accounted_bytes;
-    countCollection(c);
+    if (type(e) == ValueType::String) return;
+    uncountCollection(e);
+    countCollection(e);
 }
 
 void KeyTable::freeEntry(Entry* e, bool destroy) {
     if (destroy) {
         if (Collection* c = collection(e)) {
-            uncountCollection(c);
+            uncountCollection(e);
             dispose(c);
         }
     }
@@ -241,7 +248,7 @@ KeyTable::Entry* KeyTable::putCollection(std::string_view key, uint64_t hash, Va
     Entry* old = found ? entryOf(slots_[i]) : nullptr;
     std::string_view ptr(reinterpret_cast<const char*>(&owned), sizeof owned);
     Entry* e = place(i, hash, newEntry(key, type, StringEncoding::Auto, expire_at, ptr), old);
-    countCollection(owned);
+    countCollection(e);
     return e;
 }
 
@@ -259,6 +266,7 @@ KeyTable::Entry* KeyTable::setExpire(std::string_view key, uint64_t hash, int64_
     }
     // The layout changes: a new block, the same value (a collection pointer moves with it).
     Entry* fresh = newEntry(key, type(e), encoding(e), expire_at, value(e));
+    if (type(e) != ValueType::String) fresh->value_len = e->value_len;  // still counted
     freeEntry(e, false);
     slots_[i] = makeSlot(fresh, hash);
     return fresh;
@@ -334,7 +342,7 @@ KeyTable::Entry* KeyTable::detach(std::string_view key, uint64_t hash) {
     Entry* e = entryOf(slots_[i]);
     if (hasExpire(e)) --expires_;
     entry_bytes_ -= malloc_usable_size(e);
-    if (Collection* c = collection(e)) uncountCollection(c);
+    uncountCollection(e);
     removeSlot(i);
     return e;
 }
@@ -348,7 +356,7 @@ KeyTable::Entry* KeyTable::adopt(std::string_view key, uint64_t hash, Entry* det
     Entry* fresh =
         newEntry(key, type(detached), encoding(detached), expireAt(detached), value(detached));
     std::free(detached);  // its collection, if any, now belongs to `fresh`
-    if (Collection* c = collection(fresh)) countCollection(c);
+    if (type(fresh) != ValueType::String) countCollection(fresh);
     ++size_;
     slots_[i] = makeSlot(fresh, hash);
     return fresh;

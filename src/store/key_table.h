@@ -133,9 +133,11 @@ class KeyTable {
                     std::string_view value_bytes);
     // Frees the block; with `destroy`, also the collection it owns.
     void freeEntry(Entry* e, bool destroy);
-    // Counts a collection this table now owns, or stops counting one it gives away.
-    void countCollection(Collection* c);
-    void uncountCollection(Collection* c) { collection_bytes_ -= c->accounted_bytes; }
+    // Counts the collection of `e` at its memoryBytes() (remembered in the entry), or stops
+    // counting it (when it is deleted or given away).
+    void countCollection(Entry* e);
+    void uncountCollection(const Entry* e) { collection_bytes_ -= accountedBytes(e); }
+    static size_t accountedBytes(const Entry* e);
     // Deletes a collection: inline, or on the reclaimer when it is big.
     void dispose(Collection* c);
     // The slot index holding `key`, or the empty slot where it would go.
@@ -151,7 +153,7 @@ class KeyTable {
     size_t size_ = 0;
     size_t expires_ = 0;
     size_t entry_bytes_ = 0;
-    size_t collection_bytes_ = 0;  // sum of the owned collections' accounted_bytes
+    size_t collection_bytes_ = 0;  // sum of the owned collections' accountedBytes()
     Reclaimer* reclaimer_;
 };
 

@@ -13,9 +13,7 @@ bool SetValue::asInteger(std::string_view s, int64_t& out) {
     return ec == std::errc() && end == s.data() + s.size();
 }
 
-SetValue::SetValue(const SetValue& other) : Collection(), ints_(other.ints_) {
-    if (other.table_) table_ = std::make_unique<MemberTable>(*other.table_);
-}
+SetValue::SetValue(const SetValue& other) : Collection(), form_(other.form_) {}
 
 SetValue::~SetValue() = default;
 
@@ -27,57 +25,57 @@ std::unique_ptr<SetValue> SetValue::forMember(std::string_view first) {
 
 std::unique_ptr<SetValue> SetValue::withTable(size_t expected) {
     auto set = std::make_unique<SetValue>();
-    set->table_ = std::make_unique<MemberTable>(expected);
+    set->form_.toBig(std::make_unique<MemberTable>(expected));
     return set;
 }
 
 size_t SetValue::memoryBytes() const {
-    size_t bytes = sizeof(SetValue) + ints_.allocatedBytes();
-    if (table_) bytes += sizeof(MemberTable) + table_->memoryBytes();
-    return bytes;
+    if (const MemberTable* t = table()) {
+        return sizeof(SetValue) + sizeof(MemberTable) + t->memoryBytes();
+    }
+    return sizeof(SetValue) + ints().allocatedBytes();
 }
 
 void SetValue::toTable(size_t expected) {
     auto table = std::make_unique<MemberTable>(expected);
     IntText text;
-    for (size_t i = 0, n = ints_.size(); i < n; ++i) table->insert(format(ints_.at(i), text));
-    ints_.clear();
-    table_ = std::move(table);
+    for (size_t i = 0, n = ints().size(); i < n; ++i) table->insert(format(ints().at(i), text));
+    form_.toBig(std::move(table));
 }
 
 bool SetValue::add(std::string_view member, int64_t max_intset_entries) {
-    if (table_) return table_->insert(member);
+    if (table()) return table()->insert(member);
     int64_t v = 0;
     if (!asInteger(member, v)) {
-        toTable(ints_.size() + 1);
-        return table_->insert(member);
+        toTable(ints().size() + 1);
+        return table()->insert(member);
     }
-    if (!ints_.insert(v)) return false;
+    if (!ints().insert(v)) return false;
     // As Redis: the intset takes the member, then converts when it has grown too big.
-    if (static_cast<int64_t>(ints_.size()) > max_intset_entries) toTable(ints_.size());
+    if (static_cast<int64_t>(ints().size()) > max_intset_entries) toTable(ints().size());
     return true;
 }
 
 bool SetValue::remove(std::string_view member) {
-    if (table_) return table_->erase(member);
+    if (table()) return table()->erase(member);
     int64_t v = 0;
-    return asInteger(member, v) && ints_.erase(v);
+    return asInteger(member, v) && ints().erase(v);
 }
 
 bool SetValue::contains(std::string_view member) const {
-    if (table_) return table_->contains(member);
+    if (table()) return table()->contains(member);
     int64_t v = 0;
-    return asInteger(member, v) && ints_.contains(v);
+    return asInteger(member, v) && ints().contains(v);
 }
 
 size_t SetValue::randomPosition(Random& rng) const {
-    if (table_) return table_->randomSlot(rng);
-    return static_cast<size_t>(rng() % ints_.size());
+    if (table()) return table()->randomSlot(rng);
+    return static_cast<size_t>(rng() % ints().size());
 }
 
 std::string_view SetValue::memberAt(size_t pos, IntText& text) const {
-    if (table_) return table_->slotMember(pos);
-    return format(ints_.at(pos), text);
+    if (table()) return table()->slotMember(pos);
+    return format(ints().at(pos), text);
 }
 
 void SetValue::distinctPositions(size_t count, Random& rng, std::vector<size_t>& out) const {
@@ -86,9 +84,9 @@ void SetValue::distinctPositions(size_t count, Random& rng, std::vector<size_t>&
         // Many of them (Redis's case 3): a partial shuffle of every position, O(n).
         std::vector<size_t> all;
         all.reserve(n);
-        if (table_) {
-            for (size_t i = 0; i < table_->slotCount(); ++i) {
-                if (table_->slotUsed(i)) all.push_back(i);
+        if (table()) {
+            for (size_t i = 0; i < table()->slotCount(); ++i) {
+                if (table()->slotUsed(i)) all.push_back(i);
             }
         } else {
             for (size_t i = 0; i < n; ++i) all.push_back(i);
@@ -130,21 +128,21 @@ void SetValue::popRandom(size_t count, Random& rng, std::vector<std::string>& ou
     const size_t n = length();
     if (count >= n) {
         forEach([&](std::string_view m) { out.emplace_back(m); });
-        if (table_) {
-            table_->clear();
+        if (table()) {
+            table()->clear();
         } else {
-            ints_.clear();
+            ints().clear();
         }
         return;
     }
     IntText text;
-    if (table_) {
+    if (table()) {
         // One random slot at a time: the table keeps itself at least 1/8 full, so each draw
         // takes a few tries at most, and erasing is O(1).
         for (size_t i = 0; i < count; ++i) {
-            const size_t slot = table_->randomSlot(rng);
-            out.emplace_back(table_->slotMember(slot));
-            table_->eraseSlot(slot);
+            const size_t slot = table()->randomSlot(rng);
+            out.emplace_back(table()->slotMember(slot));
+            table()->eraseSlot(slot);
         }
         return;
     }
@@ -155,9 +153,9 @@ void SetValue::popRandom(size_t count, Random& rng, std::vector<std::string>& ou
     std::unique_ptr<bool[]> drop(new bool[n]());
     for (size_t pos : positions) {
         drop[pos] = true;
-        out.emplace_back(format(ints_.at(pos), text));
+        out.emplace_back(format(ints().at(pos), text));
     }
-    ints_.eraseFlagged(drop.get());
+    ints().eraseFlagged(drop.get());
 }
 
 }  // namespace mini_redis

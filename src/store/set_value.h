@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "form_word.h"
 #include "intset.h"
 #include "member_table.h"
 #include "value.h"
@@ -52,9 +53,9 @@ class SetValue final : public Collection {
     size_t memoryBytes() const override;
     std::string_view encoding() const override { return isIntset() ? "intset" : "hashtable"; }
     Collection* clone() const override { return new SetValue(*this); }
-    size_t length() const override { return table_ ? table_->size() : ints_.size(); }
+    size_t length() const override { return table() ? table()->size() : ints().size(); }
 
-    bool isIntset() const { return table_ == nullptr; }
+    bool isIntset() const { return table() == nullptr; }
 
     // Adds `member`; false when it was already there. Switches to the table form when the
     // member is not a canonical integer, or when the intset would pass `max_intset_entries`
@@ -69,15 +70,15 @@ class SetValue final : public Collection {
     // returns bool, false stops the walk.
     template <class Fn>
     void forEach(Fn&& fn) const {
-        if (table_) {
-            for (size_t i = 0, n = table_->slotCount(); i < n; ++i) {
-                if (table_->slotUsed(i) && !call(fn, table_->slotMember(i))) return;
+        if (table()) {
+            for (size_t i = 0, n = table()->slotCount(); i < n; ++i) {
+                if (table()->slotUsed(i) && !call(fn, table()->slotMember(i))) return;
             }
             return;
         }
         IntText text;
-        for (size_t i = 0, n = ints_.size(); i < n; ++i) {
-            if (!call(fn, format(ints_.at(i), text))) return;
+        for (size_t i = 0, n = ints().size(); i < n; ++i) {
+            if (!call(fn, format(ints().at(i), text))) return;
         }
     }
 
@@ -102,14 +103,14 @@ class SetValue final : public Collection {
     // present for the whole pass.
     template <class Fn>
     uint64_t scan(uint64_t cursor, size_t count, Fn&& fn) const {
-        if (!table_) {
+        if (!table()) {
             forEach(fn);
             return 0;
         }
         size_t seen = 0;
         size_t budget = count * 10;
         do {
-            cursor = table_->scanStep(cursor, [&](std::string_view m) {
+            cursor = table()->scanStep(cursor, [&](std::string_view m) {
                 ++seen;
                 fn(m);
             });
@@ -126,7 +127,7 @@ class SetValue final : public Collection {
     }
 
     // For tests: the intset's bytes per member (2, 4 or 8).
-    size_t intsetWidth() const { return ints_.width(); }
+    size_t intsetWidth() const { return ints().width(); }
 
   private:
     // fn(member), and whether to go on.
@@ -144,8 +145,11 @@ class SetValue final : public Collection {
     // Draws `count` distinct positions (count < length()).
     void distinctPositions(size_t count, Random& rng, std::vector<size_t>& out) const;
 
-    IntSet ints_;                         // the members while an intset
-    std::unique_ptr<MemberTable> table_;  // the members once a table (ints_ is then empty)
+    IntSet& ints() { return form_.compact(); }
+    const IntSet& ints() const { return form_.compact(); }
+    MemberTable* table() const { return form_.big(); }
+
+    FormWord<IntSet, MemberTable> form_;  // the members: an intset, or a table once converted
 };
 
 }  // namespace mini_redis

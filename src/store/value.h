@@ -60,9 +60,9 @@ class Collection {
     virtual Collection* clone() const = 0;
     // Elements held (LLEN, HLEN, SCARD, ZCARD).
     virtual size_t length() const = 0;
-
-    // memoryBytes() when the key table last counted it. Owned by KeyTable; families leave it.
-    size_t accounted_bytes = 0;
+    // No data here: a small hash, set or sorted set is this vtable pointer plus one word
+    // (form_word.h), 16 bytes like Redis's robj. What the key table last counted for it is
+    // kept in the key's entry.
 };
 
 // A collection with more elements than this is freed on the reclaimer thread (Redis's

@@ -10,34 +10,35 @@
 namespace mini_redis {
 
 ZSetValue::ZSetValue(bool compact) {
-    if (!compact) big_ = std::make_unique<Large>();
+    if (!compact) form_.toBig(std::make_unique<Large>());
 }
 
-ZSetValue::ZSetValue(const ZSetValue& other) : Collection(), lp_(other.lp_) {
-    if (!other.big_) return;
-    big_ = std::make_unique<Large>();
-    big_->index.reserve(other.length());
+ZSetValue::ZSetValue(const ZSetValue& other) : Collection() {
+    const Large* from = other.big();
+    if (from == nullptr) {
+        form_.toCompact(ZSetListpack(other.lp()));
+        return;
+    }
+    auto large = std::make_unique<Large>();
+    large->index.reserve(other.length());
     // In order: every insert lands at the end of the tree, whose leaves then stay full.
-    other.big_->tree.forEach([this](const ZMember* m) {
-        ZMember* copy = newMember(m->name(), m->score);
-        big_->index.insert(copy);
-        big_->tree.insert(copy);
+    from->tree.forEach([&large](const ZMember* m) {
+        ZMember* copy = ZMember::make(m->name(), m->score, large->member_bytes);
+        large->index.insert(copy);
+        large->tree.insert(copy);
     });
+    form_.toBig(std::move(large));
 }
 
-ZSetValue::~ZSetValue() {
-    freeLarge();
-}
+ZSetValue::~ZSetValue() = default;
 
-void ZSetValue::freeLarge() {
-    if (!big_) return;
-    size_t bytes = big_->member_bytes;
-    big_->tree.forEach([&bytes](const ZMember* m) { ZMember::destroy(const_cast<ZMember*>(m), bytes); });
-    big_.reset();
+ZSetValue::Large::~Large() {
+    size_t bytes = member_bytes;
+    tree.forEach([&bytes](const ZMember* m) { ZMember::destroy(const_cast<ZMember*>(m), bytes); });
 }
 
 ZMember* ZSetValue::newMember(std::string_view name, double score) {
-    return ZMember::make(name, score, big_->member_bytes);
+    return ZMember::make(name, score, big()->member_bytes);
 }
 
 std::unique_ptr<ZSetValue> ZSetValue::forFirstMember(std::string_view member,
@@ -48,45 +49,44 @@ std::unique_ptr<ZSetValue> ZSetValue::forFirstMember(std::string_view member,
 }
 
 size_t ZSetValue::memoryBytes() const {
-    size_t bytes = sizeof(ZSetValue) + lp_.allocatedBytes();
-    if (big_) {
-        bytes += sizeof(Large) + big_->index.memoryBytes() + big_->tree.memoryBytes() +
-                 big_->member_bytes;
+    if (const Large* l = big()) {
+        return sizeof(ZSetValue) + sizeof(Large) + l->index.memoryBytes() +
+               l->tree.memoryBytes() + l->member_bytes;
     }
-    return bytes;
+    return sizeof(ZSetValue) + lp().allocatedBytes();
 }
 
 bool ZSetValue::score(std::string_view member, double& out) const {
-    if (big_) {
-        const ZMember* m = big_->index.find(member);
+    if (big()) {
+        const ZMember* m = big()->index.find(member);
         if (m == nullptr) return false;
         out = m->score;
         return true;
     }
-    return lp_.find(member, &out) != lp_.end();
+    return lp().find(member, &out) != lp().end();
 }
 
 std::optional<size_t> ZSetValue::rank(std::string_view member) const {
-    if (big_) {
-        const ZMember* m = big_->index.find(member);
+    if (big()) {
+        const ZMember* m = big()->index.find(member);
         if (m == nullptr) return std::nullopt;
-        return big_->tree.rank(m);
+        return big()->tree.rank(m);
     }
-    const size_t pos = lp_.find(member);
-    if (pos == lp_.end()) return std::nullopt;
-    return lp_.rankOf(pos);
+    const size_t pos = lp().find(member);
+    if (pos == lp().end()) return std::nullopt;
+    return lp().rankOf(pos);
 }
 
 size_t ZSetValue::scoreBound(double s, bool strict) const {
-    return big_ ? big_->tree.scoreBound(s, strict) : lp_.scoreBound(s, strict);
+    return big() ? big()->tree.scoreBound(s, strict) : lp().scoreBound(s, strict);
 }
 
 size_t ZSetValue::lexBound(std::string_view m, bool strict, size_t from) const {
-    if (big_) {
-        const size_t r = big_->tree.lexBound(m, strict);
+    if (big()) {
+        const size_t r = big()->tree.lexBound(m, strict);
         return r < from ? from : r;
     }
-    return lp_.lexBound(m, strict, from);
+    return lp().lexBound(m, strict, from);
 }
 
 std::string_view ZSetValue::Cursor::member() const {
@@ -116,16 +116,13 @@ void ZSetValue::Cursor::prev() {
 
 ZSetValue::Cursor ZSetValue::at(size_t r) const {
     Cursor c;
-    if (r >= length()) {
-        if (!big_) c.lp_ = &lp_;
+    if (const Large* l = big()) {
+        if (r < l->tree.size()) c.tpos_ = l->tree.at(r);
         return c;
     }
-    if (big_) {
-        c.tpos_ = big_->tree.at(r);
-    } else {
-        c.lp_ = &lp_;
-        c.pos_ = lp_.seek(r);
-    }
+    const ZSetListpack& compact = lp();
+    c.lp_ = &compact;
+    if (r < compact.size()) c.pos_ = compact.seek(r);
     return c;
 }
 
@@ -139,13 +136,13 @@ ZSetValue::AddResult ZSetValue::add(std::string_view member, double score, unsig
     size_t pos = 0;
     double current = 0;
     bool present;
-    if (big_) {
-        rec = big_->index.find(member);
+    if (big()) {
+        rec = big()->index.find(member);
         present = rec != nullptr;
         if (present) current = rec->score;
     } else {
-        pos = lp_.find(member, &current);
-        present = pos != lp_.end();
+        pos = lp().find(member, &current);
+        present = pos != lp().end();
     }
     if (present) {
         if (nx) return AddResult::Skipped;
@@ -158,28 +155,28 @@ ZSetValue::AddResult ZSetValue::add(std::string_view member, double score, unsig
             if (result_score != nullptr) *result_score = score;
             return AddResult::Same;
         }
-        if (big_) {
-            big_->tree.erase(rec);
+        if (big()) {
+            big()->tree.erase(rec);
             rec->score = score;
-            big_->tree.insert(rec);
+            big()->tree.insert(rec);
         } else {
-            lp_.erase(pos);
-            lp_.insert(member, score);
+            lp().erase(pos);
+            lp().insert(member, score);
         }
         if (result_score != nullptr) *result_score = score;
         return AddResult::Updated;
     }
     if (xx) return AddResult::Skipped;
-    if (!big_ && (static_cast<int64_t>(lp_.size()) + 1 > limits.max_entries ||
+    if (!big() && (static_cast<int64_t>(lp().size()) + 1 > limits.max_entries ||
                   static_cast<int64_t>(member.size()) > limits.max_value)) {
         convertToLarge();
     }
-    if (big_) {
+    if (big()) {
         rec = newMember(member, score);
-        big_->index.insert(rec);
-        big_->tree.insert(rec);
+        big()->index.insert(rec);
+        big()->tree.insert(rec);
     } else {
-        lp_.insert(member, score);
+        lp().insert(member, score);
     }
     // Redis answers ZADD INCR with the score it was given (a -0 stays -0 in the reply).
     if (result_score != nullptr) *result_score = score;
@@ -187,62 +184,60 @@ ZSetValue::AddResult ZSetValue::add(std::string_view member, double score, unsig
 }
 
 bool ZSetValue::remove(std::string_view member) {
-    if (!big_) {
-        const size_t pos = lp_.find(member);
-        if (pos == lp_.end()) return false;
-        lp_.erase(pos);
+    if (!big()) {
+        const size_t pos = lp().find(member);
+        if (pos == lp().end()) return false;
+        lp().erase(pos);
         return true;
     }
-    ZMember* rec = big_->index.find(member);
+    ZMember* rec = big()->index.find(member);
     if (rec == nullptr) return false;
-    big_->tree.erase(rec);
-    big_->index.erase(rec);
-    ZMember::destroy(rec, big_->member_bytes);
+    big()->tree.erase(rec);
+    big()->index.erase(rec);
+    ZMember::destroy(rec, big()->member_bytes);
     return true;
 }
 
 void ZSetValue::removeRanks(size_t from, size_t n) {
     if (n == 0) return;
     assert(from + n <= length());
-    if (!big_) {
-        lp_.eraseRanks(from, n);
+    if (!big()) {
+        lp().eraseRanks(from, n);
         return;
     }
     std::vector<ZMember*> doomed;
     doomed.reserve(n);
-    ScoreTree::Pos p = big_->tree.at(from);
+    ScoreTree::Pos p = big()->tree.at(from);
     for (size_t i = 0; i < n; ++i, ScoreTree::next(p)) doomed.push_back(ScoreTree::member(p));
     for (ZMember* rec : doomed) {
-        big_->tree.erase(rec);
-        big_->index.erase(rec);
-        ZMember::destroy(rec, big_->member_bytes);
+        big()->tree.erase(rec);
+        big()->index.erase(rec);
+        ZMember::destroy(rec, big()->member_bytes);
     }
 }
 
 void ZSetValue::convertToLarge() {
-    if (big_) return;
+    if (big()) return;
     auto large = std::make_unique<Large>();
-    large->index.reserve(lp_.size());
-    for (size_t p = lp_.begin(), stop = lp_.end(); p < stop; p = lp_.next(p)) {
-        ZMember* rec = ZMember::make(lp_.member(p), lp_.score(p), large->member_bytes);
+    large->index.reserve(lp().size());
+    for (size_t p = lp().begin(), stop = lp().end(); p < stop; p = lp().next(p)) {
+        ZMember* rec = ZMember::make(lp().member(p), lp().score(p), large->member_bytes);
         large->index.insert(rec);
         large->tree.insert(rec);
     }
-    big_ = std::move(large);
-    lp_ = ZSetListpack();
+    form_.toBig(std::move(large));
 }
 
 void ZSetValue::compactIfFits(const Limits& limits) {
-    if (!big_ || static_cast<int64_t>(length()) > limits.max_entries) return;
+    if (!big() || static_cast<int64_t>(length()) > limits.max_entries) return;
     bool fits = true;
-    big_->tree.forEach([&](const ZMember* m) {
+    big()->tree.forEach([&](const ZMember* m) {
         if (static_cast<int64_t>(m->len) > limits.max_value) fits = false;
     });
     if (!fits) return;
     ZSetListpack lp;
-    big_->tree.forEach([&lp](const ZMember* m) { lp.append(m->name(), m->score); });
-    freeLarge();
-    lp_ = std::move(lp);
+    big()->tree.forEach([&lp](const ZMember* m) { lp.append(m->name(), m->score); });
+    form_.toCompact(std::move(lp));
 }
 
 std::vector<ZSetValue::Cursor> ZSetValue::randomMembers(size_t count, bool distinct,
@@ -268,17 +263,17 @@ std::vector<ZSetValue::Cursor> ZSetValue::randomMembers(size_t count, bool disti
     }
     std::vector<Cursor> out;
     out.reserve(count);
-    if (big_) {
+    if (big()) {
         for (size_t r : ranks) out.push_back(at(r));
         return out;
     }
     // A listpack is walked once into a table of positions.
     std::vector<size_t> positions;
     positions.reserve(n);
-    for (size_t p = lp_.begin(), stop = lp_.end(); p < stop; p = lp_.next(p)) positions.push_back(p);
+    for (size_t p = lp().begin(), stop = lp().end(); p < stop; p = lp().next(p)) positions.push_back(p);
     for (size_t r : ranks) {
         Cursor c;
-        c.lp_ = &lp_;
+        c.lp_ = &lp();
         c.pos_ = positions[r];
         out.push_back(c);
     }
@@ -286,14 +281,14 @@ std::vector<ZSetValue::Cursor> ZSetValue::randomMembers(size_t count, bool disti
 }
 
 void ZSetValue::verify() const {
-    if (!big_) return;
-    big_->tree.verify();
-    if (big_->index.size() != big_->tree.size()) {
+    if (!big()) return;
+    big()->tree.verify();
+    if (big()->index.size() != big()->tree.size()) {
         std::fprintf(stderr, "ZSetValue::verify: index and tree sizes differ\n");
         std::abort();
     }
-    big_->tree.forEach([this](const ZMember* m) {
-        if (big_->index.find(m->name()) != m) {
+    big()->tree.forEach([this](const ZMember* m) {
+        if (big()->index.find(m->name()) != m) {
             std::fprintf(stderr, "ZSetValue::verify: member missing from the index\n");
             std::abort();
         }

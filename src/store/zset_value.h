@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "form_word.h"
 #include "member_index.h"
 #include "score_tree.h"
 #include "value.h"
@@ -67,10 +68,10 @@ class ZSetValue final : public Collection {
                                                      const Limits& limits);
 
     size_t memoryBytes() const override;
-    std::string_view encoding() const override { return big_ ? "skiplist" : "listpack"; }
+    std::string_view encoding() const override { return big() ? "skiplist" : "listpack"; }
     Collection* clone() const override { return new ZSetValue(*this); }
-    size_t length() const override { return big_ ? big_->tree.size() : lp_.size(); }
-    bool compact() const { return big_ == nullptr; }
+    size_t length() const override { return big() ? big()->tree.size() : lp().size(); }
+    bool compact() const { return big() == nullptr; }
 
     // Reads.
     bool score(std::string_view member, double& out) const;
@@ -125,14 +126,14 @@ class ZSetValue final : public Collection {
     // buckets) and returns the next cursor (0 when the pass is over). fn(member, score).
     template <class Fn>
     uint64_t scan(uint64_t cursor, size_t count, Fn&& fn) const {
-        if (!big_) {
+        if (!big()) {
             for (Cursor c = at(0); c.valid(); c.next()) fn(c.member(), c.score());
             return 0;
         }
         size_t seen = 0;
         size_t budget = count * 10;
         do {
-            cursor = big_->index.scanStep(cursor, [&](const ZMember* m) {
+            cursor = big()->index.scanStep(cursor, [&](const ZMember* m) {
                 ++seen;
                 fn(m->name(), m->score);
             });
@@ -145,15 +146,23 @@ class ZSetValue final : public Collection {
 
   private:
     struct Large {
+        Large() = default;
+        Large(const Large&) = delete;  // the records are shared: ZSetValue's copy makes new ones
+        Large& operator=(const Large&) = delete;
+        ~Large();  // frees the member records
+
         MemberIndex index;
         ScoreTree tree;
         size_t member_bytes = 0;  // allocations of the ZMember records
     };
-    void freeLarge();
+
     ZMember* newMember(std::string_view name, double score);
 
-    ZSetListpack lp_;              // the listpack form (empty in the large form)
-    std::unique_ptr<Large> big_;  // the large form, when in it
+    ZSetListpack& lp() { return form_.compact(); }
+    const ZSetListpack& lp() const { return form_.compact(); }
+    Large* big() const { return form_.big(); }
+
+    FormWord<ZSetListpack, Large> form_;  // a listpack, or the large form once converted
 };
 
 }  // namespace mini_redis
