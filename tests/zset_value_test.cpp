@@ -4,6 +4,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
@@ -254,6 +255,35 @@ TEST_CASE("score encoding in the listpack: integers as Redis's double2ll, -0 bec
     double s = 1;
     CHECK(big.score("a", s));
     CHECK(std::signbit(s));
+}
+
+TEST_CASE("score encoding in the listpack: every integer width and its edges round-trip") {
+    // Integers take 1-7 bytes by magnitude (two's complement); 2^55 and beyond are doubles.
+    const double p55 = 36028797018963968.0;  // 2^55
+    std::vector<double> scores = {127.0, 128.0, -128.0, -129.0, 32767.0, 32768.0, -32769.0,
+                                  8388608.0, -2147483649.0, 549755813888.0, 140737488355328.0,
+                                  p55 - 1, -p55, p55, -p55 - 2, 4611686018427387904.0, -1.0};
+    ZSetValue z;
+    ZSetValue::Limits limits{256, 1000};
+    for (size_t i = 0; i < scores.size(); ++i) z.add(named("m", i), scores[i], 0, limits);
+    // Members of any length sit beside their score: empty, and longer than a stack buffer.
+    z.add("", 3.25, 0, limits);
+    z.add(std::string(300, 'x'), -7.0, 0, limits);
+    REQUIRE(z.compact());
+    for (size_t i = 0; i < scores.size(); ++i) {
+        double s = 0;
+        CHECK(z.score(named("m", i), s));
+        CHECK(s == scores[i]);
+    }
+    double s = 0;
+    CHECK(z.score("", s));
+    CHECK(s == 3.25);
+    CHECK(z.score(std::string(300, 'x'), s));
+    CHECK(s == -7.0);
+    CHECK(z.length() == scores.size() + 2);
+    std::vector<double> got;
+    for (auto c = z.at(0); c.valid(); c.next()) got.push_back(c.score());
+    CHECK(std::is_sorted(got.begin(), got.end()));
 }
 
 TEST_CASE("order: score, then member bytes, a prefix first") {

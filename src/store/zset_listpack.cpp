@@ -1,9 +1,9 @@
 // Sorted pairs in a listpack: linear walks, as Redis's zzl* functions (a compact set is small).
 #include "zset_listpack.h"
 
-#include <charconv>
 #include <climits>
 #include <cstring>
+#include <string>
 
 #include "zset_member.h"
 
@@ -30,54 +30,73 @@ double ZSetListpack::storedScore(double d) {
     return scoreAsInteger(d, ll) ? static_cast<double>(ll) : d;
 }
 
-std::string_view ZSetListpack::encodeScore(double d, char* buf) {
-    int64_t ll = 0;
-    if (scoreAsInteger(d, ll)) {
-        if (ll > -1000000 && ll < 10000000) {
-            auto [end, ec] = std::to_chars(buf, buf + 24, ll);
-            (void)ec;
-            return {buf, static_cast<size_t>(end - buf)};
-        }
-        d = static_cast<double>(ll);
-    }
-    std::memcpy(buf, &d, kDoubleBytes);
-    return {buf, kDoubleBytes};
-}
-
-double ZSetListpack::decodeScore(std::string_view entry) {
-    if (entry.size() == kDoubleBytes) {
+double ZSetListpack::scoreOf(std::string_view entry) {
+    const size_t n = static_cast<uint8_t>(entry.back());
+    const char* p = entry.data() + entry.size() - 1 - n;
+    if (n == kDoubleBytes) {
         double d;
-        std::memcpy(&d, entry.data(), kDoubleBytes);
+        std::memcpy(&d, p, kDoubleBytes);
         return d;
     }
+    // Sign-extend the n little-endian bytes.
+    uint64_t u = 0;
+    for (size_t i = n; i-- > 0;) u = (u << 8) | static_cast<uint8_t>(p[i]);
+    const int shift = static_cast<int>(64 - 8 * n);
+    return static_cast<double>(static_cast<int64_t>(u << shift) >> shift);
+}
+
+void ZSetListpack::insertEntry(size_t pos, std::string_view member, double score) {
+    char small[128];
+    std::string big;
+    const size_t need = member.size() + kDoubleBytes + 1;
+    char* buf = small;
+    if (need > sizeof small) {
+        big.resize(need);
+        buf = big.data();
+    }
+    if (!member.empty()) std::memcpy(buf, member.data(), member.size());
+    char* p = buf + member.size();
+    size_t n = kDoubleBytes;
     int64_t ll = 0;
-    std::from_chars(entry.data(), entry.data() + entry.size(), ll);
-    return static_cast<double>(ll);
+    if (scoreAsInteger(score, ll) && ll >= -(int64_t{1} << 55) && ll < (int64_t{1} << 55)) {
+        // The fewest bytes whose sign extension gives ll back.
+        n = 1;
+        while (n < 7 && (ll < -(int64_t{1} << (8 * n - 1)) || ll >= (int64_t{1} << (8 * n - 1)))) {
+            ++n;
+        }
+        auto u = static_cast<uint64_t>(ll);
+        for (size_t i = 0; i < n; ++i, u >>= 8) p[i] = static_cast<char>(u & 0xff);
+    } else {
+        if (scoreAsInteger(score, ll)) score = static_cast<double>(ll);  // -0 stored as 0
+        std::memcpy(p, &score, kDoubleBytes);
+    }
+    p[n] = static_cast<char>(n);
+    lp_.insert(pos, {buf, member.size() + n + 1});
 }
 
 size_t ZSetListpack::find(std::string_view member, double* score) const {
-    const size_t pos = lp_.find(member, lp_.begin(), 2);
-    if (pos != lp_.end() && score != nullptr) *score = this->score(pos);
-    return pos;
+    for (size_t pos = lp_.begin(), stop = lp_.end(); pos < stop; pos = lp_.next(pos)) {
+        const std::string_view e = lp_.at(pos);
+        if (memberOf(e) == member) {
+            if (score != nullptr) *score = scoreOf(e);
+            return pos;
+        }
+    }
+    return lp_.end();
 }
 
 void ZSetListpack::insert(std::string_view member, double score) {
     score = storedScore(score);
     size_t pos = lp_.begin();
-    const size_t stop = lp_.end();
-    while (pos < stop) {
-        const size_t score_pos = lp_.next(pos);
-        const double s = decodeScore(lp_.at(score_pos));
-        if (zsetLess(score, member, s, lp_.at(pos))) break;
-        pos = lp_.next(score_pos);
+    for (const size_t stop = lp_.end(); pos < stop; pos = lp_.next(pos)) {
+        const std::string_view e = lp_.at(pos);
+        if (zsetLess(score, member, scoreOf(e), memberOf(e))) break;
     }
-    char buf[24];
-    lp_.insertPair(pos, member, encodeScore(score, buf));
+    insertEntry(pos, member, score);
 }
 
 void ZSetListpack::append(std::string_view member, double score) {
-    char buf[24];
-    lp_.insertPair(lp_.end(), member, encodeScore(score, buf));
+    insertEntry(lp_.end(), member, storedScore(score));
 }
 
 size_t ZSetListpack::rankOf(size_t pos) const {
