@@ -1,6 +1,5 @@
 // What the framer's tests share (frame_parser_test.cpp, frame_parser_incremental_test.cpp):
-// the framer's names, a frame as a list of strings, a one-shot parse, and a frame written as
-// RESP.
+// a frame as a list of strings, a one-shot parse, and a frame written as RESP.
 #pragma once
 
 #include <cstddef>
@@ -11,12 +10,6 @@
 #include "frame_parser.h"
 
 namespace mini_redis::frame_test {
-
-using mini_redis::ArgList;
-using mini_redis::FrameParser;
-using mini_redis::ParseResult;
-using mini_redis::ParserLimits;
-using mini_redis::ParseStatus;
 
 using Frame = std::vector<std::string>;
 

@@ -17,6 +17,7 @@
 #include "frame_parser_fixture.h"
 
 using namespace std::string_literals;
+using namespace mini_redis;
 using namespace mini_redis::frame_test;
 
 namespace {

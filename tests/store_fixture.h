@@ -1,5 +1,5 @@
 // What the store tests share (store_test.cpp, store_expiry_test.cpp): a store on a clock the
-// test moves, a stand-in collection, and one-key operations each in its own lock scope.
+// test moves, and one-key operations each in its own lock scope.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -16,18 +16,6 @@
 namespace mini_redis::store_test {
 
 inline constexpr int64_t kStart = 1'700'000'000'000;
-
-class Counted : public Collection {
-  public:
-    explicit Counted(int tag = 0) : tag(tag) { ++alive; }
-    ~Counted() override { --alive; }
-    size_t memoryBytes() const override { return 64; }
-    std::string_view encoding() const override { return "test"; }
-    Collection* clone() const override { return new Counted(tag); }
-    size_t length() const override { return 1; }
-    int tag;
-    static inline int alive = 0;
-};
 
 // A store on a clock the test moves.
 struct Fixture {

@@ -27,6 +27,18 @@ using namespace mini_redis::store_test;
 
 namespace {
 
+class Counted : public Collection {
+  public:
+    explicit Counted(int tag = 0) : tag(tag) { ++alive; }
+    ~Counted() override { --alive; }
+    size_t memoryBytes() const override { return 64; }
+    std::string_view encoding() const override { return "test"; }
+    Collection* clone() const override { return new Counted(tag); }
+    size_t length() const override { return 1; }
+    int tag;
+    static inline int alive = 0;
+};
+
 // Runs `body(thread_index)` on `n` threads released together, and fails (then exits, since
 // deadlocked threads cannot be joined) if they are not all done within `limit`.
 template <class Body>
