@@ -1,5 +1,6 @@
-// Store + LockScope: lazy expiry, the type check, databases, whole-database operations, the
-// lock-free mirrors, WATCH flags, the lock rule under threads, and the expire cycle's step.
+// Store + LockScope: keys and values, the type check, databases, whole-database operations,
+// the lock-free mirrors, WATCH flags and the lock rule under threads. Expiry is in
+// store_expiry_test.cpp.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "store.h"
 
@@ -12,21 +13,19 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "clock.h"
 #include "lock_scope.h"
+#include "store_fixture.h"
 
 using namespace std::string_literals;
 using namespace mini_redis;
+using namespace mini_redis::store_test;
 
 namespace {
-
-constexpr int64_t kStart = 1'700'000'000'000;
 
 class Counted : public Collection {
   public:
@@ -39,58 +38,6 @@ class Counted : public Collection {
     int tag;
     static inline int alive = 0;
 };
-
-// A store on a clock the test moves.
-struct Fixture {
-    explicit Fixture(size_t shards = 256) : store(16, shards, KeyHash::process(), clock) {}
-    ManualClock clock{kStart};
-    Store store;
-};
-
-// One-key operations, each in its own scope as a command would run.
-void set(Store& store, int db, std::string_view key, std::string_view value,
-         int64_t at = kNoExpiry) {
-    LockScope scope(store);
-    std::string_view keys[] = {key};
-    scope.lockKeys(keys);
-    scope.setString(db, key, value, at);
-}
-std::optional<std::string> get(Store& store, int db, std::string_view key) {
-    LockScope scope(store);
-    std::string_view keys[] = {key};
-    scope.lockKeys(keys);
-    Lookup l = scope.find(db, key, ValueType::String);
-    if (!l) return std::nullopt;
-    return std::string(KeyTable::value(l.entry));
-}
-bool exists(Store& store, int db, std::string_view key) {
-    LockScope scope(store);
-    std::string_view keys[] = {key};
-    scope.lockKeys(keys);
-    return scope.find(db, key) != nullptr;
-}
-int64_t expireAtOf(Store& store, int db, std::string_view key) {
-    LockScope scope(store);
-    std::string_view keys[] = {key};
-    scope.lockKeys(keys);
-    KeyTable::Entry* e = scope.find(db, key);
-    REQUIRE(e != nullptr);
-    return KeyTable::expireAt(e);
-}
-std::shared_ptr<WatchFlag> watch(Store& store, int db, std::string_view key) {
-    auto flag = std::make_shared<WatchFlag>();
-    LockScope scope(store);
-    std::string_view keys[] = {key};
-    scope.lockKeys(keys);
-    scope.watch(db, key, flag);
-    return flag;
-}
-
-std::string named(std::string_view prefix, long n) {
-    std::string out(prefix);
-    out += std::to_string(n);
-    return out;
-}
 
 // Runs `body(thread_index)` on `n` threads released together, and fails (then exits, since
 // deadlocked threads cannot be joined) if they are not all done within `limit`.
@@ -134,99 +81,6 @@ TEST_CASE("values are binary-safe; keys differing after a NUL are different keys
     CHECK(get(f.store, 0, "") == std::optional<std::string>(""));
     CHECK(f.store.size() == 2);
     CHECK(f.store.dbSize(0) == 2);
-}
-
-TEST_CASE("lazy expiry: a key past its time is invisible, deleted on access, counted") {
-    Fixture f;
-    set(f.store, 0, "k", "v", kStart + 100);
-    set(f.store, 0, "forever", "v");
-    CHECK(f.store.dbExpires(0) == 1);
-    f.clock.advance(99);
-    CHECK(get(f.store, 0, "k") == "v");  // 1 ms left: still there
-    CHECK(f.store.expiredKeys() == 0);
-
-    f.clock.advance(1);  // its exact time: still live, as in Redis (expired only once now > at)
-    CHECK(get(f.store, 0, "k") == "v");
-    CHECK(f.store.expiredKeys() == 0);
-    f.clock.advance(1);  // 1 ms past its time
-    // Nothing reads it yet: the mirrors still count it.
-    CHECK(f.store.dbSize(0) == 2);
-    const uint64_t changes = f.store.changes();
-    {
-        LockScope scope(f.store);
-        std::string_view keys[] = {"k"};
-        scope.lockKeys(keys);
-        CHECK(scope.find(0, "k") == nullptr);
-        CHECK_FALSE(scope.find(0, "k", ValueType::String));
-        CHECK_FALSE(scope.find(0, "k", ValueType::String).wrong_type);
-        // A write to an expired key sees it absent.
-        CHECK_FALSE(scope.setExpire(0, "k", kStart + 10'000));
-        CHECK_FALSE(scope.remove(0, "k"));
-    }
-    CHECK(f.store.expiredKeys() == 1);
-    CHECK(f.store.changes() == changes + 1);  // the deletion is a change, counted once
-    CHECK(f.store.dbSize(0) == 1);
-    CHECK(f.store.dbExpires(0) == 0);
-    CHECK(get(f.store, 0, "forever") == "v");
-
-    // The same instant for the whole scope: the clock is read at its first use and kept, so a
-    // key expiring while the scope lives is judged by that instant.
-    set(f.store, 0, "later", "v", f.clock.nowMs() + 10);
-    LockScope scope(f.store);
-    std::string_view keys[] = {"later"};
-    scope.lockKeys(keys);
-    CHECK(scope.find(0, "later") != nullptr);  // the first use reads the clock
-    f.clock.advance(1000);
-    CHECK(scope.find(0, "later") != nullptr);
-    CHECK(scope.now() == kStart + 101);
-}
-
-// Redis's keyIsExpired: a key is expired only once the time is past its expiry (now > at).
-// Lazy lookups and the active expire step judge the boundary alike.
-TEST_CASE("expiry boundary: live at its exact expiry time, gone 1 ms later") {
-    Fixture f(1);
-    set(f.store, 0, "k", "v", kStart + 100);
-    set(f.store, 0, "swept", "v", kStart + 100);
-    f.clock.advance(100);  // now == at
-    CHECK(get(f.store, 0, "k") == "v");
-    CHECK(expireAtOf(f.store, 0, "k") == kStart + 100);
-    Store::ExpireStep step = f.store.expireStep(0, 20);
-    CHECK(step.sampled == 2);
-    CHECK(step.expired == 0);
-    CHECK(f.store.expiredKeys() == 0);
-    CHECK(f.store.dbSize(0) == 2);
-
-    f.clock.advance(1);  // now == at + 1
-    CHECK_FALSE(get(f.store, 0, "k").has_value());
-    CHECK(f.store.expiredKeys() == 1);
-    step = f.store.expireStep(0, 20);
-    CHECK(step.expired == 1);  // "swept"; "k" is already gone
-    CHECK(f.store.expiredKeys() == 2);
-    CHECK(f.store.dbSize(0) == 0);
-}
-
-TEST_CASE("every scope write keeps the TTL rules: a plain set clears it, setExpire sets it") {
-    Fixture f;
-    set(f.store, 0, "k", "v", kStart + 1000);
-    CHECK(expireAtOf(f.store, 0, "k") == kStart + 1000);
-    set(f.store, 0, "k", "w");
-    CHECK(expireAtOf(f.store, 0, "k") == kNoExpiry);
-    {
-        LockScope scope(f.store);
-        std::string_view keys[] = {"k", "absent"};
-        scope.lockKeys(keys);
-        CHECK(scope.setExpire(0, "k", kStart + 5));
-        CHECK_FALSE(scope.setExpire(0, "absent", kStart + 5));
-        KeyTable::Entry* e = scope.resizeString(0, "k", 3);
-        REQUIRE(e != nullptr);
-        CHECK(KeyTable::value(e) == "w\0\0"s);
-        CHECK(KeyTable::expireAt(e) == kStart + 5);
-        CHECK(scope.resizeString(0, "absent", 3) == nullptr);
-    }
-    CHECK(f.store.dbExpires(0) == 1);
-    f.clock.advance(6);  // 1 ms past the new expiry
-    CHECK_FALSE(get(f.store, 0, "k").has_value());
-    CHECK(f.store.dbExpires(0) == 0);
 }
 
 TEST_CASE("the type check: wrong_type for another type, absent is not wrong") {
@@ -531,55 +385,4 @@ TEST_CASE("transfers between counters under threads keep the total") {
         CHECK(total == kCounters * kEach);
         CHECK(f.store.dbSize(0) == kCounters);
     }
-}
-
-TEST_CASE("expireStep deletes only expired keys, each once") {
-    // One shard: a small table, so a step's sample window is larger than the table.
-    Fixture f(1);
-    for (int i = 0; i < 10; ++i) set(f.store, 0, named("expired", i), "v", kStart + 10);
-    for (int i = 0; i < 10; ++i) set(f.store, 0, named("future", i), "v", kStart + 100'000);
-    for (int i = 0; i < 10; ++i) set(f.store, 0, named("plain", i), "v");
-    for (int i = 0; i < 5; ++i) set(f.store, 3, named("expired", i), "v", kStart + 10);
-    auto flag = watch(f.store, 3, "expired0");
-    const uint64_t changes = f.store.changes();
-    f.clock.advance(11);  // past the expiry of the "expired" keys
-
-    size_t expired = 0;
-    for (int round = 0; round < 10; ++round) {
-        Store::ExpireStep step = f.store.expireStep(0, 20);
-        CHECK(step.expired <= step.sampled);
-        expired += step.expired;
-    }
-    CHECK(expired == 15);
-    CHECK(f.store.expiredKeys() == 15);
-    CHECK(f.store.changes() == changes + 15);
-    CHECK(flag->dirty);
-    CHECK(f.store.dbSize(0) == 20);
-    CHECK(f.store.dbExpires(0) == 10);
-    CHECK(f.store.dbSize(3) == 0);
-    for (int i = 0; i < 10; ++i) {
-        CHECK(get(f.store, 0, named("future", i)) == "v");
-        CHECK(get(f.store, 0, named("plain", i)) == "v");
-    }
-    // The sampled TTLs feed the average.
-    CHECK(f.store.dbAvgTtl(0) > 0);
-    CHECK(f.store.dbAvgTtl(0) <= 100'000);
-    // Nothing left to expire: a step samples the live TTL keys only, each at most once.
-    Store::ExpireStep step = f.store.expireStep(0, 20);
-    CHECK(step.expired == 0);
-    CHECK(step.sampled <= 10);
-}
-
-TEST_CASE("expireStep on a big shard walks on from where it stopped") {
-    Fixture f(1);
-    for (int i = 0; i < 5000; ++i) set(f.store, 0, named("k", i), "v", kStart + (i % 2 ? 5 : 50'000));
-    f.clock.advance(6);  // past the odd keys' expiry
-    size_t expired = 0, steps = 0;
-    while (f.store.dbExpires(0) > 2500 && steps < 10'000) {
-        expired += f.store.expireStep(0, 20).expired;
-        ++steps;
-    }
-    CHECK(expired == 2500);
-    CHECK(f.store.dbSize(0) == 2500);
-    CHECK(f.store.expiredKeys() == 2500);
 }

@@ -3,7 +3,6 @@
 // its order, its error texts, its RESP3 shapes). The value itself is HashValue (hash_value.h).
 #include <algorithm>
 #include <charconv>
-#include <climits>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -17,15 +16,12 @@
 #include "glob.h"
 #include "hash_value.h"
 #include "long_double_text.h"
+#include "random_count.h"
 #include "scan_args.h"
 
 namespace mini_redis {
 
 namespace {
-
-// HRANDFIELD with a negative count draws this many fields at most (ours: Redis 7.0 tries to
-// build any reply, and a count near 2^63 never ends). About 1 GiB of reply.
-constexpr uint64_t kMaxRandomFields = uint64_t{1} << 27;
 
 HashLimits limitsOf(const CommandContext& ctx) {
     return {ctx.config.hash_max_listpack_entries, ctx.config.hash_max_listpack_value};
@@ -297,12 +293,8 @@ void hrandfieldCommand(CommandContext& ctx) {
         return;
     }
     int64_t n = 0;
-    if (!parseInteger(ctx.argv[2], n)) {
-        ctx.reply.error(errors::kNotInteger);
-        return;
-    }
-    if (n == LLONG_MIN) {
-        ctx.reply.error(errors::kCountOutOfLongRange);
+    if (const char* err = parseRandomCount(ctx.argv[2], n)) {
+        ctx.reply.error(err);
         return;
     }
     if (ctx.argv.size() > 4 || (ctx.argv.size() == 4 && !equalsNoCase(ctx.argv[3], "withvalues"))) {
@@ -310,8 +302,8 @@ void hrandfieldCommand(CommandContext& ctx) {
         return;
     }
     const bool withvalues = ctx.argv.size() == 4;
-    if (withvalues && (n < -(LLONG_MAX / 2) || n > LLONG_MAX / 2)) {
-        ctx.reply.error(errors::kValueOutOfRange);
+    if (const char* err = withvalues ? checkPairedRandomCount(n) : nullptr) {
+        ctx.reply.error(err);
         return;
     }
     const HashValue* h = nullptr;
@@ -320,8 +312,8 @@ void hrandfieldCommand(CommandContext& ctx) {
         ctx.reply.arrayHeader(0);
         return;
     }
-    if (n < 0 && static_cast<uint64_t>(-n) > kMaxRandomFields) {
-        ctx.reply.error(errors::kValueOutOfRange);
+    if (const char* err = checkRandomDraws(n)) {
+        ctx.reply.error(err);
         return;
     }
     const bool distinct = n > 0;
@@ -340,24 +332,11 @@ void hrandfieldCommand(CommandContext& ctx) {
 // the key (an absent one answers an empty scan whatever the options), then the options. A
 // listpack hash comes whole, with cursor 0.
 void hscanCommand(CommandContext& ctx) {
-    uint64_t cursor = 0;
-    if (!parseScanCursor(ctx.argv[2], cursor)) {
-        ctx.reply.error(errors::kInvalidCursor);
-        return;
-    }
+    auto open = [&](const HashValue*& out) { return openForRead(ctx, ctx.argv[1], out); };
     const HashValue* h = nullptr;
-    if (!openForRead(ctx, ctx.argv[1], h)) return;
-    if (h == nullptr) {
-        ctx.reply.arrayHeader(2);
-        ctx.reply.bulk("0");
-        ctx.reply.arrayHeader(0);
-        return;
-    }
+    uint64_t cursor = 0;
     ScanOptions opts;
-    if (const char* err = parseScanOptions(ctx.argv.subspan(3), opts)) {
-        ctx.reply.error(err);
-        return;
-    }
+    if (!beginKeyScan(ctx, open, h, cursor, opts)) return;
     std::vector<std::string_view> items;  // views into the hash, which nothing changes here
     cursor = h->scan(cursor, static_cast<size_t>(opts.count),
                      [&](std::string_view f, std::string_view v) {

@@ -9,19 +9,20 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <vector>
 
 #include "allocator.h"
 #include "build_config.h"
 #include "command_args.h"
 #include "command_context.h"
+#include "info_sections.h"
 #include "process_facts.h"
 
 namespace mini_redis {
+
+using namespace info;
 
 namespace {
 
@@ -48,79 +49,6 @@ StoreFacts storeFacts(const Store& store) {
     f.lazyfreed = store.reclaimer().freed();
     return f;
 }
-
-void field(std::string& out, std::string_view name, std::string_view value) {
-    out.append(name);
-    out += ':';
-    out.append(value);
-    out += "\r\n";
-}
-
-void field(std::string& out, std::string_view name, uint64_t value) {
-    field(out, name, std::to_string(value));
-}
-
-void fieldInt(std::string& out, std::string_view name, int64_t value) {
-    field(out, name, std::to_string(value));
-}
-
-// A double with printf's "%.Nf", as Redis prints ratios and percentages.
-void fieldFixed(std::string& out, std::string_view name, double value, int decimals = 2,
-                std::string_view suffix = "") {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-    std::string text(buf);
-    text.append(suffix);
-    field(out, name, text);
-}
-
-// Every writer's counters summed: the workers' and the reactor's.
-template <typename Fn>
-void forEachWriter(const ServerStats& st, Fn fn) {
-    for (const auto& w : st.workers) fn(w);
-    fn(st.reactor);
-}
-
-struct CommandTotals {
-    uint64_t calls = 0, nanos = 0, rejected = 0, failed = 0;
-    std::vector<uint64_t> buckets;
-};
-
-std::vector<CommandTotals> commandTotals(const ServerStats& st, size_t commands) {
-    std::vector<CommandTotals> totals(commands);
-    forEachWriter(st, [&](const WorkerStats& w) {
-        size_t n = 0;
-        const CommandCounters* c = w.per_command.read(n);
-        for (size_t i = 0; i < n && i < commands; ++i) {
-            CommandTotals& t = totals[i];
-            t.calls += c[i].calls.load(std::memory_order_relaxed);
-            t.nanos += c[i].nanos.load(std::memory_order_relaxed);
-            t.rejected += c[i].rejected.load(std::memory_order_relaxed);
-            t.failed += c[i].failed.load(std::memory_order_relaxed);
-            if (t.buckets.empty()) t.buckets.assign(LatencyHistogram::kBuckets, 0);
-            for (size_t b = 0; b < LatencyHistogram::kBuckets; ++b) {
-                t.buckets[b] += c[i].latency.buckets[b].load(std::memory_order_relaxed);
-            }
-        }
-    });
-    return totals;
-}
-
-// The value (microseconds) at or below which `p` of the calls fell: the upper bound of the
-// histogram bucket that holds that rank, so within 25% above the true value.
-double percentileUsec(const std::vector<uint64_t>& buckets, uint64_t total, double p) {
-    const auto rank = static_cast<uint64_t>(std::max(1.0, p / 100.0 * static_cast<double>(total)));
-    uint64_t seen = 0;
-    for (size_t b = 0; b < buckets.size(); ++b) {
-        seen += buckets[b];
-        if (seen >= rank) return static_cast<double>(LatencyHistogram::upperBound(b)) / 1000.0;
-    }
-    return 0;
-}
-
-}  // namespace
-
-namespace {
 
 // One bit per section, in output order.
 constexpr unsigned kServer = 1u << 0, kClients = 1u << 1, kMemory = 1u << 2, kPersistence = 1u << 3,
@@ -430,58 +358,6 @@ void InfoReport::cpu(std::string& out) {
     process::mainThreadCpu(main_user, main_sys);
     field(out, "used_cpu_sys_main_thread", process::cpuSeconds(main_sys));
     field(out, "used_cpu_user_main_thread", process::cpuSeconds(main_user));
-}
-
-void InfoReport::commandstats(std::string& out) {
-    const auto& specs = ctx_.table.all();
-    auto totals = commandTotals(ctx_.stats, specs.size());
-    for (size_t i = 0; i < specs.size(); ++i) {
-        const CommandTotals& t = totals[i];
-        if (t.calls == 0 && t.rejected == 0 && t.failed == 0) continue;
-        const uint64_t usec = t.nanos / 1000;
-        char line[256];
-        std::snprintf(line, sizeof line,
-                      ":calls=%" PRIu64 ",usec=%" PRIu64
-                      ",usec_per_call=%.2f,rejected_calls=%" PRIu64 ",failed_calls=%" PRIu64,
-                      t.calls, usec,
-                      t.calls == 0
-                          ? 0.0
-                          : static_cast<double>(t.nanos) / 1000.0 / static_cast<double>(t.calls),
-                      t.rejected, t.failed);
-        out += "cmdstat_";
-        out.append(specs[i].name);
-        out += line;
-        out += "\r\n";
-    }
-}
-
-void InfoReport::errorstats(std::string& out) {
-    std::map<std::string, uint64_t> counts;  // sorted by code, as Redis lists them
-    forEachWriter(ctx_.stats, [&](const WorkerStats& w) {
-        const size_t n = w.errors.size();
-        for (size_t i = 0; i < n; ++i) counts[std::string(w.errors.code(i))] += w.errors.countOf(i);
-    });
-    for (const auto& [code, count] : counts) {
-        field(out, "errorstat_" + code, "count=" + std::to_string(count));
-    }
-}
-
-void InfoReport::latencystats(std::string& out) {
-    const auto& specs = ctx_.table.all();
-    auto totals = commandTotals(ctx_.stats, specs.size());
-    for (size_t i = 0; i < specs.size(); ++i) {
-        const CommandTotals& t = totals[i];
-        if (t.calls == 0) continue;
-        char line[160];
-        std::snprintf(line, sizeof line, ":p50=%.3f,p99=%.3f,p99.9=%.3f",
-                      percentileUsec(t.buckets, t.calls, 50),
-                      percentileUsec(t.buckets, t.calls, 99),
-                      percentileUsec(t.buckets, t.calls, 99.9));
-        out += "latency_percentiles_usec_";
-        out.append(specs[i].name);
-        out += line;
-        out += "\r\n";
-    }
 }
 
 void InfoReport::cluster(std::string& out) {

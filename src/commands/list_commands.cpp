@@ -3,7 +3,6 @@
 // are in list_range_commands.cpp.
 #include <algorithm>
 #include <memory>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -11,6 +10,7 @@
 #include "command_context.h"
 #include "errors.h"
 #include "list_pop.h"
+#include "mpop_args.h"
 
 namespace mini_redis {
 
@@ -186,36 +186,22 @@ void rpoplpushCommand(CommandContext& ctx) {
 
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first non-empty list.
 void lmpopCommand(CommandContext& ctx) {
-    const size_t argc = ctx.argv.size();
-    int64_t numkeys = 0;
-    if (!parseInteger(ctx.argv[1], numkeys) || numkeys < 1) {
-        ctx.reply.error(errors::kNumkeysNotPositive);
+    size_t numkeys = 0;
+    if (const char* err = parseMpopNumkeys(ctx.argv, 1, numkeys)) {
+        ctx.reply.error(err);
         return;
     }
-    // The keys are argv[2 .. numkeys+1]; the end must follow them.
-    if (static_cast<uint64_t>(numkeys) >= argc - 2) {
-        ctx.reply.error(errors::kSyntax);
-        return;
-    }
-    const size_t where = 2 + static_cast<size_t>(numkeys);
+    const size_t where = 2 + numkeys;
     End end;
     if (!parseListEnd(ctx.argv[where], end)) {
         ctx.reply.error(errors::kSyntax);
         return;
     }
-    int64_t count = -1;
-    for (size_t j = where + 1; j < argc; ++j) {
-        if (count == -1 && equalsNoCase(ctx.argv[j], "count") && j + 1 < argc) {
-            if (!parseInteger(ctx.argv[++j], count) || count < 1) {
-                ctx.reply.error(errors::kCountNotPositive);
-                return;
-            }
-        } else {
-            ctx.reply.error(errors::kSyntax);
-            return;
-        }
+    int64_t count = 1;
+    if (const char* err = parseMpopCount(ctx.argv.subspan(where + 1), count)) {
+        ctx.reply.error(err);
+        return;
     }
-    if (count == -1) count = 1;
     for (size_t i = 2; i < where; ++i) {
         Lookup l = ctx.scope.find(ctx.db(), ctx.argv[i], ValueType::List);
         if (l.wrong_type) {
@@ -229,15 +215,6 @@ void lmpopCommand(CommandContext& ctx) {
         }
     }
     ctx.reply.nilArray();
-}
-
-// LMPOP's keys: argv[2 .. numkeys+1], clamped to argv; none for a bad numkeys (the handler
-// then replies the error).
-void lmpopKeys(std::span<const std::string_view> argv, std::vector<size_t>& out) {
-    int64_t numkeys = 0;
-    if (argv.size() < 3 || !parseInteger(argv[1], numkeys) || numkeys < 1) return;
-    const size_t n = std::min(static_cast<uint64_t>(numkeys), uint64_t{argv.size() - 2});
-    for (size_t i = 0; i < n; ++i) out.push_back(2 + i);
 }
 
 }  // namespace
@@ -263,8 +240,7 @@ void registerListCommands(CommandTable& t) {
     t.add({"rpoplpush", 3, kW, 1, 2, 1, rpoplpushCommand, "list", "source destination",
            "Remove the last element in a list, prepend it to another list and return it"});
     t.add({"lmpop", -4, kW, 0, 0, 0, lmpopCommand, "list",
-           "numkeys key [key ...] LEFT|RIGHT [COUNT count]", "Pop elements from a list",
-           lmpopKeys});
+           "numkeys key [key ...] LEFT|RIGHT [COUNT count]", "Pop elements from a list", mpopKeys});
 }
 
 }  // namespace mini_redis

@@ -6,6 +6,9 @@
 #include <span>
 #include <string_view>
 
+#include "command_context.h"
+#include "errors.h"
+
 namespace mini_redis {
 
 // A cursor as Redis 7.0 reads it (strtoul): a leading '+' or '-' and leading zeros are
@@ -23,5 +26,31 @@ struct ScanOptions {
 // Parses `args` (the options after the cursor) of a key's scan (HSCAN, SSCAN, ZSCAN: no TYPE).
 // Returns nullptr, or the error text to reply (errors.h). Any thread.
 const char* parseScanOptions(std::span<const std::string_view> args, ScanOptions& out);
+
+// The start of a key's scan (HSCAN, SSCAN, ZSCAN: key cursor [options]) in Redis's order: the
+// cursor, then the key, then the options. `open(value)` looks the key up: false once it has
+// replied (WRONGTYPE), else `value` is the collection or null when the key is absent, which
+// answers an empty scan whatever the options. True when the caller goes on to scan `value`
+// from `cursor` with `opts`; false once the reply is written. The handler's thread.
+template <class T, class Open>
+bool beginKeyScan(CommandContext& ctx, Open&& open, T*& value, uint64_t& cursor,
+                  ScanOptions& opts) {
+    if (!parseScanCursor(ctx.argv[2], cursor)) {
+        ctx.reply.error(errors::kInvalidCursor);
+        return false;
+    }
+    if (!open(value)) return false;
+    if (value == nullptr) {
+        ctx.reply.arrayHeader(2);
+        ctx.reply.bulk("0");
+        ctx.reply.arrayHeader(0);
+        return false;
+    }
+    if (const char* err = parseScanOptions(ctx.argv.subspan(3), opts)) {
+        ctx.reply.error(err);
+        return false;
+    }
+    return true;
+}
 
 }  // namespace mini_redis

@@ -2,9 +2,6 @@
 // SPOP SRANDMEMBER SSCAN. The set algebra (SINTER SUNION SDIFF, their STORE forms and
 // SINTERCARD) is in set_algebra_commands.cpp. Replies and error texts are Redis 7.0's.
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -12,15 +9,13 @@
 #include "command_context.h"
 #include "errors.h"
 #include "glob.h"
+#include "random_count.h"
+#include "scan_args.h"
 #include "set_value.h"
 
 namespace mini_redis {
 
 namespace {
-
-// SRANDMEMBER with a negative count answers this many members at most (ours: Redis 7.0 tries
-// to build any reply, and a count near 2^63 never ends). About 1 GiB of reply.
-constexpr uint64_t kMaxRandomReply = uint64_t{1} << 27;
 
 SetValue::Random& rng() {
     thread_local SetValue::Random r{std::random_device{}()};
@@ -224,12 +219,8 @@ void srandmemberCommand(CommandContext& ctx) {
     const bool with_count = ctx.argv.size() == 3;
     int64_t count = 0;
     if (with_count) {
-        if (!parseInteger(ctx.argv[2], count)) {
-            ctx.reply.error(errors::kNotInteger);
-            return;
-        }
-        if (count == INT64_MIN) {
-            ctx.reply.error(errors::kCountOutOfLongRange);
+        if (const char* err = parseRandomCount(ctx.argv[2], count)) {
+            ctx.reply.error(err);
             return;
         }
     }
@@ -247,8 +238,8 @@ void srandmemberCommand(CommandContext& ctx) {
     }
     const bool distinct = count >= 0;
     const uint64_t n = distinct ? static_cast<uint64_t>(count) : static_cast<uint64_t>(-count);
-    if (!distinct && n > kMaxRandomReply) {
-        ctx.reply.error(errors::kValueOutOfRange);
+    if (const char* err = checkRandomDraws(count)) {
+        ctx.reply.error(err);
         return;
     }
     if (!distinct) {
@@ -264,60 +255,21 @@ void srandmemberCommand(CommandContext& ctx) {
     replyMembers(ctx, members, false);
 }
 
-// SCAN's cursor as Redis 7.0 parses it (strtoul): see keyspace_commands.cpp.
-bool parseCursor(std::string_view arg, uint64_t& out) {
-    const std::string s(arg);
-    if (std::isspace(static_cast<unsigned char>(s.c_str()[0]))) return false;
-    errno = 0;
-    char* end = nullptr;
-    const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-    if (*end != '\0' || errno == ERANGE) return false;
-    out = v;
-    return true;
-}
-
 // SSCAN key cursor [MATCH pattern] [COUNT count]. As Redis: the cursor is checked first, then
 // the key (a missing one answers an empty scan whatever the options), then the options.
 void sscanCommand(CommandContext& ctx) {
+    auto open = [&](SetValue*& out) {
+        bool absent = false;
+        out = readSet(ctx, absent);
+        return out != nullptr || absent;
+    };
+    SetValue* set = nullptr;
     uint64_t cursor = 0;
-    if (!parseCursor(ctx.argv[2], cursor)) {
-        ctx.reply.error(errors::kInvalidCursor);
-        return;
-    }
-    bool absent = false;
-    SetValue* set = readSet(ctx, absent);
-    if (set == nullptr) {
-        if (!absent) return;
-        ctx.reply.arrayHeader(2);
-        ctx.reply.bulk("0");
-        ctx.reply.arrayHeader(0);
-        return;
-    }
-    int64_t count = 10;
-    std::string_view pattern;
-    bool use_pattern = false;
-    for (size_t i = 3; i < ctx.argv.size(); i += 2) {
-        const bool has_value = i + 1 < ctx.argv.size();
-        if (equalsNoCase(ctx.argv[i], "count") && has_value) {
-            if (!parseInteger(ctx.argv[i + 1], count)) {
-                ctx.reply.error(errors::kNotInteger);
-                return;
-            }
-            if (count < 1) {
-                ctx.reply.error(errors::kSyntax);
-                return;
-            }
-        } else if (equalsNoCase(ctx.argv[i], "match") && has_value) {
-            pattern = ctx.argv[i + 1];
-            use_pattern = pattern != "*";
-        } else {
-            ctx.reply.error(errors::kSyntax);
-            return;
-        }
-    }
+    ScanOptions opts;
+    if (!beginKeyScan(ctx, open, set, cursor, opts)) return;
     std::vector<std::string> found;
-    cursor = set->scan(cursor, static_cast<size_t>(count), [&](std::string_view m) {
-        if (!use_pattern || globMatch(pattern, m)) found.emplace_back(m);
+    cursor = set->scan(cursor, static_cast<size_t>(opts.count), [&](std::string_view m) {
+        if (!opts.use_pattern || globMatch(opts.pattern, m)) found.emplace_back(m);
     });
     ctx.reply.arrayHeader(2);
     ctx.reply.bulk(std::to_string(cursor));

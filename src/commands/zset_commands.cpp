@@ -1,10 +1,6 @@
 // The sorted-set family, single members and pops: ZADD ZINCRBY ZSCORE ZMSCORE ZCARD ZCOUNT
 // ZLEXCOUNT ZRANK ZREVRANK ZREM ZPOPMIN ZPOPMAX ZMPOP ZRANDMEMBER ZSCAN. Ranges are in
 // zset_range_commands.cpp, ZUNION/ZINTER/ZDIFF in zset_algebra_commands.cpp.
-#include <cctype>
-#include <cerrno>
-#include <climits>
-#include <cstdlib>
 #include <memory>
 #include <random>
 #include <string>
@@ -13,6 +9,9 @@
 #include "command_args.h"
 #include "errors.h"
 #include "glob.h"
+#include "mpop_args.h"
+#include "random_count.h"
+#include "scan_args.h"
 #include "zset_helpers.h"
 #include "zset_range.h"
 
@@ -235,16 +234,12 @@ void zpopmaxCommand(CommandContext& ctx) {
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
 void zmpopCommand(CommandContext& ctx) {
     const auto& argv = ctx.argv;
-    int64_t numkeys = 0;
-    if (!parseInteger(argv[1], numkeys) || numkeys < 1) {
-        ctx.reply.error(errors::kNumkeysNotPositive);
+    size_t numkeys = 0;
+    if (const char* err = parseMpopNumkeys(argv, 1, numkeys)) {
+        ctx.reply.error(err);
         return;
     }
-    if (static_cast<uint64_t>(numkeys) >= argv.size() - 2) {
-        ctx.reply.error(errors::kSyntax);
-        return;
-    }
-    const size_t where = 2 + static_cast<size_t>(numkeys);
+    const size_t where = 2 + numkeys;
     bool max;
     if (equalsNoCase(argv[where], "min")) {
         max = false;
@@ -254,31 +249,13 @@ void zmpopCommand(CommandContext& ctx) {
         ctx.reply.error(errors::kSyntax);
         return;
     }
-    int64_t count = -1;
-    for (size_t j = where + 1; j < argv.size(); ++j) {
-        if (count == -1 && equalsNoCase(argv[j], "count") && j + 1 < argv.size()) {
-            ++j;
-            if (!parseInteger(argv[j], count) || count < 1) {
-                ctx.reply.error(errors::kCountNotPositive);
-                return;
-            }
-        } else {
-            ctx.reply.error(errors::kSyntax);
-            return;
-        }
+    int64_t count = 1;
+    if (const char* err = parseMpopCount(argv.subspan(where + 1), count)) {
+        ctx.reply.error(err);
+        return;
     }
-    if (count == -1) count = 1;
     PopShape shape{true, true, true};
-    popMembers(ctx, argv.subspan(2, static_cast<size_t>(numkeys)), max, count, shape);
-}
-
-// ZMPOP's keys: argv[2 .. 2 + numkeys), clamped; none when numkeys is not a positive integer.
-void zmpopKeys(std::span<const std::string_view> argv, std::vector<size_t>& out) {
-    int64_t numkeys = 0;
-    if (argv.size() < 2 || !parseInteger(argv[1], numkeys) || numkeys < 1) return;
-    for (size_t i = 2; i < argv.size() && i < 2 + static_cast<uint64_t>(numkeys); ++i) {
-        out.push_back(i);
-    }
+    popMembers(ctx, argv.subspan(2, numkeys), max, count, shape);
 }
 
 ZSetValue::Random& randomSource() {
@@ -322,12 +299,8 @@ void zrandmemberCommand(CommandContext& ctx) {
     const auto& argv = ctx.argv;
     if (argv.size() >= 3) {
         int64_t count = 0;
-        if (!parseInteger(argv[2], count)) {
-            ctx.reply.error(errors::kNotInteger);
-            return;
-        }
-        if (count == INT64_MIN) {
-            ctx.reply.error(errors::kCountOutOfLongRange);
+        if (const char* err = parseRandomCount(argv[2], count)) {
+            ctx.reply.error(err);
             return;
         }
         const bool withscores = argv.size() == 4;
@@ -335,8 +308,8 @@ void zrandmemberCommand(CommandContext& ctx) {
             ctx.reply.error(errors::kSyntax);
             return;
         }
-        if (withscores && (count < -(INT64_MAX / 2) || count > INT64_MAX / 2)) {
-            ctx.reply.error(errors::kValueOutOfRange);
+        if (const char* err = withscores ? checkPairedRandomCount(count) : nullptr) {
+            ctx.reply.error(err);
             return;
         }
         zrandmemberWithCount(ctx, count, withscores);
@@ -351,61 +324,18 @@ void zrandmemberCommand(CommandContext& ctx) {
     ctx.reply.bulk(z->randomMembers(1, false, randomSource())[0].member());
 }
 
-// A scan cursor as Redis 7.0 reads it (strtoul, as keyspace_commands.cpp's SCAN does).
-bool parseScanCursor(std::string_view arg, uint64_t& out) {
-    const std::string s(arg);
-    if (std::isspace(static_cast<unsigned char>(s.c_str()[0]))) return false;
-    errno = 0;
-    char* end = nullptr;
-    const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-    if (*end != '\0' || errno == ERANGE) return false;
-    out = v;
-    return true;
-}
-
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 void zscanCommand(CommandContext& ctx) {
-    const auto& argv = ctx.argv;
-    uint64_t cursor = 0;
-    if (!parseScanCursor(argv[2], cursor)) {
-        ctx.reply.error(errors::kInvalidCursor);
-        return;
-    }
+    auto open = [&](ZSetValue*& out) { return findZSet(ctx, ctx.argv[1], out, true); };
     ZSetValue* z = nullptr;
-    if (!findZSet(ctx, argv[1], z, true)) return;
-    if (z == nullptr) {
-        ctx.reply.arrayHeader(2);
-        ctx.reply.bulk("0");
-        ctx.reply.arrayHeader(0);
-        return;
-    }
-    int64_t count = 10;
-    std::string_view pattern;
-    bool use_pattern = false;
-    for (size_t i = 3; i < argv.size(); i += 2) {
-        const bool has_value = i + 1 < argv.size();
-        if (equalsNoCase(argv[i], "count") && has_value) {
-            if (!parseInteger(argv[i + 1], count)) {
-                ctx.reply.error(errors::kNotInteger);
-                return;
-            }
-            if (count < 1) {
-                ctx.reply.error(errors::kSyntax);
-                return;
-            }
-        } else if (equalsNoCase(argv[i], "match") && has_value) {
-            pattern = argv[i + 1];
-            use_pattern = pattern != "*";
-        } else {
-            ctx.reply.error(errors::kSyntax);
-            return;
-        }
-    }
+    uint64_t cursor = 0;
+    ScanOptions opts;
+    if (!beginKeyScan(ctx, open, z, cursor, opts)) return;
     // Scores as each form prints them: a listpack holds integral ones as integers.
     const bool compact = z->compact();
     std::vector<std::pair<std::string, std::string>> items;
-    cursor = z->scan(cursor, static_cast<size_t>(count), [&](std::string_view m, double s) {
-        if (use_pattern && !globMatch(pattern, m)) return;
+    cursor = z->scan(cursor, static_cast<size_t>(opts.count), [&](std::string_view m, double s) {
+        if (opts.use_pattern && !globMatch(opts.pattern, m)) return;
         int64_t ll = 0;
         items.emplace_back(std::string(m), compact && ZSetListpack::scoreAsInteger(s, ll)
                                                ? std::to_string(ll)
@@ -455,7 +385,7 @@ void registerZSetCommands(CommandTable& t) {
            "Remove and return members with the highest scores in a sorted set"});
     t.add({"zmpop", -4, kW, 0, 0, 0, zmpopCommand, "sorted-set",
            "numkeys key [key ...] MIN|MAX [COUNT count]",
-           "Remove and return members with scores in a sorted set", zmpopKeys});
+           "Remove and return members with scores in a sorted set", mpopKeys});
     t.add({"zrandmember", -2, kR, 1, 1, 1, zrandmemberCommand, "sorted-set",
            "key [count [WITHSCORES]]", "Get one or multiple random elements from a sorted set"});
     t.add({"zscan", -3, kR, 1, 1, 1, zscanCommand, "sorted-set",

@@ -32,17 +32,53 @@ struct Pick {
     bool reverse = false;
 };
 
-// Redis's rank sanitizing (negative counts from the end, clamped); false when empty.
-bool rankSpan(int64_t start, int64_t end, size_t len, size_t& first, size_t& last) {
+// A range's min and max as its type reads them; only the type's fields are meaningful.
+struct Bounds {
+    int64_t start = 0, end = 0;  // Rank
+    ScoreRange scores;           // Score
+    LexRange lex;                // Lex
+};
+
+// Parses min and max for `type` (Auto reads as Rank). nullptr, or the error text to reply.
+const char* parseBounds(RangeType type, std::string_view min, std::string_view max, Bounds& out) {
+    switch (type) {
+        case RangeType::Auto:
+        case RangeType::Rank:
+            if (!parseInteger(min, out.start) || !parseInteger(max, out.end)) {
+                return errors::kNotInteger;
+            }
+            return nullptr;
+        case RangeType::Score:
+            return parseScoreRange(min, max, out.scores) ? nullptr : errors::kMinMaxNotFloat;
+        case RangeType::Lex:
+            return parseLexRange(min, max, out.lex) ? nullptr : errors::kMinMaxNotLex;
+    }
+    return nullptr;
+}
+
+// Redis's rank sanitizing (negative counts from the end, clamped).
+RankSpan rankSpan(int64_t start, int64_t end, size_t len) {
     const auto n = static_cast<int64_t>(len);
     if (start < 0) start += n;
     if (end < 0) end += n;
     if (start < 0) start = 0;
-    if (start > end || start >= n) return false;
+    if (start > end || start >= n) return {};
     if (end >= n) end = n - 1;
-    first = static_cast<size_t>(start);
-    last = static_cast<size_t>(end);
-    return true;
+    return {static_cast<size_t>(start), static_cast<size_t>(end) + 1};
+}
+
+// The ranks of `z` the bounds of a `type` range cover, counted from the lowest score.
+RankSpan boundsSpan(const ZSetValue& z, RangeType type, const Bounds& b) {
+    switch (type) {
+        case RangeType::Auto:
+        case RangeType::Rank:
+            return rankSpan(b.start, b.end, z.length());
+        case RangeType::Score:
+            return scoreSpan(z, b.scores);
+        case RangeType::Lex:
+            return lexSpan(z, b.lex);
+    }
+    return {};
 }
 
 // A score or lex span after LIMIT offset count (a negative offset picks nothing, a negative
@@ -121,51 +157,23 @@ void zrangeGeneric(CommandContext& ctx, size_t key_at, bool store, RangeType typ
         return;
     }
     if (reverse && type != RangeType::Rank) std::swap(minidx, maxidx);
-    int64_t start = 0, end = 0;
-    ScoreRange scores;
-    LexRange lex;
-    switch (type) {
-        case RangeType::Auto:
-        case RangeType::Rank:
-            if (!parseInteger(argv[minidx], start) || !parseInteger(argv[maxidx], end)) {
-                ctx.reply.error(errors::kNotInteger);
-                return;
-            }
-            break;
-        case RangeType::Score:
-            if (!parseScoreRange(argv[minidx], argv[maxidx], scores)) {
-                ctx.reply.error(errors::kMinMaxNotFloat);
-                return;
-            }
-            break;
-        case RangeType::Lex:
-            if (!parseLexRange(argv[minidx], argv[maxidx], lex)) {
-                ctx.reply.error(errors::kMinMaxNotLex);
-                return;
-            }
-            break;
+    Bounds bounds;
+    if (const char* err = parseBounds(type, argv[minidx], argv[maxidx], bounds)) {
+        ctx.reply.error(err);
+        return;
     }
     ZSetValue* z = nullptr;
     if (!findZSet(ctx, argv[key_at], z, true)) return;
     Pick pick;
     if (z != nullptr) {
-        switch (type) {
-            case RangeType::Auto:
-            case RangeType::Rank: {
-                size_t first = 0, last = 0;
-                if (rankSpan(start, end, z->length(), first, last)) {
-                    pick.count = last - first + 1;
-                    pick.reverse = reverse;
-                    pick.first = reverse ? z->length() - 1 - first : first;
-                }
-                break;
-            }
-            case RangeType::Score:
-                pick = limitSpan(scoreSpan(*z, scores), reverse, offset, limit);
-                break;
-            case RangeType::Lex:
-                pick = limitSpan(lexSpan(*z, lex), reverse, offset, limit);
-                break;
+        const RankSpan span = boundsSpan(*z, type, bounds);
+        if (type != RangeType::Rank) {
+            pick = limitSpan(span, reverse, offset, limit);
+        } else if (span.size() > 0) {
+            // A reversed rank range counts its ranks from the highest score.
+            pick.count = span.size();
+            pick.reverse = reverse;
+            pick.first = reverse ? z->length() - 1 - span.begin : span.begin;
         }
     }
     if (store) {
@@ -202,36 +210,15 @@ void zrevrangebylexCommand(CommandContext& ctx) {
 // ZREMRANGEBYRANK/SCORE/LEX key min max: the range is checked before the key is.
 void zremrangeGeneric(CommandContext& ctx, RangeType type) {
     const auto& argv = ctx.argv;
-    int64_t start = 0, end = 0;
-    ScoreRange scores;
-    LexRange lex;
-    if (type == RangeType::Rank) {
-        if (!parseInteger(argv[2], start) || !parseInteger(argv[3], end)) {
-            ctx.reply.error(errors::kNotInteger);
-            return;
-        }
-    } else if (type == RangeType::Score) {
-        if (!parseScoreRange(argv[2], argv[3], scores)) {
-            ctx.reply.error(errors::kMinMaxNotFloat);
-            return;
-        }
-    } else if (!parseLexRange(argv[2], argv[3], lex)) {
-        ctx.reply.error(errors::kMinMaxNotLex);
+    Bounds bounds;
+    if (const char* err = parseBounds(type, argv[2], argv[3], bounds)) {
+        ctx.reply.error(err);
         return;
     }
     ZSetValue* z = nullptr;
     if (!findZSet(ctx, argv[1], z, false)) return;
     RankSpan span;
-    if (z != nullptr) {
-        if (type == RangeType::Rank) {
-            size_t first = 0, last = 0;
-            if (rankSpan(start, end, z->length(), first, last)) span = {first, last + 1};
-        } else if (type == RangeType::Score) {
-            span = scoreSpan(*z, scores);
-        } else {
-            span = lexSpan(*z, lex);
-        }
-    }
+    if (z != nullptr) span = boundsSpan(*z, type, bounds);
     if (span.size() > 0) {
         z->removeRanks(span.begin, span.size());
         ctx.scope.modified(ctx.db(), argv[1]);

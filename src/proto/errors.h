@@ -131,7 +131,7 @@ inline constexpr const char* kHashValueNotFloat = "ERR hash value is not a float
 // HINCRBYFLOAT's increment itself is an infinity.
 inline constexpr const char* kHashIncrNanOrInfinity = "ERR value is NaN or Infinity";
 // HRANDFIELD's count: kCountOutOfLongRange past -LONG_MAX..LONG_MAX; with WITHVALUES, half of
-// that, kValueOutOfRange (also for a negative count past kMaxRandomFields).
+// that, kValueOutOfRange (also for a negative count past kMaxRandomDraws, random_count.h).
 // Sets (SRANDMEMBER's count errors are kCountOutOfLongRange and, for a negative count whose
 // reply could not be built, ours, kValueOutOfRange).
 inline constexpr const char* kNumkeysTooMany =

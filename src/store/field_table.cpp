@@ -8,42 +8,13 @@
 #include <cstring>
 #include <new>
 
+#include "varint.h"
+
 namespace mini_redis {
 
 namespace {
 
 constexpr size_t kMinCapacity = 8;
-
-size_t varintSize(size_t n) {
-    size_t bytes = 1;
-    while (n >= 0x80) {
-        n >>= 7;
-        ++bytes;
-    }
-    return bytes;
-}
-
-size_t putVarint(char* at, size_t n) {
-    size_t i = 0;
-    while (n >= 0x80) {
-        at[i++] = static_cast<char>((n & 0x7f) | 0x80);
-        n >>= 7;
-    }
-    at[i++] = static_cast<char>(n);
-    return i;
-}
-
-size_t getVarint(const char* at, size_t& n) {
-    n = 0;
-    size_t i = 0;
-    int shift = 0;
-    while (true) {
-        auto b = static_cast<unsigned char>(at[i++]);
-        n |= static_cast<size_t>(b & 0x7f) << shift;
-        if ((b & 0x80) == 0) return i;
-        shift += 7;
-    }
-}
 
 // A block's field and value.
 struct Pair {
@@ -52,8 +23,8 @@ struct Pair {
 
 Pair readBlock(const char* block) {
     size_t flen = 0, vlen = 0;
-    size_t at = getVarint(block, flen);
-    at += getVarint(block + at, vlen);
+    size_t at = varint::get(block, flen);
+    at += varint::get(block + at, vlen);
     return {{block + at, flen}, {block + at + flen, vlen}};
 }
 
@@ -103,12 +74,12 @@ FieldTable::~FieldTable() {
 
 char* FieldTable::newBlock(std::string_view field, std::string_view value) {
     const size_t bytes =
-        varintSize(field.size()) + varintSize(value.size()) + field.size() + value.size();
+        varint::size(field.size()) + varint::size(value.size()) + field.size() + value.size();
     char* block = static_cast<char*>(std::malloc(bytes));
     if (block == nullptr) throw std::bad_alloc();
     assert((reinterpret_cast<uintptr_t>(block) & ~kPointerMask) == 0);
-    size_t at = putVarint(block, field.size());
-    at += putVarint(block + at, value.size());
+    size_t at = varint::put(block, field.size());
+    at += varint::put(block + at, value.size());
     if (!field.empty()) std::memcpy(block + at, field.data(), field.size());
     if (!value.empty()) std::memcpy(block + at + field.size(), value.data(), value.size());
     block_bytes_ += malloc_usable_size(block);
@@ -176,13 +147,13 @@ bool FieldTable::set(std::string_view field, std::string_view value) {
 void FieldTable::replaceValue(size_t i, std::string_view field, std::string_view value) {
     char* old = blockOf(slots_[i]);
     const size_t header = static_cast<size_t>(readBlock(old).field.data() - old);
-    const size_t new_header = varintSize(field.size()) + varintSize(value.size());
+    const size_t new_header = varint::size(field.size()) + varint::size(value.size());
     const size_t need = new_header + field.size() + value.size();
     const size_t have = malloc_usable_size(old);
     // In place when the header keeps its size and the block fits without wasting much (a big
     // value overwritten by a small one gives its memory back); else a new block.
     if (header == new_header && have >= need && have <= 2 * need + 16) {
-        putVarint(old + varintSize(field.size()), value.size());
+        varint::put(old + varint::size(field.size()), value.size());
         if (!value.empty()) std::memmove(old + header + field.size(), value.data(), value.size());
         return;
     }

@@ -8,74 +8,13 @@
 #include <cstring>
 #include <new>
 
+#include "varint.h"
+
 namespace mini_redis {
 
-namespace {
-
-size_t varintSize(size_t n) {
-    size_t bytes = 1;
-    while (n >= 0x80) {
-        n >>= 7;
-        ++bytes;
-    }
-    return bytes;
-}
-
-// Forward varint: 7 bits per byte, low bits first, high bit = more follows.
-size_t putVarint(char* at, size_t n) {
-    size_t i = 0;
-    while (n >= 0x80) {
-        at[i++] = static_cast<char>((n & 0x7f) | 0x80);
-        n >>= 7;
-    }
-    at[i++] = static_cast<char>(n);
-    return i;
-}
-
-size_t getVarint(const char* at, size_t& n) {
-    n = 0;
-    size_t i = 0;
-    int shift = 0;
-    while (true) {
-        auto b = static_cast<unsigned char>(at[i++]);
-        n |= static_cast<size_t>(b & 0x7f) << shift;
-        if ((b & 0x80) == 0) return i;
-        shift += 7;
-    }
-}
-
-// Backward varint: written so that reading from its last byte towards the start gives low bits
-// first; the high bit of a byte says another byte precedes it.
-size_t putBackVarint(char* at, size_t n) {
-    const size_t len = varintSize(n);
-    for (size_t i = 0; i < len; ++i) {
-        auto b = static_cast<unsigned char>(n & 0x7f);
-        n >>= 7;
-        if (i + 1 < len) b |= 0x80;
-        at[len - 1 - i] = static_cast<char>(b);
-    }
-    return len;
-}
-
-// Reads the back varint that ends just before `end`; returns the value and its size.
-size_t getBackVarint(const char* end, size_t& size) {
-    size_t n = 0;
-    int shift = 0;
-    size = 0;
-    while (true) {
-        auto b = static_cast<unsigned char>(*(end - 1 - size));
-        ++size;
-        n |= static_cast<size_t>(b & 0x7f) << shift;
-        if ((b & 0x80) == 0) return n;
-        shift += 7;
-    }
-}
-
-}  // namespace
-
 size_t Listpack::entryBytes(size_t len) {
-    const size_t body = varintSize(len) + len;
-    return body + varintSize(body);
+    const size_t body = varint::size(len) + len;
+    return body + varint::size(body);
 }
 
 Listpack::~Listpack() {
@@ -114,21 +53,21 @@ size_t Listpack::allocatedBytes() const {
 size_t Listpack::next(size_t pos) const {
     assert(pos < end());
     size_t len = 0;
-    size_t hdr = getVarint(block_ + pos, len);
-    return pos + hdr + len + varintSize(hdr + len);
+    size_t hdr = varint::get(block_ + pos, len);
+    return pos + hdr + len + varint::size(hdr + len);
 }
 
 size_t Listpack::prev(size_t pos) const {
     assert(pos > begin() && pos <= end());
     size_t back_size = 0;
-    size_t body = getBackVarint(block_ + pos, back_size);
+    size_t body = varint::getBack(block_ + pos, back_size);
     return pos - back_size - body;
 }
 
 std::string_view Listpack::at(size_t pos) const {
     assert(pos < end());
     size_t len = 0;
-    size_t hdr = getVarint(block_ + pos, len);
+    size_t hdr = varint::get(block_ + pos, len);
     return {block_ + pos + hdr, len};
 }
 
@@ -178,9 +117,9 @@ void Listpack::resize(size_t pos, ptrdiff_t grow) {
 }
 
 size_t Listpack::writeEntry(char* at, std::string_view v) {
-    size_t hdr = putVarint(at, v.size());
+    size_t hdr = varint::put(at, v.size());
     if (!v.empty()) std::memcpy(at + hdr, v.data(), v.size());
-    return hdr + v.size() + putBackVarint(at + hdr + v.size(), hdr + v.size());
+    return hdr + v.size() + varint::putBack(at + hdr + v.size(), hdr + v.size());
 }
 
 size_t Listpack::insert(size_t pos, std::string_view v) {

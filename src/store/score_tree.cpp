@@ -1,4 +1,5 @@
-// Order-statistic B+ tree: nodes, split, merge, rank and bound searches.
+// Order-statistic B+ tree, the writes: nodes, insert with split, erase with merge or borrow,
+// and the invariant check they keep. The reads are in score_tree_read.cpp.
 #include "score_tree.h"
 
 #include <malloc.h>
@@ -9,40 +10,13 @@
 #include <cstring>
 #include <new>
 
+#include "score_tree_nodes.h"
+
 namespace mini_redis {
 
-namespace {
-constexpr int kLeafCap = 62;   // 16 + 62 * 16 + 8 = 1016 bytes: one 1 KiB block
-constexpr int kInnerCap = 31;  // 8 + 31 * 32 = 1000 bytes
-constexpr int kLeafMin = kLeafCap / 3;
-constexpr int kInnerMin = kInnerCap / 3;
-}  // namespace
-
-struct ScoreTree::Node {
-    uint16_t count;
-    bool is_leaf;
-};
-
-struct ScoreTree::Leaf : Node {
-    Leaf* prev;
-    Leaf* next;
-    double score[kLeafCap];
-    ZMember* item[kLeafCap];
-};
-
-struct ScoreTree::Inner : Node {
-    size_t sizes[kInnerCap];      // members in each child's subtree
-    double min_score[kInnerCap];  // each child's first (score, member)
-    ZMember* min_item[kInnerCap];
-    Node* child[kInnerCap];
-};
+using namespace score_tree_detail;
 
 namespace {
-
-// Whether (s, m) sorts before the pair (s2, m2).
-bool pairLess(double s, std::string_view m, double s2, const ZMember* m2) {
-    return zsetLess(s, m, s2, m2->name());
-}
 
 template <class T>
 void moveItems(T* dst, const T* src, size_t n) {
@@ -114,16 +88,8 @@ ScoreTree::Node* ScoreTree::insertInto(Node* n, double s, ZMember* m) {
     if (n->is_leaf) {
         Leaf* l = static_cast<Leaf*>(n);
         // The first pair after the key.
-        int lo = 0, hi = l->count;
-        while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            if (pairLess(s, name, l->score[mid], l->item[mid])) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        int j = lo;
+        auto not_after = [&](int k) { return !pairLess(s, name, l->score[k], l->item[k]); };
+        int j = firstNotBefore(0, l->count, not_after);
         Leaf* into = l;
         Leaf* r = nullptr;
         if (l->count == kLeafCap) {
@@ -209,18 +175,8 @@ void ScoreTree::eraseFrom(Node* n, double s, const ZMember* m) {
     const std::string_view name = m->name();
     if (n->is_leaf) {
         Leaf* l = static_cast<Leaf*>(n);
-        // The first pair not before the key: the member itself.
-        int lo = 0, hi = l->count;
-        while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            if (pairLess(l->score[mid], l->item[mid]->name(), s, m)) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        assert(lo < l->count && l->item[lo] == m);
-        moveEntries(l, lo, l, lo + 1, l->count - lo - 1);
+        const int i = memberIndex(l, s, m);
+        moveEntries(l, i, l, i + 1, l->count - i - 1);
         --l->count;
         return;
     }
@@ -299,127 +255,12 @@ void ScoreTree::erase(const ZMember* m) {
     }
 }
 
-size_t ScoreTree::rank(const ZMember* m) const {
-    const double s = m->score;
-    const std::string_view name = m->name();
-    size_t r = 0;
-    const Node* n = root_;
-    while (!n->is_leaf) {
-        const Inner* in = static_cast<const Inner*>(n);
-        const int i = childFor(in, s, name);
-        for (int k = 0; k < i; ++k) r += in->sizes[k];
-        n = in->child[i];
-    }
-    const Leaf* l = static_cast<const Leaf*>(n);
-    int lo = 0, hi = l->count;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (pairLess(l->score[mid], l->item[mid]->name(), s, m)) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    assert(lo < l->count && l->item[lo] == m);
-    return r + static_cast<size_t>(lo);
-}
-
-ScoreTree::Pos ScoreTree::at(size_t r) const {
-    assert(r < size_);
-    const Node* n = root_;
-    while (!n->is_leaf) {
-        const Inner* in = static_cast<const Inner*>(n);
-        int i = 0;
-        while (r >= in->sizes[i]) r -= in->sizes[i++];
-        n = in->child[i];
-    }
-    return {static_cast<const Leaf*>(n), static_cast<uint32_t>(r)};
-}
-
-// Members before the first one for which before(score, member) is false; `before` must hold
-// for a prefix of the order.
-template <class Before>
-size_t ScoreTree::countBefore(Before before) const {
-    if (root_ == nullptr) return 0;
-    size_t r = 0;
-    const Node* n = root_;
-    while (!n->is_leaf) {
-        const Inner* in = static_cast<const Inner*>(n);
-        // The last child whose minimum is before (the first child when none is).
-        int lo = 1, hi = in->count;
-        while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            if (before(in->min_score[mid], in->min_item[mid])) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        const int i = lo - 1;
-        for (int k = 0; k < i; ++k) r += in->sizes[k];
-        n = in->child[i];
-    }
-    const Leaf* l = static_cast<const Leaf*>(n);
-    int lo = 0, hi = l->count;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (before(l->score[mid], l->item[mid])) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return r + static_cast<size_t>(lo);
-}
-
-size_t ScoreTree::scoreBound(double s, bool strict) const {
-    if (strict) return countBefore([s](double x, const ZMember*) { return x <= s; });
-    return countBefore([s](double x, const ZMember*) { return x < s; });
-}
-
-size_t ScoreTree::lexBound(std::string_view m, bool strict) const {
-    if (strict) {
-        return countBefore(
-            [m](double, const ZMember* x) { return compareMembers(x->name(), m) <= 0; });
-    }
-    return countBefore([m](double, const ZMember* x) { return compareMembers(x->name(), m) < 0; });
-}
-
-ZMember* ScoreTree::member(Pos p) {
-    return p.leaf->item[p.idx];
-}
-
-double ScoreTree::score(Pos p) {
-    return p.leaf->score[p.idx];
-}
-
-void ScoreTree::next(Pos& p) {
-    if (++p.idx < p.leaf->count) return;
-    p.leaf = p.leaf->next;
-    p.idx = 0;
-}
-
-void ScoreTree::prev(Pos& p) {
-    if (p.idx > 0) {
-        --p.idx;
-        return;
-    }
-    p.leaf = p.leaf->prev;
-    p.idx = p.leaf != nullptr ? p.leaf->count - 1u : 0;
-}
-
 int ScoreTree::childFor(const Inner* n, double s, std::string_view m) {
-    // Binary search over the minimums of children 1..count-1.
-    int lo = 1, hi = n->count;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (zsetLess(s, m, n->min_score[mid], n->min_item[mid]->name())) {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    return lo - 1;
+    // The child before the first of children 1..count-1 whose minimum is after the key.
+    auto min_not_after = [&](int k) {
+        return !zsetLess(s, m, n->min_score[k], n->min_item[k]->name());
+    };
+    return firstNotBefore(1, n->count, min_not_after) - 1;
 }
 
 size_t ScoreTree::sizeOf(const Node* n) {
