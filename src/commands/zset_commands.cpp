@@ -285,8 +285,9 @@ void zrandmemberWithCount(CommandContext& ctx, int64_t count, bool withscores) {
         return;
     }
     if (static_cast<uint64_t>(count) >= size) {
-        // The whole set, in order (Redis answers this case with its rank range).
-        replyRange(ctx, z->at(0), size, false, withscores);
+        // The whole set, highest rank first: Redis 7.0 answers this case with its reversed
+        // rank range.
+        replyRange(ctx, z->at(size - 1), size, true, withscores);
         return;
     }
     auto picks = z->randomMembers(static_cast<size_t>(count), true, randomSource());
