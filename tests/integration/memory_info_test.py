@@ -67,6 +67,27 @@ def with_data(srv):
                 "mem_fragmentation_bytes %d is rss - used (%d)" % (frag_bytes, rss - used))
 
 
+def purge_returns_pages(srv, configured):
+    """MEMORY PURGE answers OK; with jemalloc it hands freed pages back at once, not after the
+    ~10 s decay: 64 MiB of values are stored and flushed, and RSS must fall by half of that
+    between the readings just before and just after the purge."""
+    value = "v" * 4000
+    with srv.conn() as c:
+        for i in range(16384):
+            c.send_cmd("SET", "big:%d" % i, value)
+        replies = c.read_replies(16384)
+    expect_true(all(r == "OK" for r in replies), "16384 SETs of 4000 bytes answered OK")
+    expect_eq(srv.call("FLUSHALL"), "OK", "FLUSHALL")
+    fields = srv.info("memory")
+    expect_eq(fields["used_memory"], "0", "used_memory after FLUSHALL")
+    before = int(fields["used_memory_rss"])
+    expect_eq(srv.call("MEMORY", "PURGE"), "OK", "MEMORY PURGE")
+    after = int(srv.info("memory")["used_memory_rss"])
+    if configured == "jemalloc":
+        expect_true(after <= before - (32 << 20),
+                    "RSS fell by at least 32 MiB after MEMORY PURGE (%d -> %d)" % (before, after))
+
+
 def in_full_info(srv):
     fields = srv.info()
     for name in ("mem_allocator", "mem_fragmentation_ratio", "mem_fragmentation_bytes"):
@@ -84,6 +105,7 @@ def main(binary):
         check("empty store: ratio undefined (0.00), bytes = RSS", empty_store, srv)
         check("with data: ratio = rss / used_memory, positive", with_data, srv)
         check("the fields are in INFO without a section", in_full_info, srv)
+        check("MEMORY PURGE returns freed pages", purge_returns_pages, srv, configured)
 
 
 run_main(main)
