@@ -23,6 +23,9 @@ struct RunOnLoop {
     std::function<void()> fn;
 };
 
+// Any thread builds one; the inbox moves it to the reactor thread, the only one that handles
+// it (RequestPipeline::onInbox()).
+//
 // The kinds to come are added here, each with its handler in RequestPipeline::onInbox():
 //   Push     { ConnRef to; std::shared_ptr<const std::string> bytes; }
 //            pub/sub messages, tracking invalidations, MONITOR lines: appended to one
