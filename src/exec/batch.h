@@ -9,21 +9,22 @@
 
 #include "arg_list.h"
 #include "client_session.h"
+#include "conn_ref.h"
 #include "transaction.h"
 
 namespace mini_redis {
 
 // Owned by exactly one thread at a time: the reactor builds it, moves it to a worker queue,
-// the worker fills `reply` and moves it to the completion queue, the reactor takes it back.
-// It names its connection by id (ids are never reused), never by pointer.
+// the worker fills `reply` and posts it back in a BatchDone message, the reactor takes it back.
+// It names its connection by ConnRef (slot and generation), never by pointer.
 struct Batch {
-    uint64_t conn_id = 0;
-    size_t worker = 0;           // which worker ran it (for the load heap)
-    ArgList args;                // every argument of every request, in order
-    std::vector<uint32_t> argc;  // arguments per request
-    ClientSession session;       // the connection's state, copied in and back out
+    ConnRef conn;
+    size_t worker = 0;                // which worker ran it (for the load heap)
+    ArgList args;                     // every argument of every request, in order
+    std::vector<uint32_t> argc;       // arguments per request
+    ClientSession session;            // the connection's state, copied in and back out
     std::unique_ptr<Transaction> tx;  // the connection's MULTI/WATCH state, moved in and out
-    std::string reply;           // RESP bytes of every reply, in request order
+    std::string reply;                // RESP bytes of every reply, in request order
     // Requests run so far, across passes: a worker stops a pass once the replies reach
     // kReplyChunkBytes, and the reactor sends the batch again for the rest once the client
     // has taken its replies. Fewer than argc.size() for good after QUIT or overflow.
@@ -36,7 +37,7 @@ struct Batch {
     // More requests to run in a later pass.
     bool unfinished() const { return executed < argc.size() && !close_after && !overflow; }
     void reset() {
-        conn_id = 0;
+        conn = {};
         tx.reset();
         worker = 0;
         args.clear();

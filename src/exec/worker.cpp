@@ -7,9 +7,9 @@
 
 namespace mini_redis {
 
-Worker::Worker(size_t index, const CommandExecutor& executor, CompletionQueue& completions,
+Worker::Worker(size_t index, const CommandExecutor& executor, ReactorInbox& inbox,
                WorkerStats& stats)
-    : index_(index), executor_(executor), completions_(completions), stats_(stats) {}
+    : index_(index), executor_(executor), inbox_(inbox), stats_(stats) {}
 
 Worker::~Worker() {
     stop();
@@ -54,7 +54,12 @@ void Worker::run() {
             executor_.run(*taken[i], stats_);
             ++done;
         }
-        completions_.pushAll(taken, done);
+        // In the order run: one producer's messages keep their order in the inbox.
+        for (size_t i = 0; i < done; ++i) {
+            done_.emplace_back(std::in_place_type<BatchDone>, std::move(taken[i]));
+        }
+        inbox_.postAll(done_.data(), done_.size());
+        done_.clear();
         for (size_t i = 0; i < n; ++i) taken[i].reset();
         if (stopping) return;
     }

@@ -1,4 +1,5 @@
-// One worker thread: takes batches from its own lock-free queue, runs them, hands them back.
+// One worker thread: takes batches from its own lock-free queue, runs them, and hands each back
+// to the reactor as a BatchDone message.
 #pragma once
 
 #include <concurrentqueue/blockingconcurrentqueue.h>
@@ -13,18 +14,19 @@
 
 #include "batch.h"
 #include "command_executor.h"
-#include "completion_queue.h"
+#include "reactor_inbox.h"
 #include "server_stats.h"
 
 namespace mini_redis {
 
 // submitAll()/stop(): reactor (or owning) thread only; run(): the worker's own thread.
+// A worker never touches a connection: a batch names its connection by ConnRef, and the worker
+// only posts messages (reactor_message.h) to the reactor's inbox.
 // Order: the reactor is the queue's only producer and this thread its only consumer, so
 // batches run in the order submitted.
 class Worker {
   public:
-    Worker(size_t index, const CommandExecutor& executor, CompletionQueue& completions,
-           WorkerStats& stats);
+    Worker(size_t index, const CommandExecutor& executor, ReactorInbox& inbox, WorkerStats& stats);
     ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
@@ -40,7 +42,8 @@ class Worker {
 
     size_t index_;
     const CommandExecutor& executor_;
-    CompletionQueue& completions_;
+    ReactorInbox& inbox_;
+    std::vector<ReactorMessage> done_;  // this round's BatchDone messages, posted in one go
     WorkerStats& stats_;
     // How long an idle worker spins before it sleeps on the futex. moodycamel's default
     // (10,000 spins) keeps an idle worker on a core that the reactor or, on small machines,

@@ -1,4 +1,4 @@
-// Socket IO for one client.
+// Socket IO for one client, and the legal moves of its state machines.
 #include "connection.h"
 
 #include <sys/socket.h>
@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cerrno>
 
 namespace mini_redis {
@@ -16,14 +17,52 @@ constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kKeepBufferBytes = 1024 * 1024;
 }  // namespace
 
-Connection::Connection(uint64_t id, int fd, std::string peer)
-    : id_(id), fd_(fd), peer_(std::move(peer)) {
+Connection::Connection(ConnRef ref, uint64_t id, int fd, std::string peer)
+    : ref_(ref), id_(id), fd_(fd), peer_(std::move(peer)) {
     session_.id = id;
     session_.peer = peer_;
 }
 
 Connection::~Connection() {
     if (fd_ >= 0) ::close(fd_);
+}
+
+bool Connection::allowed(State from, State to) {
+    switch (from) {
+        case State::Reading:  // dispatch; or QUIT / a protocol error / CLIENT KILL on itself
+            return to == State::WaitingForBatch || to == State::Closing;
+        case State::WaitingForBatch:  // its batch came back: done, unfinished, or QUIT ran
+            return to == State::Reading || to == State::Parked || to == State::Closing;
+        case State::Parked:  // the rest of the batch goes out
+            return to == State::WaitingForBatch;
+        case State::Closing:  // for good
+            return to == State::Closing;
+    }
+    return false;
+}
+
+bool Connection::allowed(ReadSide from, ReadSide to) {
+    if (from == to) return true;
+    switch (from) {
+        case ReadSide::Open:
+        case ReadSide::Queued:
+            return true;
+        case ReadSide::Paused:  // resumed through the ready list, or ended by a protocol error
+            return to == ReadSide::Queued || to == ReadSide::Ended;
+        case ReadSide::Ended:
+            return false;
+    }
+    return false;
+}
+
+void Connection::setState(State next) {
+    assert(allowed(state_, next));
+    state_ = next;
+}
+
+void Connection::setReadSide(ReadSide next) {
+    assert(allowed(read_side_, next));
+    read_side_ = next;
 }
 
 Connection::IoStatus Connection::readSome(size_t cap, size_t& bytes_read) {
@@ -42,7 +81,7 @@ Connection::IoStatus Connection::readSome(size_t cap, size_t& bytes_read) {
             bytes_read += static_cast<size_t>(n);
             // A short read means the socket is drained: skip the extra read() that would only
             // say EAGAIN. (If more arrived meanwhile, epoll reports a new edge.)
-            if (static_cast<size_t>(n) < want && !peer_hung_up) return IoStatus::Ok;
+            if (static_cast<size_t>(n) < want && !peer_hung_up_) return IoStatus::Ok;
             continue;
         }
         if (n == 0) return IoStatus::Closed;

@@ -10,11 +10,12 @@
 #include "batch.h"
 #include "byte_buffer.h"
 #include "client_session.h"
+#include "conn_ref.h"
 #include "frame_parser.h"
 
 namespace mini_redis {
 
-// Reactor thread only. Workers never see a Connection: they see a Batch naming its id.
+// Reactor thread only. Workers never see a Connection: they see a Batch naming its ConnRef.
 class Connection {
   public:
     enum class IoStatus {
@@ -25,11 +26,34 @@ class Connection {
         Error,    // the socket failed; close it
     };
 
-    Connection(uint64_t id, int fd, std::string peer);
+    // Where the connection stands in the request/reply cycle (the ORDER RULE's state; the
+    // legal moves are in allowed(), asserted by setState()). To come with their features:
+    // Blocked (BLPOP and friends: no batch out, input buffered, not framed, until a KeyReady
+    // message or its timeout). Being subscribed is not a state: a subscribed client still
+    // reads and runs requests in these same states; its subscriptions live on its session.
+    enum class State : uint8_t {
+        Reading,          // no batch out: requests are framed and dispatched as they arrive
+        WaitingForBatch,  // its one batch is with a worker: input is kept, not framed
+        Parked,           // its batch has requests left: they go out before anything newer
+        Closing,          // QUIT, a protocol error, CLIENT KILL: close once output is written
+    };
+    // The read side: a machine of its own, since it moves independently of State (a client may
+    // half-close while its batch is out). Legal moves asserted by setReadSide().
+    enum class ReadSide : uint8_t {
+        Open,    // read on each edge until EAGAIN
+        Queued,  // on the loop's ready list: read again there, as no new edge may come
+        Paused,  // backpressure: bytes stay in the kernel until the pressure is gone
+        Ended,   // EOF or a protocol error: nothing more is read; what was framed still runs
+    };
+
+    Connection(ConnRef ref, uint64_t id, int fd, std::string peer);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
+    // How jobs, completions and timers name this connection.
+    ConnRef ref() const { return ref_; }
+    // CLIENT ID: counts up from 1, never reused.
     uint64_t id() const { return id_; }
     int fd() const { return fd_; }
     const std::string& peer() const { return peer_; }
@@ -66,30 +90,30 @@ class Connection {
     ClientSession& session() { return session_; }
     const ClientSession& session() const { return session_; }
 
-    // The order rule's state: at most one batch in flight per connection.
-    bool in_flight = false;
-    // The peer half-closed (EOF): finish what was received, flush, then close.
-    bool read_closed = false;
-    // Reading stopped for backpressure (too much unprocessed input or unsent output); the
-    // reactor re-reads when the pressure is gone, since no new edge will come.
-    bool read_paused = false;
-    // QUIT, a protocol error or shutdown: close once the output is written.
-    bool close_after_write = false;
+    State state() const { return state_; }
+    void setState(State next);
+    // A batch is out (with a worker, or parked here for its remaining requests).
+    bool hasBatchOut() const { return state_ == State::WaitingForBatch || state_ == State::Parked; }
+    ReadSide readSide() const { return read_side_; }
+    void setReadSide(ReadSide next);
+
     // epoll said the peer hung up (EPOLLRDHUP/EPOLLHUP): read on to EOF, past short reads.
-    bool peer_hung_up = false;
-    // EPOLLOUT is watched only while a write is blocked (the socket buffer was full).
-    bool watching_writable = false;
-    // Set while the connection sits on the loop's ready list, so it is queued once.
-    bool on_ready_list = false;
-    // A batch with requests left to run (its replies so far were large): it goes out again
-    // before any new batch, once the output has drained below the backpressure mark.
+    void notePeerHungUp() { peer_hung_up_ = true; }
+    // EPOLLOUT is watched only while a write is blocked (the socket buffer was full); this
+    // mirrors what the loop was told, so epoll_ctl runs only when it changes.
+    bool watchingWritable() const { return watching_writable_; }
+    void setWatchingWritable(bool on) { watching_writable_ = on; }
+
+    // State::Parked's batch (its replies so far were large): it goes out again before any
+    // new batch, once the output has drained below the backpressure mark.
     std::unique_ptr<Batch> parked;
     // A command that must run on the reactor, framed after requests that were still to be
     // dispatched: it runs, alone, once their batch has completed (before anything else).
     std::unique_ptr<Batch> reactor_next;
     // The connection's MULTI/WATCH state; travels with its in-flight batch (null until used).
     std::unique_ptr<Transaction> tx;
-    // A protocol error found after requests that are in flight: sent after their replies.
+    // A protocol error found after requests that are out: sent after their replies, then the
+    // connection closes.
     std::string pending_error;
 
     using Clock = std::chrono::steady_clock;
@@ -98,7 +122,13 @@ class Connection {
     // When the unsent output first went over the soft limit; unset while under it.
     std::optional<Clock::time_point> over_soft_limit_since;
 
+    // The legal moves of each machine (setState() and setReadSide() assert them).
+    static bool allowed(State from, State to);
+    static bool allowed(ReadSide from, ReadSide to);
+
   private:
+
+    ConnRef ref_;
     uint64_t id_;
     int fd_;
     std::string peer_;
@@ -106,6 +136,10 @@ class Connection {
     ByteBuffer in_;
     ByteBuffer out_;
     FrameParser parser_;
+    State state_ = State::Reading;
+    ReadSide read_side_ = ReadSide::Open;
+    bool peer_hung_up_ = false;
+    bool watching_writable_ = false;
 };
 
 }  // namespace mini_redis

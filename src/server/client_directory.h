@@ -15,7 +15,7 @@ struct ClientFilter {
     bool skip_self = false;  // CLIENT KILL's SKIPME (default yes in the filter form)
 };
 
-// Reactor thread only: implemented by Server, handed to commands flagged kCmdReactor.
+// Reactor thread only: implemented by ClientRegistry, handed to commands flagged kCmdReactor.
 class ClientDirectory {
   public:
     virtual ~ClientDirectory() = default;

@@ -101,7 +101,7 @@ CONTAINERS = ["object", "memory", "config", "client", "slowlog", "command"]
 # Redis 7.0.15's subcommands that mini-redis offers, plus CLIENT SETINFO and NO-TOUCH (7.2).
 OFFERED = {
     "object": {"encoding", "refcount", "idletime", "freq", "help"},
-    "memory": {"usage", "help"},
+    "memory": {"usage", "purge", "help"},
     "config": {"get", "set", "resetstat", "help"},
     "client": {"id", "info", "list", "kill", "getname", "setname", "setinfo", "no-evict",
                "no-touch", "help"},

@@ -1,0 +1,40 @@
+// The one message type that travels to the reactor thread: from workers (a finished batch)
+// and from any thread (a task to run on the loop). The reactor answers with Batches on each
+// worker's own queue; nothing else crosses threads.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <variant>
+
+#include "batch.h"
+
+namespace mini_redis {
+
+// A worker ran the batch: its replies are in `batch->reply`, and the batch names its
+// connection by ConnRef. The reactor appends the replies (ORDER RULE, request_pipeline.cpp).
+struct BatchDone {
+    std::unique_ptr<Batch> batch;
+};
+
+// Runs `fn` on the reactor thread, in the order posted by the posting thread (muduo's
+// queueInLoop): how another thread reaches reactor-owned state without touching it.
+struct RunOnLoop {
+    std::function<void()> fn;
+};
+
+// Any thread builds one; the inbox moves it to the reactor thread, the only one that handles
+// it (RequestPipeline::onInbox()).
+//
+// The kinds to come are added here, each with its handler in RequestPipeline::onInbox():
+//   Push     { ConnRef to; std::shared_ptr<const std::string> bytes; }
+//            pub/sub messages, tracking invalidations, MONITOR lines: appended to one
+//            connection's output under the PUSH RULE (request_pipeline.cpp); shared bytes so
+//            one PUBLISH to many subscribers is encoded once.
+//   KeyReady { int db; std::string key; }
+//            a write (LPUSH, ZADD, ...) made a key some Blocked client waits on non-empty: the
+//            reactor re-dispatches the first waiter's request in a batch of its own.
+// A worker never touches a connection: everything it owes one travels in these messages.
+using ReactorMessage = std::variant<BatchDone, RunOnLoop>;
+
+}  // namespace mini_redis

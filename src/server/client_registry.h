@@ -1,0 +1,82 @@
+// The reactor's clients: connections by slot and generation, accept and close, the records
+// behind CLIENT LIST / KILL, and the clients cron (output limits, idle timeout, memory).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client_directory.h"
+#include "conn_ref.h"
+#include "connection.h"
+#include "event_loop.h"
+#include "listener.h"
+#include "reactor_config.h"
+#include "server_stats.h"
+
+namespace mini_redis {
+
+// Reactor thread only. Owns every Connection; everything else names one by ConnRef and looks
+// it up here (a slot index and a generation check), so a reference to a client that has
+// left finds nothing.
+class ClientRegistry : public ClientDirectory {
+  public:
+    // Called for each epoll event on a client's socket.
+    using EventHandler = std::function<void(ConnRef, uint32_t events)>;
+
+    ClientRegistry(EventLoop& loop, ReactorConfig& cfg, ServerStats& stats, EventHandler on_event);
+    ~ClientRegistry() override;
+    ClientRegistry(const ClientRegistry&) = delete;
+    ClientRegistry& operator=(const ClientRegistry&) = delete;
+
+    // Accepts every pending client (maxclients, keepalive) and watches its socket.
+    void acceptAll(Listener& listener);
+    // Null when the client has closed (its slot may hold another client by now).
+    Connection* find(ConnRef ref);
+    size_t size() const { return live_; }
+    // Every client now; for walks that may close some (look each up again with find()).
+    std::vector<ConnRef> refs() const;
+
+    // Unregisters and destroys the connection (closing its socket); a batch still out for it
+    // is dropped when it comes back, as find() no longer knows it.
+    void close(Connection& conn, const char* reason);
+    // Shutdown's last step: closes every client at once; returns how many there were.
+    size_t closeAll();
+    // Shutdown: no new clients from now on; `on_empty` runs when the last one has closed.
+    void stopAdmitting(std::function<void()> on_empty);
+
+    // Watches EPOLLOUT for the connection only while its output is blocked.
+    void watchWritable(Connection& conn, bool on);
+    // Enforces the output buffer limits; false if the client was disconnected.
+    bool checkOutputLimits(Connection& conn);
+    // Once a second: output limits, the idle timeout, and IO buffers given back.
+    void cron();
+
+    // ClientDirectory, for CLIENT LIST / INFO / KILL (run on this thread, in request order).
+    std::string describeClients(const ClientFilter& filter, uint64_t self_id,
+                                std::string_view self_cmd) override;
+    size_t killClients(const ClientFilter& filter, uint64_t self_id) override;
+
+  private:
+    struct Slot {
+        std::unique_ptr<Connection> conn;  // null while free
+        uint32_t generation = 0;           // bumped when its connection closes
+    };
+
+    void admit(int fd, std::string peer);
+
+    EventLoop& loop_;
+    ReactorConfig& cfg_;
+    ServerStats& stats_;
+    EventHandler on_event_;
+    std::vector<Slot> slots_;
+    std::vector<uint32_t> free_slots_;
+    size_t live_ = 0;
+    uint64_t next_id_ = 1;  // CLIENT ID
+    bool admitting_ = true;
+    std::function<void()> on_empty_;
+};
+
+}  // namespace mini_redis

@@ -1,0 +1,81 @@
+// The reactor's request pipeline: read, frame, batch, dispatch to the least-loaded worker,
+// take the finished batch back from the inbox, write the replies; under the ORDER RULE.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "batch.h"
+#include "batch_pool.h"
+#include "client_registry.h"
+#include "command_executor.h"
+#include "command_table.h"
+#include "conn_ref.h"
+#include "connection.h"
+#include "event_loop.h"
+#include "load_heap.h"
+#include "reactor_config.h"
+#include "reactor_inbox.h"
+#include "server_stats.h"
+#include "worker.h"
+
+namespace mini_redis {
+
+// Reactor thread only. Reaches connections through the registry by ConnRef, workers through
+// their queues, and hears back from them only through the inbox's messages.
+class RequestPipeline {
+  public:
+    RequestPipeline(EventLoop& loop, ClientRegistry& registry, ReactorConfig& cfg,
+                    const CommandTable& table, const CommandExecutor& executor, ServerStats& stats,
+                    LoadHeap& heap, const std::vector<std::unique_ptr<Worker>>& workers,
+                    ReactorInbox& inbox);
+    RequestPipeline(const RequestPipeline&) = delete;
+    RequestPipeline& operator=(const RequestPipeline&) = delete;
+
+    // Once the workers run: watches the inbox and hands batches over before each wait.
+    void start();
+    // An epoll event on a client's socket (the registry's EventHandler).
+    void onConnectionEvent(ConnRef ref, uint32_t events);
+    // Shutdown: nothing more is read or framed; each client closes once its batch out (if
+    // any) has come back and its output is written. Idle clients close now.
+    void drain();
+
+  private:
+    void onInbox();
+    void onBatchDone(std::unique_ptr<Batch> batch);
+    // Hands the batches picked this loop round to their workers: one enqueue each.
+    void flushOutbox();
+    void readFrom(Connection& conn);
+    // Puts the connection on the loop's ready list for another read (once).
+    void scheduleRead(Connection& conn);
+    void processInput(Connection& conn);
+    // Runs one kCmdReactor request (the batch holds just it) right here, in its place.
+    void runOnReactor(Connection& conn, Batch& batch);
+    void dispatch(Connection& conn, std::unique_ptr<Batch> batch);
+    // Writes pending output and decides what the connection does next. False if it closed.
+    bool flushConnection(Connection& conn);
+    // The client must still AUTH (a password is set and it has not given it).
+    bool mustAuth(const Connection& conn) const;
+    // Unparsed input beyond which reading stops while the client waits for its replies.
+    size_t inputPauseBytes(const Connection& conn) const;
+
+    EventLoop& loop_;
+    ClientRegistry& registry_;
+    ReactorConfig& cfg_;
+    const CommandTable& table_;
+    const CommandExecutor& executor_;
+    ServerStats& stats_;
+    LoadHeap& heap_;
+    const std::vector<std::unique_ptr<Worker>>& workers_;
+    ReactorInbox& inbox_;
+    BatchPool pool_;
+    // Batches picked for each worker during this loop round, handed over before the loop
+    // waits (one enqueue and at most one wake-up per worker per round).
+    std::vector<std::vector<std::unique_ptr<Batch>>> outbox_;
+    std::vector<ReactorMessage> drained_;  // one inbox drain (kept for its capacity)
+    std::vector<ConnRef> touched_;         // connections whose batch came back in it
+    bool draining_ = false;
+};
+
+}  // namespace mini_redis
