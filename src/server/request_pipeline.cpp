@@ -336,29 +336,44 @@ void RequestPipeline::onBatchDone(std::unique_ptr<Batch> batch) {
 }
 
 bool RequestPipeline::flushConnection(Connection& conn) {
-    if (conn.pendingOutput() > 0) {
-        size_t n = 0;
-        Connection::IoStatus status = conn.flush(n);
-        stats_.net_output_bytes.fetch_add(n, std::memory_order_relaxed);
-        if (status == Connection::IoStatus::Error) {
-            registry_.close(conn, "write error");
+    // A loop, not recursion: requests read before the peer's EOF may run on this thread one
+    // after another (CLIENT ...), each leaving output to write before the next is framed.
+    while (true) {
+        if (conn.pendingOutput() > 0) {
+            size_t n = 0;
+            Connection::IoStatus status = conn.flush(n);
+            stats_.net_output_bytes.fetch_add(n, std::memory_order_relaxed);
+            if (status == Connection::IoStatus::Error) {
+                registry_.close(conn, "write error");
+                return false;
+            }
+            if (status == Connection::IoStatus::Blocked) {
+                registry_.watchWritable(conn, true);  // EPOLLOUT resumes us
+                return true;
+            }
+        }
+        registry_.watchWritable(conn, false);
+        // Output fully written.
+        const State state = conn.state();
+        if (state == State::Closing || (draining_ && state != State::WaitingForBatch)) {
+            registry_.close(conn, state == State::Closing ? "closed after reply" : "peer closed");
             return false;
         }
-        if (status == Connection::IoStatus::Blocked) {
-            registry_.watchWritable(conn, true);  // EPOLLOUT resumes us
-            return true;
+        if (state == State::WaitingForBatch) break;
+        // Input held back by backpressure, or read before the peer's EOF: it runs before a
+        // half-closed client is let go (every request it sent gets its reply).
+        processInput(conn);
+        const State now = conn.state();
+        if (now != State::WaitingForBatch && (conn.pendingOutput() > 0 || now == State::Closing)) {
+            continue;  // replies made on this thread, or a QUIT: write them first
         }
+        if (conn.readSide() == ReadSide::Ended && now == State::Reading) {
+            // Nothing left that can run (at most an incomplete request): the peer is gone.
+            registry_.close(conn, "peer closed");
+            return false;
+        }
+        break;
     }
-    registry_.watchWritable(conn, false);
-    // Output fully written.
-    const State state = conn.state();
-    if (state == State::Closing ||
-        (conn.readSide() == ReadSide::Ended && state == State::Reading) ||
-        (draining_ && state != State::WaitingForBatch)) {
-        registry_.close(conn, state == State::Closing ? "closed after reply" : "peer closed");
-        return false;
-    }
-    if (state != State::WaitingForBatch) processInput(conn);  // held back by backpressure
     if (conn.readSide() == ReadSide::Paused && conn.inputSize() < inputPauseBytes(conn) &&
         conn.pendingOutput() < kOutputPauseBytes) {
         scheduleRead(conn);

@@ -174,6 +174,29 @@ def several(srv, tag, count, seed, tiny_mask):
     expect_eq(len(results), count, "connections that reported")
 
 
+def half_closed(srv):
+    """A client that pipelines 3,000 GETs of a 12,000-byte value (three batches, about 36 MB
+    of replies, far past the output pause), shuts down its sending side and only then reads:
+    every reply comes, in order, before the server closes (nc -N / -q0 with a command file)."""
+    value = b"x" * 12000
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=30) as sock:
+        sock.sendall(encode("SET", "big", value))
+        expect_eq(sock.recv(100), b"+OK\r\n", "SET big")
+        n = 3000
+        sock.sendall(b"GET big\r\n" * n)
+        sock.shutdown(socket.SHUT_WR)
+        time.sleep(1.0)  # the server reads the EOF and fills its output before we read
+        got = bytearray()
+        while True:
+            data = sock.recv(1 << 20)
+            if not data:
+                break
+            got += data
+    one = b"$12000\r\n" + value + b"\r\n"
+    expect_eq(len(got) // len(one), n, "replies received before the close")
+    expect_true(bytes(got) == one * n, "every reply whole and in order")
+
+
 def main(binary):
     seed = int(os.environ.get("ORDERING_SEED", time.time_ns() % 1000000))
     print("seed %d (set ORDERING_SEED to repeat)" % seed)
@@ -187,6 +210,9 @@ def main(binary):
         check("3 connections at once on disjoint keys (mixed tiny and large writes)",
               several, srv, "mixed", 3, seed + 300, 0b101)
         check("server still answers", lambda: expect_eq(srv.call("PING"), "PONG"))
+    with Server(binary, workers=2) as srv:
+        check("a half-closed pipelining client gets every reply before the close",
+              half_closed, srv)
 
 
 if __name__ == "__main__":
