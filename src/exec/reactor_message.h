@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 #include <variant>
 
 #include "batch.h"
@@ -14,6 +15,10 @@ namespace mini_redis {
 // A worker ran the batch: its replies are in `batch->reply`, and the batch names its
 // connection by ConnRef. The reactor appends the replies (ORDER RULE, request_pipeline.cpp).
 struct BatchDone {
+    // A constructor, not an aggregate: clang 14 cannot build an aggregate in place from
+    // parentheses (std::in_place_type in worker.cpp), a C++20 feature it lacks.
+    BatchDone() = default;
+    explicit BatchDone(std::unique_ptr<Batch> b) : batch(std::move(b)) {}
     std::unique_ptr<Batch> batch;
 };
 
