@@ -148,5 +148,6 @@ void registerSortCommands(CommandTable& table);
 void registerTransactionCommands(CommandTable& table);
 void registerBitCommands(CommandTable& table);
 void registerObjectCommands(CommandTable& table);
+void registerPubSubCommands(CommandTable& table);
 
 }  // namespace mini_redis
