@@ -146,9 +146,9 @@ void pubsubHelp(CommandContext& ctx) {
     });
 }
 
-// Redis 7.0's arities and flags ("pubsub" has no flag of its own here; kCmdReactor routes them
-// to the reactor, which alone may touch the registry and the connections).
-constexpr uint32_t kPubSub = kCmdReactor | kCmdLoading | kCmdStale;
+// Redis 7.0's arities and flags; kCmdReactor routes them to the reactor, which alone may touch
+// the registry and the connections.
+constexpr uint32_t kPubSub = kCmdPubSub | kCmdReactor | kCmdLoading | kCmdStale;
 
 const CommandSpec kPubsubSubcommands[] = {
     {"pubsub|channels", -2, kPubSub, 0, 0, 0, pubsubChannels, "pubsub", "[pattern]",

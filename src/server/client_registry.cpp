@@ -205,8 +205,9 @@ void ClientRegistry::cron() {
     for (const ConnRef ref : refs()) {
         Connection* conn = find(ref);
         if (conn == nullptr || !checkOutputLimits(*conn)) continue;
+        // A subscriber waits for messages, not requests: exempt, as in Redis.
         if (cfg_->timeout > 0 && !conn->hasBatchOut() && conn->pendingOutput() == 0 &&
-            now - conn->last_activity > idle_limit) {
+            now - conn->last_activity > idle_limit && subs_.countOf(ref) == 0) {
             close(*conn, "idle timeout");
             continue;
         }

@@ -315,7 +315,8 @@ def test_config_get_set():
             assert set(config_get(c, "slowlog-*")) == {"slowlog-log-slower-than",
                                                       "slowlog-max-len"}
             assert set(config_get(c, "client-output-buffer-*-limit")) == {
-                "client-output-buffer-hard-limit", "client-output-buffer-soft-limit"}
+                "client-output-buffer-hard-limit", "client-output-buffer-soft-limit",
+                "client-output-buffer-pubsub-hard-limit", "client-output-buffer-pubsub-soft-limit"}
             assert config_get(c, "MAXCLIENTS") == {"maxclients": "100"}
             assert config_get(c, "no-such-key") == {}
             assert set(config_get(c, "port").keys()) == {"port"}

@@ -278,8 +278,20 @@ def test_counts_and_cleanup():
         obs.call("DISCARD")
 
 
+def test_subscriber_exempt_from_idle_timeout():
+    with Server(BINARY, config={"timeout": 1}) as srv, srv.conn() as sub, srv.conn() as idle:
+        sub.call("SUBSCRIBE", "quiet")
+        idle.call("PING")
+        time.sleep(3.5)  # the cron closes idle clients once a second
+        expect_true(idle.is_closed(), "the idle client was closed")
+        with srv.conn() as pub:
+            expect_eq(pub.call("PUBLISH", "quiet", "still"), 1, "the subscriber is still there")
+        expect_eq(sub.read_reply(), [b"message", b"quiet", b"still"], "and receives")
+
+
 if __name__ == "__main__":
     run_tests([test_redis_py, test_resp2_bytes_and_restrictions, test_resp2_message_bytes,
                test_resp3_push_frames, test_publish_order_many_subscribers,
                test_subscribe_pipelined_with_ping_while_publishing,
-               test_slow_subscriber_disconnected, test_counts_and_cleanup])
+               test_slow_subscriber_disconnected, test_counts_and_cleanup,
+               test_subscriber_exempt_from_idle_timeout])
