@@ -97,6 +97,9 @@ TEST_CASE("loadJson with a full valid file") {
         "client-output-buffer-hard-limit": 1000000,
         "client-output-buffer-soft-limit": 500000,
         "client-output-buffer-soft-seconds": 10,
+        "client-output-buffer-pubsub-hard-limit": 2000000,
+        "client-output-buffer-pubsub-soft-limit": 100000,
+        "client-output-buffer-pubsub-soft-seconds": 5,
         "slowlog-log-slower-than": -1,
         "slowlog-max-len": 64
     })";
@@ -120,6 +123,9 @@ TEST_CASE("loadJson with a full valid file") {
     CHECK(c.output_hard_limit == 1000000);
     CHECK(c.output_soft_limit == 500000);
     CHECK(c.output_soft_seconds == 10);
+    CHECK(c.pubsub_output_hard_limit == 2000000);
+    CHECK(c.pubsub_output_soft_limit == 100000);
+    CHECK(c.pubsub_output_soft_seconds == 5);
     CHECK(c.slowlog_log_slower_than == -1);
     CHECK(c.slowlog_max_len == 64);
     CHECK(c.config_file == "full.json");

@@ -59,11 +59,37 @@ const char* clientNameError(std::string_view name) {
 void pingCommand(CommandContext& ctx) {
     if (ctx.argv.size() > 2) {
         ctx.reply.errorf(errors::kWrongArityFmt, "ping");
+    } else if (ctx.session.subscriptions > 0 && ctx.session.resp == 2) {
+        // In RESP2 pub/sub mode, as Redis: ["pong", message or ""].
+        ctx.reply.arrayHeader(2);
+        ctx.reply.bulk("pong");
+        ctx.reply.bulk(ctx.argv.size() == 2 ? ctx.argv[1] : std::string_view());
     } else if (ctx.argv.size() == 2) {
         ctx.reply.bulk(ctx.argv[1]);
     } else {
         ctx.reply.simple("PONG");
     }
+}
+
+// RESET (Redis 7.0): the connection back to how it started, for what exists here: MULTI
+// discarded and keys unwatched, every subscription dropped (no confirmations), database 0,
+// RESP2, no name, and authenticated only if no password is set. As in 7.0 the CLIENT
+// NO-EVICT flag (and our NO-TOUCH) stay. Runs on the reactor (kCmdReactor), which owns the
+// subscriptions.
+void resetCommand(CommandContext& ctx) {
+    if (ctx.tx) ctx.tx->reset();
+    SubscriptionRegistry& subs = ctx.clients->subscriptions();
+    if (subs.countOf(ctx.session.ref) > 0) {
+        subs.removeAll(ctx.session.ref);
+        ctx.clients->subscriptionsChanged();
+    }
+    ctx.session.subscriptions = 0;
+    ctx.session.db = 0;
+    ctx.session.resp = 2;
+    ctx.reply.setProtocol(2);
+    ctx.session.name.clear();
+    ctx.session.authenticated = ctx.config.requirepass.empty();
+    ctx.reply.simple("RESET");
 }
 
 void echoCommand(CommandContext& ctx) {
@@ -367,6 +393,8 @@ void registerConnectionCommands(CommandTable& t) {
            "Change the selected database for the current connection"});
     t.add({"quit", -1, kConn | kCmdNoAuth | kCmdNoQueue, 0, 0, 0, quitCommand, "connection", "",
            "Close the connection after replying OK"});
+    t.add({"reset", 1, kConn | kCmdNoAuth | kCmdNoQueue | kCmdReactor, 0, 0, 0, resetCommand,
+           "connection", "", "Reset the connection (MULTI, subscriptions, db, protocol, name)"});
     t.add({"hello", -1, kConn | kCmdNoAuth, 0, 0, 0, helloCommand, "connection",
            "[protover [AUTH username password] [SETNAME clientname]]",
            "Handshake: choose RESP2 or RESP3, authenticate, name; server facts"});

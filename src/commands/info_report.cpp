@@ -311,8 +311,10 @@ void InfoReport::stats(std::string& out) {
     }
     field(out, "keyspace_hits", hits);
     field(out, "keyspace_misses", misses);
+    field(out, "pubsub_channels", st.pubsub_channels.load());
+    field(out, "pubsub_patterns", st.pubsub_patterns.load());
     for (const char* name :
-         {"pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec",
+         {"pubsubshard_channels", "latest_fork_usec",
           "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
           "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
           "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "conn_ref.h"
+
 namespace mini_redis {
 
 // The longest client name CLIENT SETNAME or HELLO ... SETNAME accepts: a name is kept for the
@@ -16,6 +18,7 @@ inline constexpr size_t kMaxClientNameBytes = 4096;
 // completion, so exactly one thread touches it at a time (the hand-off is the queue).
 struct ClientSession {
     uint64_t id = 0;                // CLIENT ID; never reused in a server's lifetime
+    ConnRef ref;                    // the connection's ConnRef (the pub/sub registry's key)
     std::string name;               // CLIENT SETNAME
     std::string peer;               // "ip:port"
     int db = 0;                     // SELECT; only 0 exists
@@ -26,11 +29,16 @@ struct ClientSession {
     std::string lib_ver;            // CLIENT SETINFO LIB-VER
     bool no_evict = false;          // CLIENT NO-EVICT: accepted; nothing is evicted anyway
     bool no_touch = false;          // CLIENT NO-TOUCH: accepted; no LRU/LFU is kept anyway
+    // Channels plus patterns subscribed (kept by the pub/sub commands on the reactor). Nonzero
+    // is Redis's pub/sub mode: in RESP2 only (P)(UN)SUBSCRIBE, PING, QUIT, RESET may run.
+    size_t subscriptions = 0;
 };
 
-// The flags field of a CLIENT LIST line: N (none), or e (NO-EVICT) and T (NO-TOUCH).
+// The flags field of a CLIENT LIST line: N (none), or P (subscribed), e (NO-EVICT) and T
+// (NO-TOUCH), in Redis's order.
 inline std::string clientListFlags(const ClientSession& s) {
     std::string flags;
+    if (s.subscriptions > 0) flags += 'P';
     if (s.no_evict) flags += 'e';
     if (s.no_touch) flags += 'T';
     return flags.empty() ? std::string("N") : flags;

@@ -73,6 +73,18 @@ std::span<const std::string_view> redactSecrets(const CommandSpec& spec,
     return argv;
 }
 
+// What a RESP2 client in pub/sub mode may still run (Redis's processCommand list; SSUBSCRIBE
+// and SUNSUBSCRIBE do not exist here).
+bool allowedWhileSubscribed(const CommandSpec& spec) {
+    static constexpr std::string_view kAllowed[] = {"ping",         "subscribe", "unsubscribe",
+                                                    "psubscribe",   "quit",      "reset",
+                                                    "punsubscribe"};
+    for (std::string_view name : kAllowed) {
+        if (spec.name == name) return true;
+    }
+    return false;
+}
+
 // One handler run, in this thread's own counters (single writer: no atomic RMW).
 void recordCall(CommandCounters& c, uint64_t ns, bool failed) {
     bumpCounter(c.calls);
@@ -202,6 +214,16 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             !config->requirepass.empty()) {
             reply.error(errors::kNoAuth);
             bumpCounter(counters[table_.index(*spec)].rejected);
+            continue;
+        }
+        // Redis's pub/sub mode: a RESP2 client with subscriptions may only (un)subscribe, PING,
+        // QUIT and RESET (a RESP3 client, whose messages are push frames, may run anything).
+        if (batch.session.subscriptions > 0 && batch.session.resp == 2 &&
+            !allowedWhileSubscribed(*spec)) {
+            std::string name(spec->name);
+            reply.errorf(errors::kPubSubContextFmt, name.c_str());
+            bumpCounter(counters[table_.index(*spec)].rejected);
+            if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
             continue;
         }
         batch.session.last_command = spec->name;

@@ -12,6 +12,7 @@ CommandTable CommandTable::build() {
     registerStringRangeCommands(table);
     registerKeyspaceCommands(table);
     registerConnectionCommands(table);
+    registerPubSubCommands(table);
     registerServerCommands(table);
     registerExpireCommands(table);
     registerTransactionCommands(table);
@@ -148,7 +149,8 @@ void CommandTable::keysOf(const CommandSpec& spec, std::span<const std::string_v
 std::vector<std::string_view> CommandTable::flagNames(uint32_t flags) {
     static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
         {kCmdWrite, "write"}, {kCmdReadOnly, "readonly"}, {kCmdFast, "fast"},
-        {kCmdAdmin, "admin"}, {kCmdNoAuth, "no_auth"},    {kCmdLoading, "loading"},
+        {kCmdAdmin, "admin"}, {kCmdPubSub, "pubsub"},     {kCmdNoAuth, "no_auth"},
+        {kCmdLoading, "loading"},
         {kCmdStale, "stale"},
     };
     std::vector<std::string_view> out;

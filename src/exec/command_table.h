@@ -34,6 +34,7 @@ enum CommandFlag : uint32_t {
     kCmdKeyspace = 1u << 9,
     // Runs at once even inside MULTI, never queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET).
     kCmdNoQueue = 1u << 10,
+    kCmdPubSub = 1u << 11,  // a pub/sub command (COMMAND INFO's "pubsub" flag)
 };
 
 struct CommandSpec {
@@ -148,5 +149,6 @@ void registerSortCommands(CommandTable& table);
 void registerTransactionCommands(CommandTable& table);
 void registerBitCommands(CommandTable& table);
 void registerObjectCommands(CommandTable& table);
+void registerPubSubCommands(CommandTable& table);
 
 }  // namespace mini_redis

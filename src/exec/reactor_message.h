@@ -33,9 +33,9 @@ struct RunOnLoop {
 //
 // The kinds to come are added here, each with its handler in RequestPipeline::onInbox():
 //   Push     { ConnRef to; std::shared_ptr<const std::string> bytes; }
-//            pub/sub messages, tracking invalidations, MONITOR lines: appended to one
-//            connection's output under the PUSH RULE (request_pipeline.cpp); shared bytes so
-//            one PUBLISH to many subscribers is encoded once.
+//            tracking invalidations, MONITOR lines: appended to one connection's output
+//            under the PUSH RULE (request_pipeline.cpp). (Pub/sub needs no message: PUBLISH
+//            runs on the reactor, kCmdReactor, and delivers there; ClientRegistry::publish.)
 //   KeyReady { int db; std::string key; }
 //            a write (LPUSH, ZADD, ...) made a key some Blocked client waits on non-empty: the
 //            reactor re-dispatches the first waiter's request in a batch of its own.

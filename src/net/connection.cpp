@@ -20,6 +20,7 @@ constexpr size_t kKeepBufferBytes = 1024 * 1024;
 Connection::Connection(ConnRef ref, uint64_t id, int fd, std::string peer)
     : ref_(ref), id_(id), fd_(fd), peer_(std::move(peer)) {
     session_.id = id;
+    session_.ref = ref;
     session_.peer = peer_;
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "batch.h"
 #include "byte_buffer.h"
@@ -30,7 +31,8 @@ class Connection {
     // legal moves are in allowed(), asserted by setState()). To come with their features:
     // Blocked (BLPOP and friends: no batch out, input buffered, not framed, until a KeyReady
     // message or its timeout). Being subscribed is not a state: a subscribed client still
-    // reads and runs requests in these same states; its subscriptions live on its session.
+    // reads and runs requests in these same states; its subscriptions live in the registry's
+    // SubscriptionRegistry, their count on its session (ClientSession::subscriptions).
     enum class State : uint8_t {
         Reading,          // no batch out: requests are framed and dispatched as they arrive
         WaitingForBatch,  // its one batch is with a worker: input is kept, not framed
@@ -115,6 +117,18 @@ class Connection {
     // A protocol error found after requests that are out: sent after their replies, then the
     // connection closes.
     std::string pending_error;
+    // PUSH RULE: pub/sub messages that came while a batch was out wait here, in publish
+    // order, and are encoded (in the protocol the batch leaves the client in) and appended
+    // right after that batch's last replies (ClientRegistry::releaseHeldPushes).
+    struct HeldPush {
+        std::string pattern;  // empty: a channel subscription ("message")
+        std::string channel;
+        std::string message;
+    };
+    std::vector<HeldPush> held_pushes;
+    size_t held_push_bytes = 0;  // counted against the output limits with the output
+    // On the registry's list of connections pushes were appended to (written once per round).
+    bool push_flush_queued = false;
 
     using Clock = std::chrono::steady_clock;
     const Clock::time_point created = Clock::now();

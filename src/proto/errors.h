@@ -142,6 +142,11 @@ inline constexpr const char* kUnknownSubcommandFmt = "ERR unknown subcommand '%s
 inline constexpr const char* kSubcommandSyntaxFmt =
     "ERR unknown subcommand or wrong number of arguments for '%s'. Try %s HELP.";
 
+// Pub/sub: a RESP2 client with subscriptions ran something else (the command's fullname).
+inline constexpr const char* kPubSubContextFmt =
+    "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
+    "allowed in this context";
+
 // SORT
 inline constexpr const char* kSortNotDouble = "ERR One or more scores can't be converted into double";
 

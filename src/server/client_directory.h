@@ -1,10 +1,13 @@
 // The reactor's view of connected clients, offered to the commands that need it
-// (CLIENT LIST / INFO / KILL). Those commands run on the reactor thread, in request order.
+// (CLIENT LIST / INFO / KILL) and pub/sub. Those commands run on the reactor thread, in
+// request order.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "subscription_registry.h"
 
 namespace mini_redis {
 
@@ -25,6 +28,14 @@ class ClientDirectory {
                                         std::string_view self_cmd) = 0;
     // Closes matching clients (self after its reply is written); returns how many.
     virtual size_t killClients(const ClientFilter& filter, uint64_t self_id) = 0;
+
+    // Pub/sub: the subscription index (the (P)(UN)SUBSCRIBE and PUBSUB commands change and
+    // read it here; it lives on this thread), and delivery of one message to every receiver
+    // under the PUSH RULE (request_pipeline.cpp). Returns the number of receivers.
+    virtual SubscriptionRegistry& subscriptions() = 0;
+    virtual size_t publish(std::string_view channel, std::string_view message) = 0;
+    // After the commands change subscriptions: INFO's pubsub_channels / pubsub_patterns.
+    virtual void subscriptionsChanged() = 0;
 };
 
 }  // namespace mini_redis

@@ -38,6 +38,23 @@ constexpr uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
 constexpr size_t kKeepBufferBytes = 1024 * 1024;
 constexpr auto kIdleShrinkAfter = std::chrono::seconds(2);
 
+// A pub/sub message as Redis 7.0 sends it: RESP2 an array, RESP3 a push frame;
+// ["message", channel, payload] or ["pmessage", pattern, channel, payload].
+void encodeMessage(std::string& out, int resp, std::string_view pattern, std::string_view channel,
+                   std::string_view message) {
+    Reply reply(out, resp);
+    if (pattern.empty()) {
+        reply.pushHeader(3);
+        reply.bulk("message");
+    } else {
+        reply.pushHeader(4);
+        reply.bulk("pmessage");
+        reply.bulk(pattern);
+    }
+    reply.bulk(channel);
+    reply.bulk(message);
+}
+
 }  // namespace
 
 ClientRegistry::ClientRegistry(EventLoop& loop, ReactorConfig& cfg, ServerStats& stats,
@@ -109,6 +126,10 @@ void ClientRegistry::close(Connection& conn, const char* reason) {
     LOG_VERBOSE("client %llu (%s) closed: %s", static_cast<unsigned long long>(conn.id()),
                 conn.peer().c_str(), reason);
     loop_.remove(conn.fd());
+    if (subs_.countOf(ref) > 0) {  // a subscriber leaves nothing behind
+        subs_.removeAll(ref);
+        subscriptionsChanged();
+    }
     Slot& slot = slots_[ref.slot];
     slot.conn.reset();  // closes the socket; `conn` is gone from here on
     // A new generation: every ConnRef to the old client now finds nothing (0 names nothing).
@@ -124,12 +145,14 @@ size_t ClientRegistry::closeAll() {
     for (const ConnRef ref : refs()) {
         Slot& slot = slots_[ref.slot];
         loop_.remove(slot.conn->fd());
+        subs_.removeAll(ref);
         slot.conn.reset();
         if (++slot.generation == 0) slot.generation = 1;
         free_slots_.push_back(ref.slot);
     }
     live_ = 0;
     stats_.connected_clients.store(0, std::memory_order_relaxed);
+    subscriptionsChanged();
     return closed;
 }
 
@@ -145,24 +168,32 @@ void ClientRegistry::watchWritable(Connection& conn, bool on) {
 }
 
 bool ClientRegistry::checkOutputLimits(Connection& conn) {
-    const size_t pending = conn.pendingOutput();
-    const auto hard = static_cast<size_t>(cfg_->output_hard_limit);
-    const auto soft = static_cast<size_t>(cfg_->output_soft_limit);
+    // Redis's classes: a subscribed client is judged by the pubsub limits, others by the
+    // normal ones. Messages held while a batch is out count as output.
+    const size_t pending = conn.pendingOutput() + conn.held_push_bytes;
+    const bool pubsub = subs_.countOf(conn.ref()) > 0;
+    const auto hard = static_cast<size_t>(pubsub ? cfg_->pubsub_output_hard_limit
+                                                 : cfg_->output_hard_limit);
+    const auto soft = static_cast<size_t>(pubsub ? cfg_->pubsub_output_soft_limit
+                                                 : cfg_->output_soft_limit);
+    const int64_t soft_seconds =
+        pubsub ? cfg_->pubsub_output_soft_seconds : cfg_->output_soft_seconds;
     const char* reason = nullptr;
     if (hard > 0 && pending > hard) {
         reason = "output buffer hard limit reached";
     } else if (soft > 0 && pending > soft) {
         auto now = Connection::Clock::now();
         if (!conn.over_soft_limit_since) conn.over_soft_limit_since = now;
-        if (now - *conn.over_soft_limit_since >= std::chrono::seconds(cfg_->output_soft_seconds)) {
+        if (now - *conn.over_soft_limit_since >= std::chrono::seconds(soft_seconds)) {
             reason = "output buffer soft limit exceeded for too long";
         }
     } else {
         conn.over_soft_limit_since.reset();
     }
     if (reason == nullptr) return true;
-    LOG_NOTICE("client %llu (%s) disconnected: %s (%zu bytes unsent)",
-               static_cast<unsigned long long>(conn.id()), conn.peer().c_str(), reason, pending);
+    LOG_NOTICE("client %llu (%s) disconnected: %s%s (%zu bytes unsent)",
+               static_cast<unsigned long long>(conn.id()), conn.peer().c_str(), reason,
+               pubsub ? " (pubsub class)" : "", pending);
     stats_.output_limit_disconnections.fetch_add(1, std::memory_order_relaxed);
     close(conn, reason);
     return false;
@@ -174,8 +205,9 @@ void ClientRegistry::cron() {
     for (const ConnRef ref : refs()) {
         Connection* conn = find(ref);
         if (conn == nullptr || !checkOutputLimits(*conn)) continue;
+        // A subscriber waits for messages, not requests: exempt, as in Redis.
         if (cfg_->timeout > 0 && !conn->hasBatchOut() && conn->pendingOutput() == 0 &&
-            now - conn->last_activity > idle_limit) {
+            now - conn->last_activity > idle_limit && subs_.countOf(ref) == 0) {
             close(*conn, "idle timeout");
             continue;
         }
@@ -219,10 +251,11 @@ std::string ClientRegistry::describeClients(const ClientFilter& filter, uint64_t
         out += s.name;
         char tail[256];
         std::snprintf(tail, sizeof tail,
-                      " age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 multi=-1 qbuf=%zu obl=0 "
-                      "oll=0 omem=%zu events=r%s cmd=",
+                      " age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu multi=-1 qbuf=%zu "
+                      "obl=0 oll=0 omem=%zu events=r%s cmd=",
                       static_cast<long long>(age), static_cast<long long>(idle),
-                      clientListFlags(s).c_str(), s.db, conn->queryBytes(), conn->pendingOutput(),
+                      clientListFlags(s).c_str(), s.db, subs_.channelCountOf(conn->ref()),
+                      subs_.patternCountOf(conn->ref()), conn->queryBytes(), conn->pendingOutput(),
                       conn->pendingOutput() > 0 ? "w" : "");
         out += tail;
         out += cmd;
@@ -252,6 +285,63 @@ size_t ClientRegistry::killClients(const ClientFilter& filter, uint64_t self_id)
         }
     }
     return victims.size();
+}
+
+size_t ClientRegistry::publish(std::string_view channel, std::string_view message) {
+    // Encoded once per protocol (and per pattern), appended to every receiver in the order the
+    // registry lists them. Everything runs on this thread in the publishers' request order, so
+    // one publisher's messages reach each subscriber in publish order.
+    std::string channel_bytes[2];
+    std::string pattern_bytes[2];
+    std::string_view encoded_pattern;
+    return subs_.forEachReceiver(channel, [&](ConnRef ref, std::string_view pattern) {
+        Connection* conn = find(ref);
+        if (conn == nullptr) return;  // close() unsubscribes, so this does not happen
+        if (!conn->push_flush_queued) {
+            conn->push_flush_queued = true;
+            pushed_.push_back(ref);
+        }
+        if (conn->hasBatchOut()) {  // PUSH RULE: after the replies of what is out
+            conn->held_pushes.push_back(
+                {std::string(pattern), std::string(channel), std::string(message)});
+            conn->held_push_bytes += pattern.size() + channel.size() + message.size() + 48;
+            return;
+        }
+        const int resp = conn->session().resp;
+        if (pattern.data() != encoded_pattern.data()) {
+            pattern_bytes[0].clear();
+            pattern_bytes[1].clear();
+            encoded_pattern = pattern;
+        }
+        std::string& bytes = (pattern.empty() ? channel_bytes : pattern_bytes)[resp == 3];
+        if (bytes.empty()) encodeMessage(bytes, resp, pattern, channel, message);
+        conn->appendOutput(bytes);
+    });
+}
+
+void ClientRegistry::releaseHeldPushes(Connection& conn) {
+    if (conn.held_pushes.empty()) return;
+    std::string bytes;
+    for (const Connection::HeldPush& p : conn.held_pushes) {
+        encodeMessage(bytes, conn.session().resp, p.pattern, p.channel, p.message);
+    }
+    conn.held_pushes.clear();
+    conn.held_push_bytes = 0;
+    conn.appendOutput(bytes);
+}
+
+std::vector<ConnRef> ClientRegistry::takePushed() {
+    std::vector<ConnRef> out;
+    out.swap(pushed_);
+    for (ConnRef ref : out) {
+        if (Connection* conn = find(ref)) conn->push_flush_queued = false;
+    }
+    return out;
+}
+
+void ClientRegistry::subscriptionsChanged() {
+    stats_.pubsub_channels.store(subs_.channelCount(), std::memory_order_relaxed);
+    stats_.pubsub_patterns.store(subs_.patternCount(), std::memory_order_relaxed);
 }
 
 }  // namespace mini_redis

@@ -15,6 +15,7 @@
 #include "listener.h"
 #include "reactor_config.h"
 #include "server_stats.h"
+#include "subscription_registry.h"
 
 namespace mini_redis {
 
@@ -59,6 +60,17 @@ class ClientRegistry : public ClientDirectory {
                                 std::string_view self_cmd) override;
     size_t killClients(const ClientFilter& filter, uint64_t self_id) override;
 
+    // ClientDirectory's pub/sub. publish() appends the message to each receiver with no batch
+    // out, and holds it on a receiver with one (PUSH RULE); either way the receiver goes on the
+    // pushed list, which the pipeline writes and checks against the limits (takePushed()).
+    SubscriptionRegistry& subscriptions() override { return subs_; }
+    size_t publish(std::string_view channel, std::string_view message) override;
+    void subscriptionsChanged() override;
+    // The messages held while a batch was out, appended now that its replies are in.
+    void releaseHeldPushes(Connection& conn);
+    // Connections pushed to since the last call (each once); the list is emptied.
+    std::vector<ConnRef> takePushed();
+
   private:
     struct Slot {
         std::unique_ptr<Connection> conn;  // null while free
@@ -77,6 +89,8 @@ class ClientRegistry : public ClientDirectory {
     uint64_t next_id_ = 1;  // CLIENT ID
     bool admitting_ = true;
     std::function<void()> on_empty_;
+    SubscriptionRegistry subs_;   // who is subscribed to what; cleaned in close()
+    std::vector<ConnRef> pushed_;  // see takePushed()
 };
 
 }  // namespace mini_redis

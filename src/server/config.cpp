@@ -186,6 +186,12 @@ const std::vector<Option>& options() {
                               INT64_MAX, true));
         t.push_back(intOption("client-output-buffer-soft-seconds", &Config::output_soft_seconds, 0,
                               86400, true));
+        t.push_back(intOption("client-output-buffer-pubsub-hard-limit",
+                              &Config::pubsub_output_hard_limit, 0, INT64_MAX, true));
+        t.push_back(intOption("client-output-buffer-pubsub-soft-limit",
+                              &Config::pubsub_output_soft_limit, 0, INT64_MAX, true));
+        t.push_back(intOption("client-output-buffer-pubsub-soft-seconds",
+                              &Config::pubsub_output_soft_seconds, 0, 86400, true));
         t.push_back(intOption("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1,
                               INT64_MAX, true));
         t.push_back(intOption("slowlog-max-len", &Config::slowlog_max_len, 0, 1000000, true));

@@ -36,6 +36,10 @@ struct Config {
     int64_t output_hard_limit = 256LL * 1024 * 1024;
     int64_t output_soft_limit = 64LL * 1024 * 1024;
     int64_t output_soft_seconds = 60;
+    // The same for a subscribed client (Redis's pubsub class: 32mb 8mb 60).
+    int64_t pubsub_output_hard_limit = 32LL * 1024 * 1024;
+    int64_t pubsub_output_soft_limit = 8LL * 1024 * 1024;
+    int64_t pubsub_output_soft_seconds = 60;
     int64_t slowlog_log_slower_than = 10000;  // microseconds; -1 = off, 0 = log everything
     int64_t slowlog_max_len = 128;
     // When a collection leaves its compact form (Redis's names and defaults). Lists: the

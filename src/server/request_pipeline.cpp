@@ -56,7 +56,10 @@ RequestPipeline::RequestPipeline(EventLoop& loop, ClientRegistry& registry, Reac
 
 void RequestPipeline::start() {
     outbox_.resize(workers_.size());
-    loop_.setBeforeWait([this] { flushOutbox(); });
+    loop_.setBeforeWait([this] {
+        flushPushed();
+        flushOutbox();
+    });
     loop_.add(inbox_.fd(), EPOLLIN, [this](uint32_t) { onInbox(); });
 }
 
@@ -244,6 +247,21 @@ void RequestPipeline::dispatch(Connection& conn, std::unique_ptr<Batch> batch) {
     outbox_[worker].push_back(std::move(batch));
 }
 
+void RequestPipeline::flushPushed() {
+    // Messages appended this round go out in one write per subscriber; a subscriber past
+    // its class's output limits is disconnected here (the publisher's PUBLISH never closes
+    // anyone in the middle of its delivery loop). Writing may run more requests, which may
+    // publish again: loop until nothing is left.
+    for (std::vector<ConnRef> refs = registry_.takePushed(); !refs.empty();
+         refs = registry_.takePushed()) {
+        for (ConnRef ref : refs) {
+            Connection* conn = registry_.find(ref);
+            if (conn == nullptr || !registry_.checkOutputLimits(*conn)) continue;
+            if (!conn->hasBatchOut()) flushConnection(*conn);  // else held until it is back
+        }
+    }
+}
+
 void RequestPipeline::flushOutbox() {
     for (size_t w = 0; w < outbox_.size(); ++w) workers_[w]->submitAll(outbox_[w]);
 }
@@ -309,8 +327,8 @@ void RequestPipeline::onBatchDone(std::unique_ptr<Batch> batch) {
         conn->setState(State::Parked);
         return;
     }
-    // PUSH RULE, the second ordering rule, beside the first (kept here once pushes exist;
-    // see reactor_message.h): a push to a connection never overtakes the replies to requests
+    // PUSH RULE, the second ordering rule, beside the first (pub/sub messages: delivered by
+    // ClientRegistry::publish(), released here): a push to a connection never overtakes the replies to requests
     // that connection sent earlier, and replies to requests sent after a SUBSCRIBE come
     // after its confirmation.
     //  - Output is appended on this thread only, and a batch's replies go in whole, pass by
@@ -320,9 +338,11 @@ void RequestPipeline::onBatchDone(std::unique_ptr<Batch> batch) {
     //    batch's last replies and before a pending protocol error; with no batch out it is
     //    appended at once. (Requests still unframed come after it, as in Redis, where a
     //    push goes out the moment PUBLISH runs.)
-    //  - A subscribing command runs in its place in the order (in a batch, or on this
-    //    thread like CLIENT), so its confirmation is appended before any later request is
-    //    even framed: later replies, and the pushes the subscription brings, follow it.
+    //  - A subscribing command runs in its place in the order (on this thread, kCmdReactor,
+    //    like CLIENT), so its confirmation is appended before any later request is even
+    //    framed: later replies, and the pushes the subscription brings, follow it.
+    //  - After QUIT nothing more is sent: held messages die with the connection.
+    if (!batch->close_after) registry_.releaseHeldPushes(*conn);
     if (batch->close_after) {
         conn->setState(State::Closing);
     } else if (!conn->pending_error.empty()) {

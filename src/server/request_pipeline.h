@@ -46,6 +46,8 @@ class RequestPipeline {
     void onBatchDone(std::unique_ptr<Batch> batch);
     // Hands the batches picked this loop round to their workers: one enqueue each.
     void flushOutbox();
+    // Writes the output of connections pub/sub messages were appended to this round.
+    void flushPushed();
     void readFrom(Connection& conn);
     // Puts the connection on the loop's ready list for another read (once).
     void scheduleRead(Connection& conn);

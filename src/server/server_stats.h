@@ -36,6 +36,8 @@ struct ServerStats {
     std::atomic<uint64_t> ops_per_sec{0};                  // writer: reactor (sampler)
     std::atomic<uint64_t> used_memory_peak{0};             // writer: reactor (sampler)
     std::atomic<uint64_t> output_limit_disconnections{0};  // writer: reactor
+    std::atomic<uint64_t> pubsub_channels{0};              // writer: reactor (INFO stats)
+    std::atomic<uint64_t> pubsub_patterns{0};              // writer: reactor
     std::vector<WorkerStats> workers;                      // sized once before start
     WorkerStats reactor;  // commands run on the reactor thread (CLIENT); writer: reactor
 

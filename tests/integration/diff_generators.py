@@ -394,6 +394,44 @@ ERRORS = [
     (1, lambda c: [c.name("OBJECT"), c.name("HELP"), b"extra"]),
 ]
 
+# Pub/sub without subscriptions: PUBLISH's receiver count, PUBSUB's views, arity and
+# subcommand errors, and (P)UNSUBSCRIBE with at most one name (one reply each: a SUBSCRIBE
+# would put a RESP2 connection in pub/sub mode, and messages would reach the other
+# connections at no step the driver could pair with a command). Inside MULTI mini-redis refuses
+# these commands (they run on the reactor, like CLIENT: a known difference), so there an ECHO
+# is sent instead.
+PUBSUB_NAMES = [b"ch", b"news.1", b"", b"a*", b"k0"]
+
+
+def gen_pubsub(c):
+    if c.in_multi:
+        return [c.name("ECHO"), c.rng.choice(SHORT_VALUES)]
+    pick_name = lambda: c.rng.choice(PUBSUB_NAMES)  # noqa: E731
+    r = c.rng.random()
+    if r < 0.3:
+        return [c.name("PUBLISH"), pick_name(), c.rng.choice(SHORT_VALUES)]
+    if r < 0.45:
+        return [c.name("PUBSUB"), c.name("NUMSUB")] + [pick_name()
+                                                       for _ in range(c.rng.randint(0, 3))]
+    if r < 0.55:
+        return [c.name("PUBSUB"), c.name("NUMPAT")] + ([b"x"] if c.chance(0.2) else [])
+    if r < 0.7:
+        return [c.name("PUBSUB"), c.name("CHANNELS")] + [pick_name()
+                                                         for _ in range(c.rng.randint(0, 2))]
+    if r < 0.8:
+        return [c.name("PUBSUB"), c.name(c.rng.choice(["SHARDCHANNELS", "SHARDNUMSUB", "HELP",
+                                                        "FOO"]))]
+    if r < 0.9:
+        return [c.name(c.rng.choice(["UNSUBSCRIBE", "PUNSUBSCRIBE"]))] + (
+            [pick_name()] if c.chance(0.5) else [])
+    # Wrong arities (a SUBSCRIBE with no channel subscribes to nothing).
+    name = c.rng.choice(["PUBLISH", "PUBSUB", "SUBSCRIBE", "PSUBSCRIBE"])
+    n = c.rng.choice([0, 1, 3]) if name == "PUBLISH" else 0
+    return [c.name(name)] + [pick_name() for _ in range(n)]
+
+
+PUBSUB = [(1, gen_pubsub)]
+
 # name -> (generator table, on by default, weight). Every family shares the key space, so
 # collections meet string and key commands (WRONGTYPE everywhere). `errors` weighs little:
 # inside MULTI one arity error already aborts the whole transaction.
@@ -412,6 +450,7 @@ FAMILIES = {
     "zsets": (diff_gen_zsets.ZSETS, True, 4),
     "hashes": (diff_gen_hashes.HASHES, True, 3),
     "sets": (diff_gen_sets.SETS, True, 3),
+    "pubsub": (PUBSUB, True, 0.5),
 }
 
 

@@ -282,6 +282,9 @@ LIVE_VALUES = {
     "client-output-buffer-hard-limit": "123456789",
     "client-output-buffer-soft-limit": "23456789",
     "client-output-buffer-soft-seconds": "30",
+    "client-output-buffer-pubsub-hard-limit": "3456789",
+    "client-output-buffer-pubsub-soft-limit": "456789",
+    "client-output-buffer-pubsub-soft-seconds": "20",
     "slowlog-log-slower-than": "5000",
     "slowlog-max-len": "64",
     "proto-max-bulk-len": "1048576",
@@ -312,7 +315,8 @@ def test_config_get_set():
             assert set(config_get(c, "slowlog-*")) == {"slowlog-log-slower-than",
                                                       "slowlog-max-len"}
             assert set(config_get(c, "client-output-buffer-*-limit")) == {
-                "client-output-buffer-hard-limit", "client-output-buffer-soft-limit"}
+                "client-output-buffer-hard-limit", "client-output-buffer-soft-limit",
+                "client-output-buffer-pubsub-hard-limit", "client-output-buffer-pubsub-soft-limit"}
             assert config_get(c, "MAXCLIENTS") == {"maxclients": "100"}
             assert config_get(c, "no-such-key") == {}
             assert set(config_get(c, "port").keys()) == {"port"}
