@@ -54,8 +54,9 @@ struct Fixture {
     ServerStats stats;
     EventLoop loop;
     Listener listener;
+    Store store{1, 4};
     std::vector<ConnRef> events;
-    ClientRegistry registry{loop, cfg, stats, [this](ConnRef r, uint32_t) { events.push_back(r); }};
+    ClientRegistry registry{loop, cfg, stats, store, [this](ConnRef r, uint32_t) { events.push_back(r); }};
     std::vector<int> clients;
 };
 

@@ -139,7 +139,7 @@ TEST_CASE("every registered command is well formed") {
         } else {
             CHECK(s.first_key > 0);
             CHECK(s.key_step > 0);
-            CHECK((s.last_key == -1 || s.last_key >= s.first_key));
+            CHECK((s.last_key < 0 || s.last_key >= s.first_key));  // negative: from the end
             // The keys fit the arity: an exact-arity command reaches its last key.
             int min_args = s.arity > 0 ? s.arity : -s.arity;
             CHECK(s.first_key < min_args);

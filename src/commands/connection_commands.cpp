@@ -339,6 +339,31 @@ void clientList(CommandContext& ctx) {
     ctx.reply.verbatim("txt", ctx.clients->describeClients(filter, ctx.session.id, ctx.spec.name));
 }
 
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was blocked (BLPOP and friends) and now
+// is not, else 0.
+void clientUnblock(CommandContext& ctx) {
+    if (ctx.argv.size() > 4) {
+        ctx.reply.errorf(errors::kSubcommandSyntaxFmt, "unblock", "CLIENT");
+        return;
+    }
+    int64_t id = 0;
+    if (!parseInteger(ctx.argv[2], id)) {
+        ctx.reply.error(errors::kNotInteger);
+        return;
+    }
+    bool with_error = false;
+    if (ctx.argv.size() == 4) {
+        if (equalsNoCase(ctx.argv[3], "error")) {
+            with_error = true;
+        } else if (!equalsNoCase(ctx.argv[3], "timeout")) {
+            ctx.reply.error(errors::kUnblockReason);
+            return;
+        }
+    }
+    const bool done = id > 0 && ctx.clients->unblockClient(static_cast<uint64_t>(id), with_error);
+    ctx.reply.integer(done ? 1 : 0);
+}
+
 void clientHelp(CommandContext& ctx) {
     ctx.reply.lines({
         "CLIENT ID -- Return the ID of the current connection.",
@@ -351,6 +376,7 @@ void clientHelp(CommandContext& ctx) {
         "CLIENT SETINFO <LIB-NAME|LIB-VER> <value> -- Name the client library (CLIENT LIST).",
         "CLIENT NO-EVICT <ON|OFF> -- Accepted for compatibility (nothing is evicted).",
         "CLIENT NO-TOUCH <ON|OFF> -- Accepted for compatibility (no LRU is kept).",
+        "CLIENT UNBLOCK <id> [TIMEOUT|ERROR] -- End a client's BLPOP-like wait.",
     });
 }
 
@@ -377,6 +403,8 @@ const CommandSpec kClientSubcommands[] = {
      "Accepted for compatibility (nothing is evicted)"},
     {"client|no-touch", 3, kClient, 0, 0, 0, clientNoTouch, "connection", "ON|OFF",
      "Accepted for compatibility (no LRU is kept)"},
+    {"client|unblock", -3, kClient | kCmdAdmin, 0, 0, 0, clientUnblock, "connection",
+     "client-id [TIMEOUT|ERROR]", "Unblock a client blocked by a blocking command"},
     {"client|help", 2, kClient, 0, 0, 0, clientHelp, "connection", "",
      "Show helpful text about the different subcommands"},
 };

@@ -168,9 +168,9 @@ void InfoReport::clients(std::string& out) {
     field(out, "maxclients", static_cast<uint64_t>(ctx_.config.maxclients));
     field(out, "client_recent_max_input_buffer", "0");   // not tracked
     field(out, "client_recent_max_output_buffer", "0");  // not tracked
-    field(out, "blocked_clients", "0");
+    field(out, "blocked_clients", ctx_.stats.blocked_clients.load());
     field(out, "tracking_clients", "0");
-    field(out, "clients_in_timeout_table", "0");
+    field(out, "clients_in_timeout_table", ctx_.stats.clients_in_timeout_table.load());
 }
 
 void InfoReport::memory(std::string& out) {

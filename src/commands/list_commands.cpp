@@ -30,11 +30,11 @@ bool parseListEnd(std::string_view arg, End& end) {
 void popAndReply(CommandContext& ctx, int db, std::string_view key, ListValue& list, End end,
                  size_t count, PopReply shape) {
     const size_t n = std::min(count, list.length());
-    if (shape == PopReply::KeyAndArray) {
+    if (shape == PopReply::KeyAndArray || shape == PopReply::KeyAndSingle) {
         ctx.reply.arrayHeader(2);
         ctx.reply.bulk(key);
     }
-    if (shape != PopReply::Single) ctx.reply.arrayHeader(n);
+    if (shape == PopReply::Array || shape == PopReply::KeyAndArray) ctx.reply.arrayHeader(n);
     list.pop(end, n, [&](std::string_view v) { ctx.reply.bulk(v); });
     ctx.scope.modified(db, key);
 }

@@ -16,6 +16,7 @@ enum class PopReply : uint8_t {
     Single,       // one bulk string (LPOP key)
     Array,        // an array of the elements (LPOP key count)
     KeyAndArray,  // [key, [elements]] (LMPOP)
+    KeyAndSingle,  // [key, element] (BLPOP)
 };
 
 // The list at a lookup's entry; nullptr when the lookup found nothing.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "arg_list.h"
+#include "block_request.h"
 #include "client_session.h"
 #include "conn_ref.h"
 #include "transaction.h"
@@ -32,10 +33,21 @@ struct Batch {
     int64_t load = 0;          // what the load heap was charged for this pass
     bool close_after = false;  // QUIT ran: close once `reply` is written
     bool overflow = false;     // replies passed the output hard limit: stopped, close
+    // A blocking command found nothing: `executed` points at it, nothing after it ran, and
+    // the reactor keeps the batch until a key is ready, the timeout, or CLIENT UNBLOCK.
+    BlockRequest block;
+    // This pass starts with a blocked command tried again (a key it waits on became ready):
+    // a key of the wrong type then means "still nothing", not WRONGTYPE (Redis serves a
+    // blocked client only from a key of the type it waits for).
+    bool retrying = false;
+    // Keys this batch's writes left ready for blocked clients (posted as KeyReady).
+    std::vector<ReadyKey> ready_keys;
 
     size_t requests() const { return argc.size(); }
     // More requests to run in a later pass.
-    bool unfinished() const { return executed < argc.size() && !close_after && !overflow; }
+    bool unfinished() const {
+        return executed < argc.size() && !close_after && !overflow && !block.active();
+    }
     void reset() {
         conn = {};
         tx.reset();
@@ -47,6 +59,9 @@ struct Batch {
         load = 0;
         close_after = false;
         overflow = false;
+        block.clear();
+        retrying = false;
+        ready_keys.clear();
     }
 };
 

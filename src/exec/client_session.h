@@ -34,11 +34,12 @@ struct ClientSession {
     size_t subscriptions = 0;
 };
 
-// The flags field of a CLIENT LIST line: N (none), or P (subscribed), e (NO-EVICT) and T
-// (NO-TOUCH), in Redis's order.
-inline std::string clientListFlags(const ClientSession& s) {
+// The flags field of a CLIENT LIST line: N (none), or P (subscribed), b (blocked by BLPOP and
+// friends), e (NO-EVICT) and T (NO-TOUCH), in Redis's order.
+inline std::string clientListFlags(const ClientSession& s, bool blocked = false) {
     std::string flags;
     if (s.subscriptions > 0) flags += 'P';
+    if (blocked) flags += 'b';
     if (s.no_evict) flags += 'e';
     if (s.no_touch) flags += 'T';
     return flags.empty() ? std::string("N") : flags;

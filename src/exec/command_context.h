@@ -4,6 +4,7 @@
 #include <span>
 #include <string_view>
 
+#include "block_request.h"
 #include "client_directory.h"
 #include "client_session.h"
 #include "command_table.h"
@@ -42,6 +43,11 @@ struct CommandContext {
     std::unique_ptr<Transaction>& tx;
     const CommandExecutor& executor;
     bool close_after = false;  // set by QUIT: nothing after it runs, the connection closes
+    // Where a blocking command that found nothing asks to wait (blockOn()); null inside
+    // EXEC, where it answers at once as Redis does.
+    BlockRequest* block = nullptr;
+    // The command is a blocked one tried again (Batch::retrying).
+    bool retrying = false;
 
     int db() const { return session.db; }
 };

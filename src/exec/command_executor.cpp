@@ -98,9 +98,12 @@ void recordCall(CommandCounters& c, uint64_t ns, bool failed) {
 bool CommandExecutor::invoke(const CommandSpec& spec, std::span<const std::string_view> argv,
                              LockScope& scope, Reply& reply, ClientSession& session,
                              std::unique_ptr<Transaction>& tx, const Config& config,
-                             WorkerStats& worker_stats, ClientDirectory* clients) const {
+                             WorkerStats& worker_stats, ClientDirectory* clients,
+                             BlockRequest* block, bool retrying) const {
     CommandContext ctx{argv,         spec,   store_,   reply,   session, config, config_, stats_,
                        worker_stats, table_, slowlog_, clients, scope,   tx,     *this};
+    ctx.block = block;
+    ctx.retrying = retrying;
     // INFO commandstats/errorstats/latencystats: this thread's own counters (command_stats.h).
     CommandCounters* counters = worker_stats.per_command.forWriter(table_.all().size());
     const uint64_t errors_before = worker_stats.errors.total();
@@ -134,6 +137,7 @@ void CommandExecutor::execQueued(CommandContext& ctx) const {
     }
     for (const auto& w : tx.watched()) keys.push_back(w.second);
     LockScope scope(store_);
+    scope.setReadySink(ctx.scope.readySink());  // clients blocked on its keys: after EXEC
     if (everything) {
         scope.lockAll();
     } else if (!keys.empty()) {
@@ -176,6 +180,8 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
     CommandCounters* counters = worker_stats.per_command.forWriter(table_.all().size());
     thread_local std::vector<std::string_view> argv;
     const uint32_t first = batch.executed;
+    const bool retrying = batch.retrying;
+    batch.retrying = false;
     size_t next_arg = 0;
     for (uint32_t i = 0; i < first; ++i) next_arg += batch.argc[i];
     while (batch.executed < batch.argc.size()) {
@@ -242,14 +248,20 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             continue;
         }
         LockScope scope(store_);
+        scope.setReadySink(&batch.ready_keys);
         if (!(spec->flags & kCmdKeyspace)) {
             thread_local std::vector<std::string_view> keys;
             keys.clear();
             CommandTable::keysOf(*spec, argv, keys);
             if (!keys.empty()) scope.lockKeys(keys);
         }
-        const bool close_after = invoke(*spec, argv, scope, reply, batch.session, batch.tx, *config,
-                                        worker_stats, clients);
+        const bool close_after =
+            invoke(*spec, argv, scope, reply, batch.session, batch.tx, *config, worker_stats,
+                   clients, &batch.block, retrying && batch.executed == first + 1);
+        if (batch.block.active()) {  // nothing to pop: this request waits, and all after it
+            --batch.executed;
+            break;
+        }
         if (close_after) {
             batch.close_after = true;
             break;

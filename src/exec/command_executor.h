@@ -31,6 +31,8 @@ class CommandExecutor {
     // Commands flagged kCmdReactor get `clients` (the reactor passes itself); workers never
     // run them (the reactor keeps them out of batches).
     // Stops early, setting batch.overflow, once the replies pass the output hard limit.
+    // Stops at a blocking command that found nothing (batch.block set, `executed` left
+    // pointing at it); batch.retrying runs that command again as a retry.
     void run(Batch& batch, WorkerStats& worker_stats, ClientDirectory* clients = nullptr) const;
 
     SlowLog& slowlog() const { return slowlog_; }
@@ -46,7 +48,8 @@ class CommandExecutor {
     bool invoke(const CommandSpec& spec, std::span<const std::string_view> argv,
                 LockScope& scope, Reply& reply, ClientSession& session,
                 std::unique_ptr<Transaction>& tx, const Config& config,
-                WorkerStats& worker_stats, ClientDirectory* clients) const;
+                WorkerStats& worker_stats, ClientDirectory* clients, BlockRequest* block = nullptr,
+                bool retrying = false) const;
 
     const CommandTable& table_;
     Store& store_;

@@ -19,6 +19,7 @@ CommandTable CommandTable::build() {
     registerBitCommands(table);
     registerObjectCommands(table);
     registerListCommands(table);
+    registerBlockingCommands(table);
     registerListRangeCommands(table);
     registerHashCommands(table);
     registerSetCommands(table);
@@ -149,7 +150,8 @@ void CommandTable::keysOf(const CommandSpec& spec, std::span<const std::string_v
 std::vector<std::string_view> CommandTable::flagNames(uint32_t flags) {
     static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
         {kCmdWrite, "write"}, {kCmdReadOnly, "readonly"}, {kCmdFast, "fast"},
-        {kCmdAdmin, "admin"}, {kCmdPubSub, "pubsub"},     {kCmdNoAuth, "no_auth"},
+        {kCmdAdmin, "admin"}, {kCmdPubSub, "pubsub"},     {kCmdBlocking, "blocking"},
+        {kCmdNoAuth, "no_auth"},
         {kCmdLoading, "loading"},
         {kCmdStale, "stale"},
     };

@@ -35,6 +35,8 @@ enum CommandFlag : uint32_t {
     // Runs at once even inside MULTI, never queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET).
     kCmdNoQueue = 1u << 10,
     kCmdPubSub = 1u << 11,  // a pub/sub command (COMMAND INFO's "pubsub" flag)
+    // May wait for a key (BLPOP, BZPOPMIN, ...): COMMAND INFO's "blocking" flag.
+    kCmdBlocking = 1u << 12,
 };
 
 struct CommandSpec {
@@ -140,6 +142,7 @@ void registerConnectionCommands(CommandTable& table);
 void registerServerCommands(CommandTable& table);
 void registerExpireCommands(CommandTable& table);
 void registerListCommands(CommandTable& table);
+void registerBlockingCommands(CommandTable& table);
 void registerListRangeCommands(CommandTable& table);
 void registerHashCommands(CommandTable& table);
 void registerSetCommands(CommandTable& table);

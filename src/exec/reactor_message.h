@@ -28,6 +28,15 @@ struct RunOnLoop {
     std::function<void()> fn;
 };
 
+// A write left a key that blocked clients wait on holding a list or a sorted set (LockScope's
+// ready sink; the WAKE-UP RULE in blocked_clients.h). Posted by the worker that ran the write,
+// before that batch's BatchDone; the reactor tries the key's first waiter again.
+struct KeyReady {
+    KeyReady() = default;
+    explicit KeyReady(ReadyKey k) : key(std::move(k)) {}
+    ReadyKey key;
+};
+
 // Any thread builds one; the inbox moves it to the reactor thread, the only one that handles
 // it (RequestPipeline::onInbox()).
 //
@@ -36,10 +45,7 @@ struct RunOnLoop {
 //            tracking invalidations, MONITOR lines: appended to one connection's output
 //            under the PUSH RULE (request_pipeline.cpp). (Pub/sub needs no message: PUBLISH
 //            runs on the reactor, kCmdReactor, and delivers there; ClientRegistry::publish.)
-//   KeyReady { int db; std::string key; }
-//            a write (LPUSH, ZADD, ...) made a key some Blocked client waits on non-empty: the
-//            reactor re-dispatches the first waiter's request in a batch of its own.
 // A worker never touches a connection: everything it owes one travels in these messages.
-using ReactorMessage = std::variant<BatchDone, RunOnLoop>;
+using ReactorMessage = std::variant<BatchDone, RunOnLoop, KeyReady>;
 
 }  // namespace mini_redis

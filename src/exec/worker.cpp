@@ -55,7 +55,12 @@ void Worker::run() {
             ++done;
         }
         // In the order run: one producer's messages keep their order in the inbox.
+        // A batch's KeyReady messages go just before its BatchDone.
         for (size_t i = 0; i < done; ++i) {
+            for (ReadyKey& k : taken[i]->ready_keys) {
+                done_.emplace_back(std::in_place_type<KeyReady>, std::move(k));
+            }
+            taken[i]->ready_keys.clear();
             done_.emplace_back(std::in_place_type<BatchDone>, std::move(taken[i]));
         }
         inbox_.postAll(done_.data(), done_.size());

@@ -32,10 +32,14 @@ bool Connection::allowed(State from, State to) {
     switch (from) {
         case State::Reading:  // dispatch; or QUIT / a protocol error / CLIENT KILL on itself
             return to == State::WaitingForBatch || to == State::Closing;
-        case State::WaitingForBatch:  // its batch came back: done, unfinished, or QUIT ran
-            return to == State::Reading || to == State::Parked || to == State::Closing;
+        case State::WaitingForBatch:  // its batch came back: done, unfinished, blocked, or QUIT
+            return to == State::Reading || to == State::Parked || to == State::Blocked ||
+                   to == State::Closing;
         case State::Parked:  // the rest of the batch goes out
             return to == State::WaitingForBatch;
+        case State::Blocked:  // tried again; or its wait ended (timeout, CLIENT UNBLOCK)
+            return to == State::WaitingForBatch || to == State::Parked || to == State::Reading ||
+                   to == State::Closing;
         case State::Closing:  // for good
             return to == State::Closing;
     }

@@ -28,15 +28,17 @@ class Connection {
     };
 
     // Where the connection stands in the request/reply cycle (the ORDER RULE's state; the
-    // legal moves are in allowed(), asserted by setState()). To come with their features:
-    // Blocked (BLPOP and friends: no batch out, input buffered, not framed, until a KeyReady
-    // message or its timeout). Being subscribed is not a state: a subscribed client still
+    // legal moves are in allowed(), asserted by setState()). Being subscribed is not a state: a subscribed client still
     // reads and runs requests in these same states; its subscriptions live in the registry's
     // SubscriptionRegistry, their count on its session (ClientSession::subscriptions).
     enum class State : uint8_t {
         Reading,          // no batch out: requests are framed and dispatched as they arrive
         WaitingForBatch,  // its one batch is with a worker: input is kept, not framed
         Parked,           // its batch has requests left: they go out before anything newer
+        // Its batch stopped at a blocking command (BLPOP...) that found nothing: the batch
+        // waits in `parked` (no thread holds it) for a key (KeyReady), the timeout or CLIENT
+        // UNBLOCK; input is kept, not framed; pushes are appended at once (nothing is out).
+        Blocked,
         Closing,          // QUIT, a protocol error, CLIENT KILL: close once output is written
     };
     // The read side: a machine of its own, since it moves independently of State (a client may
@@ -107,7 +109,8 @@ class Connection {
     void setWatchingWritable(bool on) { watching_writable_ = on; }
 
     // State::Parked's batch (its replies so far were large): it goes out again before any
-    // new batch, once the output has drained below the backpressure mark.
+    // new batch, once the output has drained below the backpressure mark. State::Blocked's
+    // batch, from its blocking command on.
     std::unique_ptr<Batch> parked;
     // A command that must run on the reactor, framed after requests that were still to be
     // dispatched: it runs, alone, once their batch has completed (before anything else).

@@ -147,6 +147,12 @@ inline constexpr const char* kPubSubContextFmt =
     "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
     "allowed in this context";
 
+// Blocking commands (BLPOP, BZPOPMIN, ...) and CLIENT UNBLOCK.
+inline constexpr const char* kTimeoutNotFloat = "ERR timeout is not a float or out of range";
+inline constexpr const char* kTimeoutNegative = "ERR timeout is negative";
+inline constexpr const char* kUnblockedByClient = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+inline constexpr const char* kUnblockReason = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+
 // SORT
 inline constexpr const char* kSortNotDouble = "ERR One or more scores can't be converted into double";
 

@@ -36,6 +36,10 @@ class ClientDirectory {
     virtual size_t publish(std::string_view channel, std::string_view message) = 0;
     // After the commands change subscriptions: INFO's pubsub_channels / pubsub_patterns.
     virtual void subscriptionsChanged() = 0;
+
+    // CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends the wait of a client blocked by BLPOP and
+    // friends, answered as a timeout or with -UNBLOCKED. False if it is not blocked.
+    virtual bool unblockClient(uint64_t id, bool with_error) = 0;
 };
 
 }  // namespace mini_redis

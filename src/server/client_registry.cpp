@@ -58,8 +58,17 @@ void encodeMessage(std::string& out, int resp, std::string_view pattern, std::st
 }  // namespace
 
 ClientRegistry::ClientRegistry(EventLoop& loop, ReactorConfig& cfg, ServerStats& stats,
-                               EventHandler on_event)
-    : loop_(loop), cfg_(cfg), stats_(stats), on_event_(std::move(on_event)) {}
+                               Store& store, EventHandler on_event)
+    : loop_(loop),
+      cfg_(cfg),
+      stats_(stats),
+      on_event_(std::move(on_event)),
+      blocked_(store, loop) {}
+
+bool ClientRegistry::unblockClient(uint64_t id, bool with_error) {
+    return blocked_.requestEnd(id, with_error ? BlockedClients::End::Error
+                                              : BlockedClients::End::Timeout);
+}
 
 ClientRegistry::~ClientRegistry() = default;
 
@@ -130,6 +139,7 @@ void ClientRegistry::close(Connection& conn, const char* reason) {
         subs_.removeAll(ref);
         subscriptionsChanged();
     }
+    blocked_.unblock(ref);  // a blocked client leaves its queues and the store's counts
     Slot& slot = slots_[ref.slot];
     slot.conn.reset();  // closes the socket; `conn` is gone from here on
     // A new generation: every ConnRef to the old client now finds nothing (0 names nothing).
@@ -146,6 +156,7 @@ size_t ClientRegistry::closeAll() {
         Slot& slot = slots_[ref.slot];
         loop_.remove(slot.conn->fd());
         subs_.removeAll(ref);
+        blocked_.unblock(ref);
         slot.conn.reset();
         if (++slot.generation == 0) slot.generation = 1;
         free_slots_.push_back(ref.slot);
@@ -206,7 +217,8 @@ void ClientRegistry::cron() {
         Connection* conn = find(ref);
         if (conn == nullptr || !checkOutputLimits(*conn)) continue;
         // A subscriber waits for messages, not requests: exempt, as in Redis.
-        if (cfg_->timeout > 0 && !conn->hasBatchOut() && conn->pendingOutput() == 0 &&
+        if (cfg_->timeout > 0 && !conn->hasBatchOut() &&
+            conn->state() != Connection::State::Blocked && conn->pendingOutput() == 0 &&
             now - conn->last_activity > idle_limit && subs_.countOf(ref) == 0) {
             close(*conn, "idle timeout");
             continue;
@@ -254,7 +266,7 @@ std::string ClientRegistry::describeClients(const ClientFilter& filter, uint64_t
                       " age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu multi=-1 qbuf=%zu "
                       "obl=0 oll=0 omem=%zu events=r%s cmd=",
                       static_cast<long long>(age), static_cast<long long>(idle),
-                      clientListFlags(s).c_str(), s.db, subs_.channelCountOf(conn->ref()),
+                      clientListFlags(s, conn->state() == Connection::State::Blocked).c_str(), s.db, subs_.channelCountOf(conn->ref()),
                       subs_.patternCountOf(conn->ref()), conn->queryBytes(), conn->pendingOutput(),
                       conn->pendingOutput() > 0 ? "w" : "");
         out += tail;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "blocked_clients.h"
 #include "client_directory.h"
 #include "conn_ref.h"
 #include "connection.h"
@@ -27,7 +28,8 @@ class ClientRegistry : public ClientDirectory {
     // Called for each epoll event on a client's socket.
     using EventHandler = std::function<void(ConnRef, uint32_t events)>;
 
-    ClientRegistry(EventLoop& loop, ReactorConfig& cfg, ServerStats& stats, EventHandler on_event);
+    ClientRegistry(EventLoop& loop, ReactorConfig& cfg, ServerStats& stats, Store& store,
+                   EventHandler on_event);
     ~ClientRegistry() override;
     ClientRegistry(const ClientRegistry&) = delete;
     ClientRegistry& operator=(const ClientRegistry&) = delete;
@@ -66,6 +68,11 @@ class ClientRegistry : public ClientDirectory {
     SubscriptionRegistry& subscriptions() override { return subs_; }
     size_t publish(std::string_view channel, std::string_view message) override;
     void subscriptionsChanged() override;
+    // CLIENT UNBLOCK: ends a blocked client's wait (BlockedClients::requestEnd).
+    bool unblockClient(uint64_t id, bool with_error) override;
+    // Clients blocked by BLPOP and friends; a client that closes leaves them in close().
+    BlockedClients& blocked() { return blocked_; }
+
     // The messages held while a batch was out, appended now that its replies are in.
     void releaseHeldPushes(Connection& conn);
     // Connections pushed to since the last call (each once); the list is emptied.
@@ -90,6 +97,7 @@ class ClientRegistry : public ClientDirectory {
     bool admitting_ = true;
     std::function<void()> on_empty_;
     SubscriptionRegistry subs_;   // who is subscribed to what; cleaned in close()
+    BlockedClients blocked_;      // who waits on which key; cleaned in close()
     std::vector<ConnRef> pushed_;  // see takePushed()
 };
 

@@ -56,8 +56,14 @@ RequestPipeline::RequestPipeline(EventLoop& loop, ClientRegistry& registry, Reac
 
 void RequestPipeline::start() {
     outbox_.resize(workers_.size());
+    registry_.blocked().setEndHandler(
+        [this](ConnRef ref, BlockedClients::End end) { endWait(ref, end); });
     loop_.setBeforeWait([this] {
         flushPushed();
+        serveRetries();
+        stats_.blocked_clients.store(registry_.blocked().size(), std::memory_order_relaxed);
+        stats_.clients_in_timeout_table.store(registry_.blocked().withTimeout(),
+                                              std::memory_order_relaxed);
         flushOutbox();
     });
     loop_.add(inbox_.fd(), EPOLLIN, [this](uint32_t) { onInbox(); });
@@ -91,7 +97,8 @@ void RequestPipeline::readFrom(Connection& conn) {
     if (conn.readSide() == ReadSide::Ended || conn.state() == State::Closing || draining_) return;
     // Backpressure: while the connection cannot take new work, leave bytes in the kernel
     // (TCP flow control slows the client) instead of buffering them here.
-    bool blocked = conn.hasBatchOut() || conn.pendingOutput() >= kOutputPauseBytes;
+    bool blocked = conn.hasBatchOut() || conn.state() == State::Blocked ||
+                   conn.pendingOutput() >= kOutputPauseBytes;
     if (blocked && conn.inputSize() >= inputPauseBytes(conn)) {
         conn.setReadSide(ReadSide::Paused);  // flushConnection() resumes it
         return;
@@ -121,7 +128,9 @@ void RequestPipeline::processInput(Connection& conn) {
     // the order sent and replies are written in that order, whichever worker the load heap
     // picks for each batch. A command that runs on this thread (kCmdReactor) keeps its place:
     // what was framed before it goes out as a batch, and it runs once that is back.
-    if (conn.state() == State::WaitingForBatch || conn.state() == State::Closing || draining_) {
+    // A Blocked client's batch waits for its key: nothing newer may run before it.
+    if (conn.state() == State::WaitingForBatch || conn.state() == State::Blocked ||
+        conn.state() == State::Closing || draining_) {
         return;
     }
     if (conn.pendingOutput() >= kOutputPauseBytes) return;  // resumed by flushConnection()
@@ -231,6 +240,9 @@ void RequestPipeline::runOnReactor(Connection& conn, Batch& batch) {
     conn.tx = std::move(batch.tx);
     conn.appendOutput(batch.reply);
     if (batch.close_after) conn.setState(State::Closing);
+    // Writes made here (an EXEC run on this thread) may wake blocked clients too.
+    for (const ReadyKey& k : batch.ready_keys) registry_.blocked().keyReady(k);
+    batch.ready_keys.clear();
 }
 
 void RequestPipeline::dispatch(Connection& conn, std::unique_ptr<Batch> batch) {
@@ -274,6 +286,7 @@ void RequestPipeline::onInbox() {
         std::visit(Overloaded{
                        [this](BatchDone& done) { onBatchDone(std::move(done.batch)); },
                        [](RunOnLoop& task) { task.fn(); },
+                       [this](KeyReady& ready) { registry_.blocked().keyReady(ready.key); },
                    },
                    message);
     }
@@ -321,6 +334,7 @@ void RequestPipeline::onBatchDone(std::unique_ptr<Batch> batch) {
     }
     stats_.net_output_bytes.fetch_add(written, std::memory_order_relaxed);
     touched_.push_back(conn->ref());
+    if (onBlockingDone(*conn, batch)) return;
     if (batch->unfinished()) {
         batch->reply.clear();
         conn->parked = std::move(batch);
@@ -380,6 +394,15 @@ bool RequestPipeline::flushConnection(Connection& conn) {
             return false;
         }
         if (state == State::WaitingForBatch) break;
+        if (state == State::Blocked) {
+            // A client that hangs up while blocked is let go at once, as Redis does: its wait
+            // could outlive it by any time.
+            if (conn.readSide() == ReadSide::Ended) {
+                registry_.close(conn, "peer closed while blocked");
+                return false;
+            }
+            break;
+        }
         // Input held back by backpressure, or read before the peer's EOF: it runs before a
         // half-closed client is let go (every request it sent gets its reply).
         processInput(conn);
@@ -399,6 +422,75 @@ bool RequestPipeline::flushConnection(Connection& conn) {
         scheduleRead(conn);
     }
     return true;
+}
+
+bool RequestPipeline::onBlockingDone(Connection& conn, std::unique_ptr<Batch>& batch) {
+    BlockedClients& blocked = registry_.blocked();
+    const ConnRef ref = conn.ref();
+    if (blocked.isBlocked(ref)) {  // a retry came back
+        const bool still = batch->block.active() && batch->executed == blocked.position(ref);
+        const BlockedClients::End end = blocked.retryDone(ref, still);
+        if (still) {
+            batch->reply.clear();
+            batch->block.clear();  // the wait registered first stands (its deadline, its place)
+            conn.parked = std::move(batch);
+            conn.setState(State::Blocked);
+            if (end != BlockedClients::End::None) endWait(ref, end);
+            return true;
+        }
+    }
+    if (!batch->block.active()) return false;
+    // A first wait (or a later blocking command of the same batch, after a retry served the
+    // earlier one). PUSH RULE: the replies before it are in, so held messages go now.
+    registry_.releaseHeldPushes(conn);
+    batch->reply.clear();
+    blocked.block(ref, conn.id(), batch->block, batch->executed);
+    batch->block.clear();
+    conn.parked = std::move(batch);
+    conn.setState(State::Blocked);
+    return true;
+}
+
+void RequestPipeline::serveRetries() {
+    BlockedClients& blocked = registry_.blocked();
+    while (blocked.hasRetries()) {
+        for (ConnRef ref : blocked.takeRetries()) {
+            Connection* conn = registry_.find(ref);
+            if (conn == nullptr || conn->state() != State::Blocked) continue;
+            conn->parked->retrying = true;
+            dispatch(*conn, std::move(conn->parked));
+        }
+    }
+}
+
+void RequestPipeline::endWait(ConnRef ref, BlockedClients::End end) {
+    Connection* conn = registry_.find(ref);
+    if (conn == nullptr || conn->state() != State::Blocked) return;
+    registry_.blocked().unblock(ref);
+    std::unique_ptr<Batch> batch = std::move(conn->parked);
+    std::string text;
+    Reply reply(text, conn->session().resp);
+    if (end == BlockedClients::End::Error) {
+        reply.error(errors::kUnblockedByClient);
+    } else {
+        reply.nilArray();  // Redis answers every blocking command's timeout with a null array
+    }
+    conn->appendOutput(text);
+    ++batch->executed;  // past the blocking command
+    if (batch->unfinished()) {
+        conn->parked = std::move(batch);
+        conn->setState(State::Parked);
+    } else {
+        pool_.recycle(std::move(batch));
+        if (!conn->pending_error.empty()) {
+            conn->appendOutput(conn->pending_error);
+            conn->pending_error.clear();
+            conn->setState(State::Closing);
+        } else {
+            conn->setState(State::Reading);
+        }
+    }
+    flushConnection(*conn);
 }
 
 void RequestPipeline::drain() {

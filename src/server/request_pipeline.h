@@ -48,6 +48,14 @@ class RequestPipeline {
     void flushOutbox();
     // Writes the output of connections pub/sub messages were appended to this round.
     void flushPushed();
+    // Sends the batches of blocked clients BlockedClients wants tried again (a key is ready).
+    void serveRetries();
+    // A batch came back stopped at a blocking command (a first try or a retry): the client
+    // waits, or goes on. True if the batch was kept (the client is Blocked).
+    bool onBlockingDone(Connection& conn, std::unique_ptr<Batch>& batch);
+    // Ends a blocked client's wait without serving it: the timeout's null or -UNBLOCKED as the
+    // blocking command's reply, then the rest of its batch.
+    void endWait(ConnRef ref, BlockedClients::End end);
     void readFrom(Connection& conn);
     // Puts the connection on the loop's ready list for another read (once).
     void scheduleRead(Connection& conn);

@@ -39,7 +39,7 @@ Server::Server(Config config, std::vector<std::pair<std::string, std::string>> o
       executor_(table_, store_, config_, stats_),
       expire_cycle_(store_, config_),
       heap_(static_cast<size_t>(config.effectiveWorkers())),
-      registry_(loop_, cfg_, stats_,
+      registry_(loop_, cfg_, stats_, store_,
                 [this](ConnRef ref, uint32_t events) { pipeline_.onConnectionEvent(ref, events); }),
       pipeline_(loop_, registry_, cfg_, table_, executor_, stats_, heap_, workers_, inbox_),
       ops_samples_(10, 0) {

@@ -38,6 +38,8 @@ struct ServerStats {
     std::atomic<uint64_t> output_limit_disconnections{0};  // writer: reactor
     std::atomic<uint64_t> pubsub_channels{0};              // writer: reactor (INFO stats)
     std::atomic<uint64_t> pubsub_patterns{0};              // writer: reactor
+    std::atomic<uint64_t> blocked_clients{0};              // writer: reactor
+    std::atomic<uint64_t> clients_in_timeout_table{0};     // writer: reactor
     std::vector<WorkerStats> workers;                      // sized once before start
     WorkerStats reactor;  // commands run on the reactor thread (CLIENT); writer: reactor
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 #include <random>
 
 namespace mini_redis {
@@ -19,6 +20,7 @@ uint64_t reverseBits(uint64_t v) {
 LockScope::LockScope(Store& store) : store_(store) {}
 
 LockScope::~LockScope() {
+    if (!ready_candidates_.empty()) reportReady();
     if (all_) {
         for (auto it = store_.shards_.rbegin(); it != store_.shards_.rend(); ++it) (*it)->mu.unlock();
         return;
@@ -91,7 +93,7 @@ KeyTable::Entry* LockScope::setString(int db, std::string_view key, std::string_
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
     KeyTable::Entry* e = table(shard, db).putString(key, h, value, enc, expire_at);
-    Store::changed(shard, db, key);
+    changed(shard, db, key);
     Store::publish(shard, db);
     return e;
 }
@@ -101,7 +103,7 @@ KeyTable::Entry* LockScope::setCollection(int db, std::string_view key, ValueTyp
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
     KeyTable::Entry* e = table(shard, db).putCollection(key, h, type, value.release(), expire_at);
-    Store::changed(shard, db, key);
+    changed(shard, db, key);
     Store::publish(shard, db);
     return e;
 }
@@ -138,7 +140,7 @@ void LockScope::modified(int db, std::string_view key) {
     } else {
         t.recount(e);
     }
-    Store::changed(shard, db, key);
+    changed(shard, db, key);
     Store::publish(shard, db);
 }
 
@@ -161,7 +163,7 @@ bool LockScope::move(int from_db, std::string_view from_key, int to_db, std::str
     Store::changed(from, from_db, from_key);
     Store::publish(from, from_db);
     table(to, to_db).adopt(to_key, ht, e);
-    Store::changed(to, to_db, to_key);
+    changed(to, to_db, to_key);
     Store::publish(to, to_db);
     return true;
 }
@@ -219,6 +221,18 @@ void LockScope::swapDb(int a, int b) {
         ta.swap(tb);
         Store::publish(*shard, a);
         Store::publish(*shard, b);
+        // Clients blocked on a key the swap brought in are served, as Redis does.
+        if (ready_sink_ == nullptr) continue;
+        for (const auto& [bkey, clients] : shard->blocked) {
+            int bdb = 0;
+            std::memcpy(&bdb, bkey.data(), sizeof bdb);
+            if (bdb != a && bdb != b) continue;
+            ReadyKey k{bdb, bkey.substr(sizeof bdb), ValueType::List};
+            if (std::find(ready_candidates_.begin(), ready_candidates_.end(), k) ==
+                ready_candidates_.end()) {
+                ready_candidates_.push_back(std::move(k));
+            }
+        }
     }
 }
 
@@ -334,6 +348,45 @@ size_t LockScope::dbSize(int db) {
     size_t n = 0;
     for (auto& shard : store_.shards_) n += table(*shard, db).size();
     return n;
+}
+
+void LockScope::changed(Store::Shard& shard, int db, std::string_view key) {
+    Store::changed(shard, db, key);
+    if (shard.blocked.empty() || ready_sink_ == nullptr) return;
+    if (shard.blocked.count(Store::watchKey(db, key)) == 0) return;
+    ReadyKey k{db, std::string(key), ValueType::List};
+    if (std::find(ready_candidates_.begin(), ready_candidates_.end(), k) ==
+        ready_candidates_.end()) {
+        ready_candidates_.push_back(std::move(k));
+    }
+}
+
+void LockScope::reportReady() {
+    // Judged now, after every write of the scope: a key pushed to and popped empty again by
+    // one transaction wakes nobody; one that became a string keeps its clients waiting.
+    for (ReadyKey& k : ready_candidates_) {
+        uint64_t h = hashOf(k.key);
+        const KeyTable::Entry* e = table(shardFor(h), k.db).find(k.key, h);
+        if (e == nullptr || !live(e)) continue;
+        const ValueType t = KeyTable::type(e);
+        if (t != ValueType::List && t != ValueType::ZSet) continue;
+        k.type = t;
+        if (std::find(ready_sink_->begin(), ready_sink_->end(), k) == ready_sink_->end()) {
+            ready_sink_->push_back(std::move(k));
+        }
+    }
+    ready_candidates_.clear();
+}
+
+void LockScope::addBlocked(int db, std::string_view key) {
+    ++shardFor(hashOf(key)).blocked[Store::watchKey(db, key)];
+}
+
+void LockScope::removeBlocked(int db, std::string_view key) {
+    Store::Shard& shard = shardFor(hashOf(key));
+    auto it = shard.blocked.find(Store::watchKey(db, key));
+    assert(it != shard.blocked.end() && it->second > 0);
+    if (it != shard.blocked.end() && --it->second == 0) shard.blocked.erase(it);
 }
 
 void LockScope::watch(int db, std::string_view key, const std::shared_ptr<WatchFlag>& flag) {

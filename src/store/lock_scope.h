@@ -102,6 +102,16 @@ class LockScope {
     bool randomKey(int db, std::string& out);
     size_t dbSize(int db);
 
+    // Blocked clients (the reactor's BlockedClients keeps the counts): while (db, key) has a
+    // count, a write through any scope that leaves it holding a list or a sorted set reports
+    // it to that scope's ready sink, checked as the scope ends (so a transaction's keys are
+    // judged after EXEC, as Redis serves them).
+    void addBlocked(int db, std::string_view key);
+    void removeBlocked(int db, std::string_view key);
+    // Where this scope reports ready keys (none by default); each key at most once.
+    void setReadySink(std::vector<ReadyKey>* sink) { ready_sink_ = sink; }
+    std::vector<ReadyKey>* readySink() const { return ready_sink_; }
+
     // WATCH: `flag` is set when (db, key) is written, expires, or is flushed while watched.
     void watch(int db, std::string_view key, const std::shared_ptr<WatchFlag>& flag);
     void unwatch(int db, std::string_view key, const std::shared_ptr<WatchFlag>& flag);
@@ -115,6 +125,10 @@ class LockScope {
     uint64_t hashOf(std::string_view key) const;
     Store::Shard& shardFor(uint64_t hash);
     bool holds(size_t shard) const;
+    // A write that may make a key ready: the change hook, then the blocked-key check.
+    void changed(Store::Shard& shard, int db, std::string_view key);
+    // Reports the candidates that now hold a list or a sorted set to the sink (locks held).
+    void reportReady();
     // Removes an entry already found, with the hook (and the expired counter if `expired`).
     void erase(Store::Shard& shard, int db, std::string_view key, uint64_t hash, bool expired);
     KeyTable& table(Store::Shard& shard, int db) { return *shard.dbs[static_cast<size_t>(db)]; }
@@ -130,6 +144,8 @@ class LockScope {
     bool all_ = false;
     SmallVector<size_t, 4> locked_;  // ascending shard indexes, when not all_
     SmallVector<Hashed, 4> hashes_;  // of the keys lockKeys() was given
+    std::vector<ReadyKey>* ready_sink_ = nullptr;
+    std::vector<ReadyKey> ready_candidates_;  // written keys with blocked clients
 };
 
 }  // namespace mini_redis

@@ -24,6 +24,14 @@ struct WatchFlag {
     std::atomic<bool> dirty{false};
 };
 
+// A key that blocked clients wait on and that a write left holding a list or a sorted set.
+struct ReadyKey {
+    int db = 0;
+    std::string key;
+    ValueType type = ValueType::List;  // what it holds now
+    bool operator==(const ReadyKey&) const = default;
+};
+
 // Counters of the active expire cycle, for INFO stats. Written by the cycle's thread.
 struct ExpireStats {
     std::atomic<uint64_t> cycle_cpu_us{0};     // expire_cycle_cpu_milliseconds * 1000
@@ -92,6 +100,11 @@ class Store {
         std::vector<std::unique_ptr<KeyTable>> dbs;  // guarded by mu
         // WATCHed keys in this shard: (db, key) encoded by watchKey() -> the flags to set.
         std::unordered_map<std::string, std::vector<std::shared_ptr<WatchFlag>>> watches;
+        // Keys in this shard that blocked clients wait on: watchKey() -> how many clients. The
+        // reactor keeps it (LockScope::addBlocked/removeBlocked) so that a write making such a
+        // key ready is seen under this same lock: no wake-up can fall between a client's
+        // check and its registration (blocked_clients.h).
+        std::unordered_map<std::string, uint32_t> blocked;
         // Mirrors of the tables' sizes, for lock-free reads (written under mu).
         std::unique_ptr<std::atomic<size_t>[]> count;
         std::unique_ptr<std::atomic<size_t>[]> expires;

@@ -104,7 +104,7 @@ OFFERED = {
     "memory": {"usage", "purge", "help"},
     "config": {"get", "set", "resetstat", "help"},
     "client": {"id", "info", "list", "kill", "getname", "setname", "setinfo", "no-evict",
-               "no-touch", "help"},
+               "no-touch", "unblock", "help"},
     "slowlog": {"get", "len", "reset", "help"},
     "command": {"count", "list", "info", "docs", "help"},
 }

@@ -1,0 +1,282 @@
+// The blocking family: BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP BZPOPMIN BZPOPMAX BZMPOP. Each
+// tries its non-blocking form's path (list_pop.h, zset_helpers.h); finding nothing it asks to
+// wait (ctx.block) and the reactor's BlockedClients runs it again when a key is ready.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "command_args.h"
+#include "command_context.h"
+#include "errors.h"
+#include "list_pop.h"
+#include "long_double_text.h"
+#include "mpop_args.h"
+#include "zset_helpers.h"
+
+namespace mini_redis {
+
+namespace {
+
+using End = ListValue::End;
+
+// Redis's timeout argument: seconds as a long double (fractions allowed), rounded up to whole
+// milliseconds; 0 waits forever. Sets `deadline_ms` (absolute, 0 = forever) or replies the
+// error and returns false. A timeout too large for milliseconds in 64 bits is "negative", as
+// Redis's conversion makes it.
+bool parseTimeout(CommandContext& ctx, std::string_view arg, int64_t& deadline_ms) {
+    long double seconds = 0;
+    if (!parseLongDouble(arg, seconds)) {
+        ctx.reply.error(errors::kTimeoutNotFloat);
+        return false;
+    }
+    const long double ms = std::ceil(seconds * 1000.0L);
+    if (!(ms < 9223372036854775807.0L) || ms < 0) {
+        ctx.reply.error(errors::kTimeoutNegative);
+        return false;
+    }
+    const auto wait = static_cast<int64_t>(ms);
+    if (wait == 0) {
+        deadline_ms = 0;
+        return true;
+    }
+    const int64_t now = ctx.scope.now();
+    deadline_ms = wait > std::numeric_limits<int64_t>::max() - now
+                      ? std::numeric_limits<int64_t>::max()
+                      : now + wait;
+    return true;
+}
+
+// Nothing to pop: wait for one of `keys` (inside EXEC, answer nil at once, as Redis does).
+template <class Keys>
+void blockOrNil(CommandContext& ctx, ValueType type, const Keys& keys, int64_t deadline_ms,
+                bool nil_bulk = false) {
+    if (ctx.block == nullptr) {
+        nil_bulk ? ctx.reply.nil() : ctx.reply.nilArray();
+        return;
+    }
+    BlockRequest& b = *ctx.block;
+    b.db = ctx.db();
+    b.type = type;
+    b.deadline_ms = deadline_ms;
+    b.keys.clear();
+    for (std::string_view k : keys) b.keys.emplace_back(k);
+}
+
+// The first of `keys` holding a value of `type`. A key of another type answers WRONGTYPE
+// (returns false) on a first try; on a retry it counts as empty. Null when none holds one.
+bool firstOf(CommandContext& ctx, std::span<const std::string_view> keys, ValueType type,
+             KeyTable::Entry*& found, std::string_view& found_key) {
+    found = nullptr;
+    for (std::string_view k : keys) {
+        Lookup l = ctx.scope.find(ctx.db(), k, type);
+        if (l.wrong_type) {
+            if (ctx.retrying) continue;
+            ctx.reply.error(errors::kWrongType);
+            return false;
+        }
+        if (l) {
+            found = l.entry;
+            found_key = k;
+            return true;
+        }
+    }
+    return true;
+}
+
+// BLPOP/BRPOP key [key ...] timeout: [key, element] from the first non-empty list.
+void blockingPop(CommandContext& ctx, End end) {
+    int64_t deadline = 0;
+    if (!parseTimeout(ctx, ctx.argv.back(), deadline)) return;
+    auto keys = ctx.argv.subspan(1, ctx.argv.size() - 2);
+    KeyTable::Entry* e = nullptr;
+    std::string_view key;
+    if (!firstOf(ctx, keys, ValueType::List, e, key)) return;
+    if (e == nullptr) {
+        blockOrNil(ctx, ValueType::List, keys, deadline);
+        return;
+    }
+    popAndReply(ctx, ctx.db(), key, *static_cast<ListValue*>(KeyTable::collection(e)), end, 1,
+                PopReply::KeyAndSingle);
+}
+
+void blpopCommand(CommandContext& ctx) {
+    blockingPop(ctx, End::Head);
+}
+void brpopCommand(CommandContext& ctx) {
+    blockingPop(ctx, End::Tail);
+}
+
+// BLMOVE/BRPOPLPUSH: the element, moved. The destination's type is checked when the source
+// has one: WRONGTYPE then ends the wait (on a retry too, as Redis answers).
+void blockingMove(CommandContext& ctx, End from, End to, std::string_view timeout) {
+    int64_t deadline = 0;
+    if (!parseTimeout(ctx, timeout, deadline)) return;
+    const int db = ctx.db();
+    const std::string_view src_key = ctx.argv[1];
+    const std::string_view dst_key = ctx.argv[2];
+    KeyTable::Entry* e = nullptr;
+    std::string_view key;
+    if (!firstOf(ctx, ctx.argv.subspan(1, 1), ValueType::List, e, key)) return;
+    if (e == nullptr) {
+        blockOrNil(ctx, ValueType::List, ctx.argv.subspan(1, 1), deadline, true);
+        return;
+    }
+    ListValue* src = static_cast<ListValue*>(KeyTable::collection(e));
+    Lookup dst = ctx.scope.find(db, dst_key, ValueType::List);
+    if (dst.wrong_type) {
+        ctx.reply.error(errors::kWrongType);
+        return;
+    }
+    moveAndReply(ctx, db, src_key, *src, from, dst_key, listOf(dst), to);
+}
+
+// BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
+void blmoveCommand(CommandContext& ctx) {
+    End from, to;
+    if (!parseListEnd(ctx.argv[3], from) || !parseListEnd(ctx.argv[4], to)) {
+        ctx.reply.error(errors::kSyntax);
+        return;
+    }
+    blockingMove(ctx, from, to, ctx.argv[5]);
+}
+
+// BRPOPLPUSH source destination timeout
+void brpoplpushCommand(CommandContext& ctx) {
+    blockingMove(ctx, End::Tail, End::Head, ctx.argv[3]);
+}
+
+// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
+void blmpopCommand(CommandContext& ctx) {
+    int64_t deadline = 0;
+    if (!parseTimeout(ctx, ctx.argv[1], deadline)) return;
+    size_t numkeys = 0;
+    if (const char* err = parseMpopNumkeys(ctx.argv, 2, numkeys)) {
+        ctx.reply.error(err);
+        return;
+    }
+    const size_t where = 3 + numkeys;
+    End end;
+    if (!parseListEnd(ctx.argv[where], end)) {
+        ctx.reply.error(errors::kSyntax);
+        return;
+    }
+    int64_t count = 1;
+    if (const char* err = parseMpopCount(ctx.argv.subspan(where + 1), count)) {
+        ctx.reply.error(err);
+        return;
+    }
+    auto keys = ctx.argv.subspan(3, numkeys);
+    KeyTable::Entry* e = nullptr;
+    std::string_view key;
+    if (!firstOf(ctx, keys, ValueType::List, e, key)) return;
+    if (e == nullptr) {
+        blockOrNil(ctx, ValueType::List, keys, deadline);
+        return;
+    }
+    popAndReply(ctx, ctx.db(), key, *static_cast<ListValue*>(KeyTable::collection(e)), end,
+                static_cast<size_t>(count), PopReply::KeyAndArray);
+}
+
+// BZPOPMIN/BZPOPMAX key [key ...] timeout: [key, member, score].
+void blockingZPop(CommandContext& ctx, bool max) {
+    int64_t deadline = 0;
+    if (!parseTimeout(ctx, ctx.argv.back(), deadline)) return;
+    auto keys = ctx.argv.subspan(1, ctx.argv.size() - 2);
+    KeyTable::Entry* e = nullptr;
+    std::string_view key;
+    if (!firstOf(ctx, keys, ValueType::ZSet, e, key)) return;
+    if (e == nullptr) {
+        blockOrNil(ctx, ValueType::ZSet, keys, deadline);
+        return;
+    }
+    PopShape shape;
+    shape.emit_key = true;
+    const std::string_view one[] = {key};
+    popMembers(ctx, one, max, -1, shape);
+}
+
+void bzpopminCommand(CommandContext& ctx) {
+    blockingZPop(ctx, false);
+}
+void bzpopmaxCommand(CommandContext& ctx) {
+    blockingZPop(ctx, true);
+}
+
+// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
+void bzmpopCommand(CommandContext& ctx) {
+    int64_t deadline = 0;
+    if (!parseTimeout(ctx, ctx.argv[1], deadline)) return;
+    size_t numkeys = 0;
+    if (const char* err = parseMpopNumkeys(ctx.argv, 2, numkeys)) {
+        ctx.reply.error(err);
+        return;
+    }
+    const size_t where = 3 + numkeys;
+    bool max;
+    if (equalsNoCase(ctx.argv[where], "min")) {
+        max = false;
+    } else if (equalsNoCase(ctx.argv[where], "max")) {
+        max = true;
+    } else {
+        ctx.reply.error(errors::kSyntax);
+        return;
+    }
+    int64_t count = 1;
+    if (const char* err = parseMpopCount(ctx.argv.subspan(where + 1), count)) {
+        ctx.reply.error(err);
+        return;
+    }
+    auto keys = ctx.argv.subspan(3, numkeys);
+    KeyTable::Entry* e = nullptr;
+    std::string_view key;
+    if (!firstOf(ctx, keys, ValueType::ZSet, e, key)) return;
+    if (e == nullptr) {
+        blockOrNil(ctx, ValueType::ZSet, keys, deadline);
+        return;
+    }
+    const std::string_view one[] = {key};
+    popMembers(ctx, one, max, count, PopShape{true, true, true});
+}
+
+// The key finder for numkeys at argv[2] (BLMPOP, BZMPOP): mpopKeys shifted by the timeout.
+void blockingMpopKeys(std::span<const std::string_view> argv, std::vector<size_t>& out) {
+    if (argv.size() < 2) return;
+    const size_t before = out.size();
+    mpopKeys(argv.subspan(1), out);
+    for (size_t i = before; i < out.size(); ++i) ++out[i];
+}
+
+}  // namespace
+
+void registerBlockingCommands(CommandTable& t) {
+    constexpr uint32_t kWB = kCmdWrite | kCmdBlocking;
+    t.add({"blpop", -3, kWB, 1, -2, 1, blpopCommand, "list", "key [key ...] timeout",
+           "Remove and get the first element in a list, or block until one is available"});
+    t.add({"brpop", -3, kWB, 1, -2, 1, brpopCommand, "list", "key [key ...] timeout",
+           "Remove and get the last element in a list, or block until one is available"});
+    t.add({"blmove", 6, kWB, 1, 2, 1, blmoveCommand, "list",
+           "source destination LEFT|RIGHT LEFT|RIGHT timeout",
+           "Pop an element from a list, push it to another list and return it; or block until "
+           "one is available"});
+    t.add({"brpoplpush", 4, kWB, 1, 2, 1, brpoplpushCommand, "list", "source destination timeout",
+           "Pop an element from a list, push it to another list and return it; or block until "
+           "one is available"});
+    t.add({"blmpop", -5, kWB, 0, 0, 0, blmpopCommand, "list",
+           "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]",
+           "Pop elements from a list, or block until one is available", blockingMpopKeys});
+    t.add({"bzpopmin", -3, kWB | kCmdFast, 1, -2, 1, bzpopminCommand, "sorted-set",
+           "key [key ...] timeout",
+           "Remove and return the member with the lowest score from one or more sorted sets, or "
+           "block until one is available"});
+    t.add({"bzpopmax", -3, kWB | kCmdFast, 1, -2, 1, bzpopmaxCommand, "sorted-set",
+           "key [key ...] timeout",
+           "Remove and return the member with the highest score from one or more sorted sets, or "
+           "block until one is available"});
+    t.add({"bzmpop", -5, kWB, 0, 0, 0, bzmpopCommand, "sorted-set",
+           "timeout numkeys key [key ...] MIN|MAX [COUNT count]",
+           "Remove and return members with scores in a sorted set or block until one is "
+           "available", blockingMpopKeys});
+}
+
+}  // namespace mini_redis
