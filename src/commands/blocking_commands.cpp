@@ -148,8 +148,6 @@ void brpoplpushCommand(CommandContext& ctx) {
 
 // BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
 void blmpopCommand(CommandContext& ctx) {
-    int64_t deadline = 0;
-    if (!parseTimeout(ctx, ctx.argv[1], deadline)) return;
     size_t numkeys = 0;
     if (const char* err = parseMpopNumkeys(ctx.argv, 2, numkeys)) {
         ctx.reply.error(err);
@@ -166,6 +164,9 @@ void blmpopCommand(CommandContext& ctx) {
         ctx.reply.error(err);
         return;
     }
+    // The timeout is read last, as Redis reads it.
+    int64_t deadline = 0;
+    if (!parseTimeout(ctx, ctx.argv[1], deadline)) return;
     auto keys = ctx.argv.subspan(3, numkeys);
     KeyTable::Entry* e = nullptr;
     std::string_view key;
@@ -205,8 +206,6 @@ void bzpopmaxCommand(CommandContext& ctx) {
 
 // BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
 void bzmpopCommand(CommandContext& ctx) {
-    int64_t deadline = 0;
-    if (!parseTimeout(ctx, ctx.argv[1], deadline)) return;
     size_t numkeys = 0;
     if (const char* err = parseMpopNumkeys(ctx.argv, 2, numkeys)) {
         ctx.reply.error(err);
@@ -227,6 +226,9 @@ void bzmpopCommand(CommandContext& ctx) {
         ctx.reply.error(err);
         return;
     }
+    // The timeout is read last, as Redis reads it.
+    int64_t deadline = 0;
+    if (!parseTimeout(ctx, ctx.argv[1], deadline)) return;
     auto keys = ctx.argv.subspan(3, numkeys);
     KeyTable::Entry* e = nullptr;
     std::string_view key;

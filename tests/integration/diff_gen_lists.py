@@ -86,6 +86,25 @@ def gen_lmpop(c):
     return args
 
 
+# Blocking forms: a timeout short enough that an empty key answers (null) after 1 ms on both
+# servers, never 0 (forever); and the timeout's errors.
+TIMEOUTS = [b"0.001", b"0.001", b"0.001", b"0.0001", b"x", b"-1", b"nan", b"inf", b"1e400", b""]
+
+
+def gen_blocking(c):
+    t = c.rng.choice(TIMEOUTS)
+    r = c.rng.random()
+    if r < 0.4:
+        keys = [_key(c) for _ in range(c.rng.randint(1, 3))]
+        return [c.name(c.rng.choice(["BLPOP", "BRPOP"]))] + keys + [t]
+    if r < 0.6:
+        return [c.name("BLMOVE"), _key(c), _key(c), _end(c), _end(c), t]
+    if r < 0.7:
+        return [c.name("BRPOPLPUSH"), _key(c), _key(c), t]
+    args = gen_lmpop(c)
+    return [c.name("BLMPOP"), t] + args[1:]
+
+
 def gen_ltrim(c):
     # Mostly wide ranges, so that lists are trimmed rather than emptied.
     if c.chance(0.7):
@@ -109,7 +128,8 @@ def gen_arity(c):
 # name -> Redis arity, for the wrong-arity cases.
 ARITY = {"LPUSH": -3, "RPUSH": -3, "LPUSHX": -3, "RPUSHX": -3, "LPOP": -2, "RPOP": -2,
          "LLEN": 2, "LINDEX": 3, "LRANGE": 4, "LSET": 4, "LINSERT": 5, "LREM": 4, "LTRIM": 4,
-         "LPOS": -3, "LMOVE": 5, "RPOPLPUSH": 3, "LMPOP": -4}
+         "LPOS": -3, "LMOVE": 5, "RPOPLPUSH": 3, "LMPOP": -4, "BLPOP": -3, "BRPOP": -3,
+         "BLMOVE": 6, "BRPOPLPUSH": 4, "BLMPOP": -5}
 
 LISTS = [
     (14, gen_push),
@@ -128,6 +148,7 @@ LISTS = [
     (3, lambda c: [c.name("LMOVE"), _key(c), _key(c), _end(c), _end(c)]),
     (2, lambda c: [c.name("RPOPLPUSH"), _key(c), _key(c)]),
     (3, gen_lmpop),
+    (3, gen_blocking),
     (2, lambda c: [c.name("OBJECT"), c.name("ENCODING"), _key(c)]),
     (1, lambda c: [c.name("TYPE"), _key(c)]),
     (0.7, lambda c: [c.name("SET"), b"k0", b"v"]),  # for WRONGTYPE

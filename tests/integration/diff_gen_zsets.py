@@ -131,6 +131,20 @@ def gen_zmpop(c):
     return args
 
 
+# Blocking forms: an empty key answers (null) after 1 ms on both servers; never 0 (forever).
+TIMEOUTS = [b"0.001", b"0.001", b"0.001", b"x", b"-1", b"nan"]
+
+
+def gen_bzpop(c):
+    keys = [zkey(c) for _ in range(c.rng.randint(1, 3))]
+    return [c.name(c.rng.choice(["BZPOPMIN", "BZPOPMAX"]))] + keys + [c.rng.choice(TIMEOUTS)]
+
+
+def gen_bzmpop(c):
+    args = gen_zmpop(c)
+    return [c.name("BZMPOP"), c.rng.choice(TIMEOUTS)] + args[1:]
+
+
 def gen_zrandmember(c):
     args = [c.name("ZRANDMEMBER"), zkey(c)]
     if c.chance(0.7):
@@ -297,7 +311,8 @@ ARITY = {"ZADD": -4, "ZINCRBY": 4, "ZSCORE": 3, "ZMSCORE": -3, "ZCARD": 2, "ZCOU
          "ZREVRANGEBYLEX": -4, "ZREM": -3, "ZREMRANGEBYRANK": 4, "ZREMRANGEBYSCORE": 4,
          "ZREMRANGEBYLEX": 4, "ZPOPMIN": -2, "ZPOPMAX": -2, "ZMPOP": -4, "ZRANDMEMBER": -2,
          "ZUNION": -3, "ZINTER": -3, "ZDIFF": -3, "ZUNIONSTORE": -4, "ZINTERSTORE": -4,
-         "ZDIFFSTORE": -4, "ZINTERCARD": -3, "ZSCAN": -3}
+         "ZDIFFSTORE": -4, "ZINTERCARD": -3, "ZSCAN": -3, "BZPOPMIN": -3, "BZPOPMAX": -3,
+         "BZMPOP": -5}
 
 
 def gen_zarity(c):
@@ -328,6 +343,8 @@ ZSETS = [
     (3, gen_zremrange),
     (3, gen_zpop),
     (2, gen_zmpop),
+    (1.5, gen_bzpop),
+    (1.5, gen_bzmpop),
     (2, gen_zrandmember),
     (2, gen_zscan),
     (5, gen_algebra),
