@@ -291,3 +291,85 @@ TEST_CASE("randomKey: empty, non-empty, all expired") {
         CHECK(key == "alive");
     }
 }
+
+namespace {
+
+// Collects what scopes report to the store's InvalidationListener.
+struct Recorder : InvalidationListener {
+    std::vector<Invalidation> got;
+    void invalidated(Invalidation&& inv) override { got.push_back(std::move(inv)); }
+};
+
+void track(Store& store, std::string_view key, uint64_t client) {
+    LockScope scope(store);
+    std::string_view keys[] = {key};
+    scope.lockKeys(keys);
+    scope.track(key, client);
+}
+
+}  // namespace
+
+TEST_CASE("CLIENT TRACKING's table: a read is told of the next change once, by the writer") {
+    Fixture f(8);
+    Recorder rec;
+    f.store.setInvalidationListener(&rec);
+    track(f.store, "k", 7);
+    track(f.store, "k", 8);
+    track(f.store, "k", 7);  // once per reader
+    CHECK(f.store.trackedKeys() == 1);
+    {
+        LockScope scope(f.store);
+        std::string_view keys[] = {"k"};
+        scope.lockKeys(keys);
+        scope.setClient(8);
+        scope.setString(0, "k", "v");
+        CHECK(rec.got.empty());  // told as the scope ends
+    }
+    REQUIRE(rec.got.size() == 1);
+    REQUIRE(rec.got[0].keys.size() == 1);
+    CHECK(rec.got[0].keys[0].first == "k");
+    CHECK(rec.got[0].keys[0].second == std::vector<uint64_t>{7, 8});
+    CHECK(rec.got[0].by_client == 8);
+    CHECK(f.store.trackedKeys() == 0);
+    set(f.store, 0, "k");  // one-shot: nobody reads it now
+    CHECK(rec.got.size() == 1);
+    f.store.setInvalidationListener(nullptr);
+}
+
+TEST_CASE("CLIENT TRACKING's table: expiry, a flush, the bound, and BCAST's every write") {
+    Fixture f(8);
+    Recorder rec;
+    f.store.setInvalidationListener(&rec);
+    set(f.store, 0, "soon", kStart + 10);
+    track(f.store, "soon", 1);
+    f.clock.advance(20);
+    for (size_t s = 0; s < f.store.shardCount(); ++s) f.store.expireStep(s, 20);
+    REQUIRE(rec.got.size() == 1);  // the active cycle tells the reader
+    CHECK(rec.got[0].keys[0].first == "soon");
+    CHECK(rec.got[0].by_client == 0);
+
+    track(f.store, "a", 1);
+    {
+        LockScope scope(f.store);
+        scope.lockAll();
+        scope.flushAll();
+    }
+    REQUIRE(rec.got.size() == 2);
+    CHECK(rec.got[1].flushed);
+    CHECK(f.store.trackedKeys() == 0);
+
+    f.store.setTrackingMaxKeys(3);
+    for (int i = 0; i < 50; ++i) track(f.store, "t" + std::to_string(i), 1);
+    CHECK(f.store.trackedKeys() <= 3);
+    size_t told = 0;
+    for (size_t i = 2; i < rec.got.size(); ++i) told += rec.got[i].keys.size();
+    CHECK(told == 47);  // every key over the bound was forgotten, its reader told
+
+    rec.got.clear();
+    f.store.setBroadcastClients(1);
+    set(f.store, 0, "x");
+    REQUIRE(rec.got.size() == 1);
+    CHECK(rec.got[0].written == std::vector<std::string>{"x"});
+    f.store.setBroadcastClients(0);
+    f.store.setInvalidationListener(nullptr);
+}

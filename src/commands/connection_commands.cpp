@@ -6,6 +6,7 @@
 #include "command_args.h"
 #include "command_context.h"
 #include "errors.h"
+#include "tracking_commands.h"
 #include "info_report.h"
 
 namespace mini_redis {
@@ -84,6 +85,10 @@ void resetCommand(CommandContext& ctx) {
         ctx.clients->subscriptionsChanged();
     }
     ctx.session.subscriptions = 0;
+    if (ctx.session.tracking.on) {  // tracking off, as Redis's RESET does
+        ctx.clients->trackingChanged(ctx.session.id, ctx.session.tracking, TrackingState{});
+    }
+    ctx.session.tracking = TrackingState{};
     ctx.session.db = 0;
     ctx.session.resp = 2;
     ctx.reply.setProtocol(2);
@@ -377,6 +382,11 @@ void clientHelp(CommandContext& ctx) {
         "CLIENT NO-EVICT <ON|OFF> -- Accepted for compatibility (nothing is evicted).",
         "CLIENT NO-TOUCH <ON|OFF> -- Accepted for compatibility (no LRU is kept).",
         "CLIENT UNBLOCK <id> [TIMEOUT|ERROR] -- End a client's BLPOP-like wait.",
+        "CLIENT TRACKING <ON|OFF> [REDIRECT id] [BCAST] [PREFIX p] [OPTIN] [OPTOUT] [NOLOOP]",
+        "    -- Client-side caching: invalidation messages for keys read (or prefixes).",
+        "CLIENT CACHING <YES|NO> -- Track (OPTIN) or not (OPTOUT) the next command's keys.",
+        "CLIENT GETREDIR -- The client ID invalidations are redirected to (-1: tracking off).",
+        "CLIENT TRACKINGINFO -- This connection's tracking flags, redirect and prefixes.",
     });
 }
 
@@ -405,6 +415,15 @@ const CommandSpec kClientSubcommands[] = {
      "Accepted for compatibility (no LRU is kept)"},
     {"client|unblock", -3, kClient | kCmdAdmin, 0, 0, 0, clientUnblock, "connection",
      "client-id [TIMEOUT|ERROR]", "Unblock a client blocked by a blocking command"},
+    {"client|tracking", -3, kClient, 0, 0, 0, clientTracking, "connection",
+     "ON|OFF [REDIRECT client-id] [PREFIX prefix ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]",
+     "Enable or disable server assisted client side caching support"},
+    {"client|caching", 3, kClient, 0, 0, 0, clientCaching, "connection", "YES|NO",
+     "Instruct the server about tracking or not keys in the next request"},
+    {"client|getredir", 2, kClient, 0, 0, 0, clientGetredir, "connection", "",
+     "Get tracking notifications redirection client ID if any"},
+    {"client|trackinginfo", 2, kClient, 0, 0, 0, clientTrackinginfo, "connection", "",
+     "Return information about server assisted client side caching for the current connection"},
     {"client|help", 2, kClient, 0, 0, 0, clientHelp, "connection", "",
      "Show helpful text about the different subcommands"},
 };

@@ -41,6 +41,7 @@ StoreFacts storeFacts(const Store& store) {
     }
     const ExpireStats& es = store.expireStats();
     f.expired_keys = store.expiredKeys();
+    f.tracked_keys = store.trackedKeys();
     f.expired_stale_perc = static_cast<double>(es.stale_perc_x100.load()) / 100.0;
     f.expired_time_cap_reached = es.time_cap_reached.load();
     f.expire_cycle_cpu_ms = es.cycle_cpu_us.load() / 1000;
@@ -169,7 +170,7 @@ void InfoReport::clients(std::string& out) {
     field(out, "client_recent_max_input_buffer", "0");   // not tracked
     field(out, "client_recent_max_output_buffer", "0");  // not tracked
     field(out, "blocked_clients", ctx_.stats.blocked_clients.load());
-    field(out, "tracking_clients", "0");
+    field(out, "tracking_clients", ctx_.stats.tracking_clients.load());
     field(out, "clients_in_timeout_table", ctx_.stats.clients_in_timeout_table.load());
 }
 
@@ -317,11 +318,13 @@ void InfoReport::stats(std::string& out) {
          {"pubsubshard_channels", "latest_fork_usec",
           "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
           "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
-          "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
-          "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
-          "unexpected_error_replies"}) {
+          "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time"}) {
         field(out, name, "0");
     }
+    field(out, "tracking_total_keys", facts_.tracked_keys);
+    field(out, "tracking_total_items", facts_.tracked_keys);  // readers are not counted apart
+    field(out, "tracking_total_prefixes", ctx_.stats.tracking_prefixes.load());
+    field(out, "unexpected_error_replies", "0");
     field(out, "total_error_replies", errors);
     field(out, "dump_payload_sanitizations", "0");
     // Reads and writes are not counted per call; no IO threads, no reply-buffer resizing.

@@ -36,6 +36,7 @@ struct StoreFacts {
     uint64_t used_bytes = 0;                // memory: used_memory (the store's own count)
     uint64_t lazyfree_pending = 0;          // memory: lazyfree_pending_objects
     uint64_t lazyfreed = 0;                 // memory: lazyfreed_objects
+    uint64_t tracked_keys = 0;              // stats: tracking_total_keys (and _items)
 };
 
 // Builds INFO's text for one request. Any thread (it runs on a worker); reads counters with

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "conn_ref.h"
 
@@ -13,6 +14,19 @@ namespace mini_redis {
 // The longest client name CLIENT SETNAME or HELLO ... SETNAME accepts: a name is kept for the
 // connection's whole life, so it is bounded (the text is errors::kClientNameTooLong).
 inline constexpr size_t kMaxClientNameBytes = 4096;
+
+// CLIENT TRACKING's settings of one connection (Redis 7.0's client-side caching).
+struct TrackingState {
+    bool on = false;
+    bool bcast = false;   // every write to a key under `prefixes` (all keys if none) is told
+    bool optin = false;   // only keys read right after CLIENT CACHING YES are tracked
+    bool optout = false;  // keys read right after CLIENT CACHING NO are not tracked
+    bool noloop = false;  // not told of its own writes
+    uint64_t redirect = 0;  // CLIENT ID the invalidations go to (0: this client, RESP3)
+    // CLIENT CACHING YES (1) / NO (0) for the next command only; -1: not given.
+    int8_t caching = -1;
+    std::vector<std::string> prefixes;  // BCAST only
+};
 
 // Travels inside the connection's one in-flight Batch and is copied back by the reactor on
 // completion, so exactly one thread touches it at a time (the hand-off is the queue).
@@ -32,6 +46,7 @@ struct ClientSession {
     // Channels plus patterns subscribed (kept by the pub/sub commands on the reactor). Nonzero
     // is Redis's pub/sub mode: in RESP2 only (P)(UN)SUBSCRIBE, PING, QUIT, RESET may run.
     size_t subscriptions = 0;
+    TrackingState tracking;  // CLIENT TRACKING (its commands run on the reactor)
 };
 
 // The flags field of a CLIENT LIST line: N (none), or P (subscribed), b (blocked by BLPOP and
@@ -40,6 +55,7 @@ inline std::string clientListFlags(const ClientSession& s, bool blocked = false)
     std::string flags;
     if (s.subscriptions > 0) flags += 'P';
     if (blocked) flags += 'b';
+    if (s.tracking.on) flags += 't';
     if (s.no_evict) flags += 'e';
     if (s.no_touch) flags += 'T';
     return flags.empty() ? std::string("N") : flags;

@@ -104,6 +104,9 @@ bool CommandExecutor::invoke(const CommandSpec& spec, std::span<const std::strin
                        worker_stats, table_, slowlog_, clients, scope,   tx,     *this};
     ctx.block = block;
     ctx.retrying = retrying;
+    // CLIENT CACHING YES|NO applies to the next command only (CLIENT TRACKINGINFO still shows
+    // it; CLIENT CACHING sets it).
+    const int8_t caching = session.tracking.caching;
     // INFO commandstats/errorstats/latencystats: this thread's own counters (command_stats.h).
     CommandCounters* counters = worker_stats.per_command.forWriter(table_.all().size());
     const uint64_t errors_before = worker_stats.errors.total();
@@ -114,11 +117,32 @@ bool CommandExecutor::invoke(const CommandSpec& spec, std::span<const std::strin
     recordCall(counters[table_.index(spec)], static_cast<uint64_t>(ns),
                worker_stats.errors.total() != errors_before);
     reply.setProtocol(session.resp);  // HELLO may have changed it
+    if (session.tracking.on && !session.tracking.bcast && (spec.flags & kCmdReadOnly)) {
+        trackKeys(spec, argv, scope, session, caching);
+    }
+    // As Redis: kept across CLIENT subcommands and inside MULTI (it then covers EXEC).
+    if (session.tracking.caching != -1 && !spec.name.starts_with("client") &&
+        !(tx && tx->inMulti())) {
+        session.tracking.caching = -1;
+    }
     if (config.slowlog_log_slower_than >= 0 && ns / 1000 >= config.slowlog_log_slower_than) {
         slowlog_.add(redactSecrets(spec, argv), ns / 1000, session.peer, session.name,
                      static_cast<size_t>(config.slowlog_max_len));
     }
     return ctx.close_after;
+}
+
+void CommandExecutor::trackKeys(const CommandSpec& spec, std::span<const std::string_view> argv,
+                                LockScope& scope, const ClientSession& session,
+                                int8_t caching) const {
+    // Redis's rule: every read-only command's keys, whatever it answered; OPTIN only right
+    // after CLIENT CACHING YES, OPTOUT unless right after CLIENT CACHING NO.
+    const TrackingState& t = session.tracking;
+    if ((t.optin && caching != 1) || (t.optout && caching == 0)) return;
+    thread_local std::vector<std::string_view> keys;
+    keys.clear();
+    CommandTable::keysOf(spec, argv, keys);
+    for (std::string_view k : keys) scope.track(k, session.id);
 }
 
 void CommandExecutor::execQueued(CommandContext& ctx) const {
@@ -138,6 +162,7 @@ void CommandExecutor::execQueued(CommandContext& ctx) const {
     for (const auto& w : tx.watched()) keys.push_back(w.second);
     LockScope scope(store_);
     scope.setReadySink(ctx.scope.readySink());  // clients blocked on its keys: after EXEC
+    scope.setClient(ctx.session.id);
     if (everything) {
         scope.lockAll();
     } else if (!keys.empty()) {
@@ -249,6 +274,7 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         }
         LockScope scope(store_);
         scope.setReadySink(&batch.ready_keys);
+        scope.setClient(batch.session.id);
         if (!(spec->flags & kCmdKeyspace)) {
             thread_local std::vector<std::string_view> keys;
             keys.clear();

@@ -51,6 +51,10 @@ class CommandExecutor {
                 WorkerStats& worker_stats, ClientDirectory* clients, BlockRequest* block = nullptr,
                 bool retrying = false) const;
 
+    // CLIENT TRACKING: remembers the keys a tracking client's read-only command named.
+    void trackKeys(const CommandSpec& spec, std::span<const std::string_view> argv,
+                   LockScope& scope, const ClientSession& session, int8_t caching) const;
+
     const CommandTable& table_;
     Store& store_;
     SharedConfig& config_;

@@ -37,6 +37,15 @@ struct KeyReady {
     ReadyKey key;
 };
 
+// CLIENT TRACKING: what one scope's writes (or one expire step) invalidated. Posted by the
+// writing thread as the scope ends, before the writer's BatchDone; the reactor sends the
+// invalidation messages (ClientTracking::deliver) under the PUSH RULE.
+struct Invalidate {
+    Invalidate() = default;
+    explicit Invalidate(Invalidation i) : inv(std::move(i)) {}
+    Invalidation inv;
+};
+
 // Any thread builds one; the inbox moves it to the reactor thread, the only one that handles
 // it (RequestPipeline::onInbox()).
 //
@@ -46,6 +55,6 @@ struct KeyReady {
 //            under the PUSH RULE (request_pipeline.cpp). (Pub/sub needs no message: PUBLISH
 //            runs on the reactor, kCmdReactor, and delivers there; ClientRegistry::publish.)
 // A worker never touches a connection: everything it owes one travels in these messages.
-using ReactorMessage = std::variant<BatchDone, RunOnLoop, KeyReady>;
+using ReactorMessage = std::variant<BatchDone, RunOnLoop, KeyReady, Invalidate>;
 
 }  // namespace mini_redis

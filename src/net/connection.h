@@ -127,6 +127,10 @@ class Connection {
         std::string pattern;  // empty: a channel subscription ("message")
         std::string channel;
         std::string message;
+        // Or a CLIENT TRACKING invalidation: these keys, or everything (a flush).
+        bool invalidation = false;
+        bool everything = false;
+        std::vector<std::string> keys;
     };
     std::vector<HeldPush> held_pushes;
     size_t held_push_bytes = 0;  // counted against the output limits with the output

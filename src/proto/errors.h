@@ -153,6 +153,30 @@ inline constexpr const char* kTimeoutNegative = "ERR timeout is negative";
 inline constexpr const char* kUnblockedByClient = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 inline constexpr const char* kUnblockReason = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
 
+// CLIENT TRACKING / CACHING (client-side caching).
+inline constexpr const char* kTrackingBcastSwitch =
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then "
+    "re-enabling it with a different mode.";
+inline constexpr const char* kTrackingOptSwitch =
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then "
+    "re-enabling it with a different mode.";
+inline constexpr const char* kTrackingOptBoth = "ERR You can't specify both OPTIN mode and OPTOUT mode";
+inline constexpr const char* kTrackingOptBcast = "ERR OPTIN and OPTOUT are not compatible with BCAST";
+inline constexpr const char* kTrackingPrefixNeedsBcast =
+    "ERR PREFIX option requires BCAST mode to be enabled";
+inline constexpr const char* kTrackingNoRedirect =
+    "ERR The client ID you want redirect to does not exist";
+inline constexpr const char* kTrackingPrefixOverlapFmt =
+    "ERR Prefix '%s' overlaps with %s prefix '%s'. Prefixes for a single client must not "
+    "overlap.";
+inline constexpr const char* kCachingNotOptMode =
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or "
+    "OPTOUT mode enabled";
+inline constexpr const char* kCachingYesNotOptin =
+    "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+inline constexpr const char* kCachingNoNotOptout =
+    "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
+
 // SORT
 inline constexpr const char* kSortNotDouble = "ERR One or more scores can't be converted into double";
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "client_session.h"
 #include "subscription_registry.h"
 
 namespace mini_redis {
@@ -40,6 +41,12 @@ class ClientDirectory {
     // CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends the wait of a client blocked by BLPOP and
     // friends, answered as a timeout or with -UNBLOCKED. False if it is not blocked.
     virtual bool unblockClient(uint64_t id, bool with_error) = 0;
+
+    // CLIENT TRACKING: whether a client with this id is connected (REDIRECT), and a client's
+    // tracking settings changed (ON, OFF, RESET).
+    virtual bool clientExists(uint64_t id) = 0;
+    virtual void trackingChanged(uint64_t id, const TrackingState& before,
+                                 const TrackingState& after) = 0;
 };
 
 }  // namespace mini_redis

@@ -55,6 +55,28 @@ void encodeMessage(std::string& out, int resp, std::string_view pattern, std::st
     reply.bulk(message);
 }
 
+// CLIENT TRACKING's invalidation: a RESP3 push, or for a RESP2 client (a REDIRECT target
+// subscribed to __redis__:invalidate) a pub/sub message whose payload is the array of keys;
+// null keys (a flush) mean "everything".
+void encodeInvalidation(std::string& out, int resp, const std::vector<std::string>& keys,
+                        bool everything) {
+    Reply reply(out, resp);
+    if (resp == 3) {
+        reply.pushHeader(2);
+        reply.bulk("invalidate");
+    } else {
+        reply.arrayHeader(3);
+        reply.bulk("message");
+        reply.bulk(ClientTracking::kInvalidateChannel);
+    }
+    if (everything) {
+        resp == 3 ? reply.nil() : reply.nil();
+        return;
+    }
+    reply.arrayHeader(keys.size());
+    for (const std::string& k : keys) reply.bulk(k);
+}
+
 }  // namespace
 
 ClientRegistry::ClientRegistry(EventLoop& loop, ReactorConfig& cfg, ServerStats& stats,
@@ -63,7 +85,35 @@ ClientRegistry::ClientRegistry(EventLoop& loop, ReactorConfig& cfg, ServerStats&
       cfg_(cfg),
       stats_(stats),
       on_event_(std::move(on_event)),
-      blocked_(store, loop) {}
+      blocked_(store, loop),
+      tracking_(*this, store, stats) {}
+
+Connection* ClientRegistry::findById(uint64_t id) {
+    auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : find(it->second);
+}
+
+void ClientRegistry::pushInvalidation(Connection& conn, std::vector<std::string> keys,
+                                      bool everything) {
+    if (!conn.push_flush_queued) {
+        conn.push_flush_queued = true;
+        pushed_.push_back(conn.ref());
+    }
+    if (conn.hasBatchOut()) {  // PUSH RULE: after the replies of what is out
+        size_t bytes = 64;
+        for (const std::string& k : keys) bytes += k.size() + 16;
+        conn.held_push_bytes += bytes;
+        Connection::HeldPush held;
+        held.invalidation = true;
+        held.everything = everything;
+        held.keys = std::move(keys);
+        conn.held_pushes.push_back(std::move(held));
+        return;
+    }
+    std::string bytes;
+    encodeInvalidation(bytes, conn.session().resp, keys, everything);
+    conn.appendOutput(bytes);
+}
 
 bool ClientRegistry::unblockClient(uint64_t id, bool with_error) {
     return blocked_.requestEnd(id, with_error ? BlockedClients::End::Error
@@ -106,6 +156,7 @@ void ClientRegistry::admit(int fd, std::string peer) {
     const uint64_t id = next_id_++;
     setKeepalive(fd, cfg_->tcp_keepalive);
     slot.conn = std::make_unique<Connection>(ref, id, fd, peer);
+    by_id_[id] = ref;
     // Clients that connect while a password is set must AUTH first.
     slot.conn->session().authenticated = cfg_->requirepass.empty();
     LOG_VERBOSE("client %llu connected from %s", static_cast<unsigned long long>(id), peer.c_str());
@@ -140,6 +191,8 @@ void ClientRegistry::close(Connection& conn, const char* reason) {
         subscriptionsChanged();
     }
     blocked_.unblock(ref);  // a blocked client leaves its queues and the store's counts
+    tracking_.left(conn.id(), conn.session().tracking);
+    by_id_.erase(conn.id());
     Slot& slot = slots_[ref.slot];
     slot.conn.reset();  // closes the socket; `conn` is gone from here on
     // A new generation: every ConnRef to the old client now finds nothing (0 names nothing).
@@ -157,11 +210,13 @@ size_t ClientRegistry::closeAll() {
         loop_.remove(slot.conn->fd());
         subs_.removeAll(ref);
         blocked_.unblock(ref);
+        tracking_.left(slot.conn->id(), slot.conn->session().tracking);
         slot.conn.reset();
         if (++slot.generation == 0) slot.generation = 1;
         free_slots_.push_back(ref.slot);
     }
     live_ = 0;
+    by_id_.clear();
     stats_.connected_clients.store(0, std::memory_order_relaxed);
     subscriptionsChanged();
     return closed;
@@ -271,7 +326,9 @@ std::string ClientRegistry::describeClients(const ClientFilter& filter, uint64_t
                       conn->pendingOutput() > 0 ? "w" : "");
         out += tail;
         out += cmd;
-        out += " user=default resp=" + std::to_string(s.resp) + " lib-name=" + s.lib_name +
+        out += " user=default redir=" +
+               std::to_string(s.tracking.on ? static_cast<int64_t>(s.tracking.redirect) : -1) +
+               " resp=" + std::to_string(s.resp) + " lib-name=" + s.lib_name +
                " lib-ver=" + s.lib_ver + "\n";  // lib-*: Redis 7.2's CLIENT SETINFO
     }
     return out;
@@ -335,7 +392,11 @@ void ClientRegistry::releaseHeldPushes(Connection& conn) {
     if (conn.held_pushes.empty()) return;
     std::string bytes;
     for (const Connection::HeldPush& p : conn.held_pushes) {
-        encodeMessage(bytes, conn.session().resp, p.pattern, p.channel, p.message);
+        if (p.invalidation) {
+            encodeInvalidation(bytes, conn.session().resp, p.keys, p.everything);
+        } else {
+            encodeMessage(bytes, conn.session().resp, p.pattern, p.channel, p.message);
+        }
     }
     conn.held_pushes.clear();
     conn.held_push_bytes = 0;

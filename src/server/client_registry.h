@@ -6,10 +6,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "blocked_clients.h"
 #include "client_directory.h"
+#include "client_tracking.h"
 #include "conn_ref.h"
 #include "connection.h"
 #include "event_loop.h"
@@ -68,6 +70,18 @@ class ClientRegistry : public ClientDirectory {
     SubscriptionRegistry& subscriptions() override { return subs_; }
     size_t publish(std::string_view channel, std::string_view message) override;
     void subscriptionsChanged() override;
+    // The client with this CLIENT ID; null if it is not connected.
+    Connection* findById(uint64_t id);
+    bool clientExists(uint64_t id) override { return findById(id) != nullptr; }
+    // CLIENT TRACKING: appends one invalidation (the keys, or with `everything` a flush) to the
+    // connection under the PUSH RULE, as publish() does; written by the pipeline's flushPushed.
+    void pushInvalidation(Connection& conn, std::vector<std::string> keys, bool everything);
+    ClientTracking& tracking() { return tracking_; }
+    void trackingChanged(uint64_t id, const TrackingState& before,
+                         const TrackingState& after) override {
+        tracking_.changed(id, before, after);
+    }
+
     // CLIENT UNBLOCK: ends a blocked client's wait (BlockedClients::requestEnd).
     bool unblockClient(uint64_t id, bool with_error) override;
     // Clients blocked by BLPOP and friends; a client that closes leaves them in close().
@@ -98,6 +112,8 @@ class ClientRegistry : public ClientDirectory {
     std::function<void()> on_empty_;
     SubscriptionRegistry subs_;   // who is subscribed to what; cleaned in close()
     BlockedClients blocked_;      // who waits on which key; cleaned in close()
+    ClientTracking tracking_;     // CLIENT TRACKING's clients; told in close()
+    std::unordered_map<uint64_t, ConnRef> by_id_;  // CLIENT ID -> connection
     std::vector<ConnRef> pushed_;  // see takePushed()
 };
 

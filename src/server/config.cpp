@@ -195,6 +195,8 @@ const std::vector<Option>& options() {
         t.push_back(intOption("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1,
                               INT64_MAX, true));
         t.push_back(intOption("slowlog-max-len", &Config::slowlog_max_len, 0, 1000000, true));
+        t.push_back(intOption("tracking-table-max-keys", &Config::tracking_table_max_keys, 0,
+                              INT64_MAX, true));
         // Redis 7.0 also answers to the 6.x "ziplist" names of these.
         auto aliased = [](Option opt, const char* alias) {
             opt.alias = alias;

@@ -42,6 +42,9 @@ struct Config {
     int64_t pubsub_output_soft_seconds = 60;
     int64_t slowlog_log_slower_than = 10000;  // microseconds; -1 = off, 0 = log everything
     int64_t slowlog_max_len = 128;
+    // CLIENT TRACKING's table: keys remembered at most (0 = unbounded); past it, a key is
+    // forgotten and its readers told, as Redis does.
+    int64_t tracking_table_max_keys = 1000000;
     // When a collection leaves its compact form (Redis's names and defaults). Lists: the
     // size of each packed node (negative: -1..-5 = 4..64 KiB; positive: that many items).
     int64_t list_max_listpack_size = -2;

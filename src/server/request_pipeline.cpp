@@ -287,6 +287,7 @@ void RequestPipeline::onInbox() {
                        [this](BatchDone& done) { onBatchDone(std::move(done.batch)); },
                        [](RunOnLoop& task) { task.fn(); },
                        [this](KeyReady& ready) { registry_.blocked().keyReady(ready.key); },
+                       [this](Invalidate& i) { registry_.tracking().deliver(i.inv); },
                    },
                    message);
     }

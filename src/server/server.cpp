@@ -44,6 +44,12 @@ Server::Server(Config config, std::vector<std::pair<std::string, std::string>> o
       pipeline_(loop_, registry_, cfg_, table_, executor_, stats_, heap_, workers_, inbox_),
       ops_samples_(10, 0) {
     stats_.config_file = config.config_file;
+    store_.setInvalidationListener(this);
+    store_.setTrackingMaxKeys(static_cast<size_t>(config.tracking_table_max_keys));
+}
+
+void Server::invalidated(Invalidation&& inv) {
+    inbox_.post(ReactorMessage(std::in_place_type<Invalidate>, std::move(inv)));
 }
 
 Server::~Server() {
@@ -196,6 +202,7 @@ void Server::finishShutdown(const char* why) {
 
 void Server::sampleStats() {
     cfg_.refresh();
+    store_.setTrackingMaxKeys(static_cast<size_t>(cfg_->tracking_table_max_keys));
     uint64_t used = store_.usedBytes();
     if (used > stats_.used_memory_peak.load(std::memory_order_relaxed)) {
         stats_.used_memory_peak.store(used, std::memory_order_relaxed);

@@ -30,7 +30,7 @@ namespace mini_redis {
 // Constructed, started and run on the main thread, which becomes the reactor thread: every
 // method below runs there. Workers reach the reactor only through the inbox, and the rest of
 // the server through the store, the shared config and the stats counters.
-class Server {
+class Server : private InvalidationListener {
   public:
     // `overrides` are the command-line settings, re-applied over the file on every reload.
     explicit Server(Config config, std::vector<std::pair<std::string, std::string>> overrides = {});
@@ -48,6 +48,8 @@ class Server {
     void reload();
     void beginShutdown(const char* why);
     void finishShutdown(const char* why);
+    // InvalidationListener (any thread): CLIENT TRACKING's news travels to the reactor.
+    void invalidated(Invalidation&& inv) override;
     void sampleStats();
     void startWatchdog();
     std::string statusLine() const;

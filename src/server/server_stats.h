@@ -40,6 +40,8 @@ struct ServerStats {
     std::atomic<uint64_t> pubsub_patterns{0};              // writer: reactor
     std::atomic<uint64_t> blocked_clients{0};              // writer: reactor
     std::atomic<uint64_t> clients_in_timeout_table{0};     // writer: reactor
+    std::atomic<uint64_t> tracking_clients{0};             // writer: reactor
+    std::atomic<uint64_t> tracking_prefixes{0};            // writer: reactor
     std::vector<WorkerStats> workers;                      // sized once before start
     WorkerStats reactor;  // commands run on the reactor thread (CLIENT); writer: reactor
 

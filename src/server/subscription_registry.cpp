@@ -107,4 +107,13 @@ size_t SubscriptionRegistry::subscribersOf(std::string_view channel) const {
     return it == channels_.end() ? 0 : it->second.size();
 }
 
+bool SubscriptionRegistry::isSubscribed(ConnRef conn, std::string_view channel) const {
+    auto it = channels_.find(channel);
+    if (it == channels_.end()) return false;
+    for (ConnRef r : it->second) {
+        if (r == conn) return true;
+    }
+    return false;
+}
+
 }  // namespace mini_redis

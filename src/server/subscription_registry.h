@@ -36,6 +36,8 @@ class SubscriptionRegistry {
     size_t countOf(ConnRef conn) const;
     size_t channelCountOf(ConnRef conn) const;
     size_t patternCountOf(ConnRef conn) const;
+    // Whether the connection is subscribed to this channel (not counting patterns).
+    bool isSubscribed(ConnRef conn, std::string_view channel) const;
     // Forgets everything about the connection (it is closing).
     void removeAll(ConnRef conn);
 

@@ -21,6 +21,11 @@ LockScope::LockScope(Store& store) : store_(store) {}
 
 LockScope::~LockScope() {
     if (!ready_candidates_.empty()) reportReady();
+    // Before the locks go: the reactor hears of the writes before anyone can read the keys
+    // again (and before the writer's reply, which leaves after this scope).
+    if (!inv_.empty()) {
+        if (InvalidationListener* l = store_.invalidationListener()) l->invalidated(std::move(inv_));
+    }
     if (all_) {
         for (auto it = store_.shards_.rbegin(); it != store_.shards_.rend(); ++it) (*it)->mu.unlock();
         return;
@@ -67,7 +72,7 @@ Store::Shard& LockScope::shardFor(uint64_t hash) {
 void LockScope::erase(Store::Shard& shard, int db, std::string_view key, uint64_t hash,
                       bool expired) {
     table(shard, db).erase(key, hash);
-    Store::changed(shard, db, key);
+    changed(shard, db, key, false);
     Store::publish(shard, db);
     if (expired) store_.countExpired(1);
 }
@@ -113,7 +118,7 @@ bool LockScope::setExpire(int db, std::string_view key, int64_t expire_at) {
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
     table(shard, db).setExpire(key, h, expire_at);
-    Store::changed(shard, db, key);
+    changed(shard, db, key, false);
     Store::publish(shard, db);
     return true;
 }
@@ -123,7 +128,7 @@ KeyTable::Entry* LockScope::resizeString(int db, std::string_view key, size_t ne
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
     KeyTable::Entry* e = table(shard, db).resizeString(key, h, new_len);
-    Store::changed(shard, db, key);
+    changed(shard, db, key, false);
     Store::publish(shard, db);
     return e;
 }
@@ -160,7 +165,7 @@ bool LockScope::move(int from_db, std::string_view from_key, int to_db, std::str
     Store::Shard& from = shardFor(hf);
     Store::Shard& to = shardFor(ht);
     KeyTable::Entry* e = table(from, from_db).detach(from_key, hf);
-    Store::changed(from, from_db, from_key);
+    changed(from, from_db, from_key, false);
     Store::publish(from, from_db);
     table(to, to_db).adopt(to_key, ht, e);
     changed(to, to_db, to_key);
@@ -185,10 +190,44 @@ bool LockScope::copy(int from_db, std::string_view from_key, int to_db, std::str
     return true;
 }
 
+void LockScope::dropTracking(Store::Shard& shard) {
+    // Every tracking client is told to drop everything (a null invalidation), as Redis does on
+    // a flush, so the table can go whole.
+    inv_.flushed = true;
+    if (shard.tracking.empty()) return;
+    store_.tracked_keys_.fetch_sub(shard.tracking.size(), std::memory_order_relaxed);
+    shard.tracking.clear();
+}
+
+void LockScope::track(std::string_view key, uint64_t client_id) {
+    Store::Shard& shard = shardFor(hashOf(key));
+    auto [it, added] = shard.tracking.try_emplace(std::string(key));
+    if (std::find(it->second.begin(), it->second.end(), client_id) == it->second.end()) {
+        it->second.push_back(client_id);
+    }
+    if (!added) return;
+    const size_t max = store_.tracking_max_keys_.load(std::memory_order_relaxed);
+    if (max != 0 && store_.tracked_keys_.load(std::memory_order_relaxed) >= max) {
+        // tracking-table-max-keys: a key is forgotten and its readers told (as if it changed),
+        // like Redis's eviction from the table: another key of this shard, or else this one
+        // (its reader then simply does not cache it).
+        auto victim = shard.tracking.begin();
+        if (victim == it) ++victim;
+        if (victim == shard.tracking.end()) victim = it;
+        inv_.keys.emplace_back(victim->first, std::move(victim->second));
+        const bool self = victim == it;
+        shard.tracking.erase(victim);
+        if (self) return;
+        store_.tracked_keys_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    store_.tracked_keys_.fetch_add(1, std::memory_order_relaxed);
+}
+
 size_t LockScope::flushDb(int db) {
     assert(all_);
     size_t removed = 0;
     for (auto& shard : store_.shards_) {
+        dropTracking(*shard);
         KeyTable& t = table(*shard, db);
         if (t.size() == 0) continue;
         removed += t.size();
@@ -350,9 +389,12 @@ size_t LockScope::dbSize(int db) {
     return n;
 }
 
-void LockScope::changed(Store::Shard& shard, int db, std::string_view key) {
+void LockScope::changed(Store::Shard& shard, int db, std::string_view key, bool may_ready) {
     Store::changed(shard, db, key);
-    if (shard.blocked.empty() || ready_sink_ == nullptr) return;
+    // CLIENT TRACKING: whoever read the key hears it changed (the entry goes: one-shot).
+    if (!shard.tracking.empty()) store_.takeTracked(shard, key, inv_);
+    if (store_.broadcasting()) inv_.written.emplace_back(key);
+    if (!may_ready || shard.blocked.empty() || ready_sink_ == nullptr) return;
     if (shard.blocked.count(Store::watchKey(db, key)) == 0) return;
     ReadyKey k{db, std::string(key), ValueType::List};
     if (std::find(ready_candidates_.begin(), ready_candidates_.end(), k) ==

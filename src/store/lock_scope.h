@@ -112,6 +112,11 @@ class LockScope {
     void setReadySink(std::vector<ReadyKey>* sink) { ready_sink_ = sink; }
     std::vector<ReadyKey>* readySink() const { return ready_sink_; }
 
+    // CLIENT TRACKING: `client_id` read `key` (a key of this scope); told when it changes.
+    void track(std::string_view key, uint64_t client_id);
+    // The client whose command runs in this scope (NOLOOP skips its own writes).
+    void setClient(uint64_t client_id) { inv_.by_client = client_id; }
+
     // WATCH: `flag` is set when (db, key) is written, expires, or is flushed while watched.
     void watch(int db, std::string_view key, const std::shared_ptr<WatchFlag>& flag);
     void unwatch(int db, std::string_view key, const std::shared_ptr<WatchFlag>& flag);
@@ -126,7 +131,9 @@ class LockScope {
     Store::Shard& shardFor(uint64_t hash);
     bool holds(size_t shard) const;
     // A write that may make a key ready: the change hook, then the blocked-key check.
-    void changed(Store::Shard& shard, int db, std::string_view key);
+    // `may_ready`: the write can leave the key holding a value (not a delete, a TTL change).
+    void changed(Store::Shard& shard, int db, std::string_view key, bool may_ready = true);
+    void dropTracking(Store::Shard& shard);
     // Reports the candidates that now hold a list or a sorted set to the sink (locks held).
     void reportReady();
     // Removes an entry already found, with the hook (and the expired counter if `expired`).
@@ -146,6 +153,7 @@ class LockScope {
     SmallVector<Hashed, 4> hashes_;  // of the keys lockKeys() was given
     std::vector<ReadyKey>* ready_sink_ = nullptr;
     std::vector<ReadyKey> ready_candidates_;  // written keys with blocked clients
+    Invalidation inv_;                        // for the InvalidationListener, as it ends
 };
 
 }  // namespace mini_redis

@@ -119,6 +119,14 @@ KeyTable::ProbeStats Store::probeStats() const {
     return all;
 }
 
+void Store::takeTracked(Shard& shard, std::string_view key, Invalidation& inv) {
+    auto it = shard.tracking.find(std::string(key));
+    if (it == shard.tracking.end()) return;
+    inv.keys.emplace_back(it->first, std::move(it->second));
+    shard.tracking.erase(it);
+    tracked_keys_.fetch_sub(1, std::memory_order_relaxed);
+}
+
 Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
     // Sampling walks the slot array from where the last step stopped, looking only at slots
     // whose TTL bit is set (no entry is touched for keys without a TTL). A deletion can shift
@@ -129,6 +137,7 @@ Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
     std::lock_guard lock(shard.mu);
     const int64_t now = clock_.nowMs();
     thread_local std::vector<std::string> expired;
+    Invalidation inv;  // expired keys that tracking clients read
     for (int db = 0; db < databases_; ++db) {
         KeyTable& t = *shard.dbs[static_cast<size_t>(db)];
         if (t.expires() == 0) continue;
@@ -159,6 +168,8 @@ Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
         for (const std::string& key : expired) {
             t.erase(key, t.hashOf(key));
             changed(shard, db, key);
+            if (!shard.tracking.empty()) takeTracked(shard, key, inv);
+            if (broadcasting()) inv.written.push_back(key);
         }
         if (!expired.empty()) publish(shard, db);
         if (ttl_n > 0) {
@@ -172,6 +183,7 @@ Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
         step.expired += expired.size();
     }
     countExpired(step.expired);
+    if (!inv.empty() && listener_ != nullptr) listener_->invalidated(std::move(inv));
     return step;
 }
 

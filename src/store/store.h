@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "clock.h"
@@ -30,6 +31,26 @@ struct ReadyKey {
     std::string key;
     ValueType type = ValueType::List;  // what it holds now
     bool operator==(const ReadyKey&) const = default;
+};
+
+// Client-side caching (CLIENT TRACKING): what a scope's writes invalidated, for the reactor.
+struct Invalidation {
+    // Keys read by tracking clients (default mode), with those clients' CLIENT IDs; each key
+    // is forgotten as it is reported (Redis's one-shot tracking table).
+    std::vector<std::pair<std::string, std::vector<uint64_t>>> keys;
+    std::vector<std::string> written;  // every key written, while a BCAST client exists
+    bool flushed = false;              // FLUSHDB / FLUSHALL: every tracking client is told
+    uint64_t by_client = 0;            // who wrote (NOLOOP); 0 for the expire cycle
+    bool empty() const { return keys.empty() && written.empty() && !flushed; }
+};
+
+// Where a scope's invalidations go (the server posts them to the reactor).
+class InvalidationListener {
+  public:
+    virtual ~InvalidationListener() = default;
+    // Any thread; called as a scope ends (its shards still locked), so the reactor hears of
+    // a write before the writer's reply. Must not call back into the store.
+    virtual void invalidated(Invalidation&& inv) = 0;
 };
 
 // Counters of the active expire cycle, for INFO stats. Written by the cycle's thread.
@@ -78,6 +99,17 @@ class Store {
     ExpireStats& expireStats() { return expire_stats_; }
     const ExpireStats& expireStats() const { return expire_stats_; }
 
+    // CLIENT TRACKING. Set once before start (null: nobody is told).
+    void setInvalidationListener(InvalidationListener* l) { listener_ = l; }
+    InvalidationListener* invalidationListener() const { return listener_; }
+    // Clients in BCAST mode (the reactor keeps it): while nonzero every write is reported.
+    void setBroadcastClients(size_t n) { bcast_clients_.store(n, std::memory_order_relaxed); }
+    bool broadcasting() const { return bcast_clients_.load(std::memory_order_relaxed) != 0; }
+    // Keys in the tracking table (INFO tracking_total_keys), and its bound
+    // (tracking-table-max-keys; 0 = unbounded), read by LockScope::track.
+    size_t trackedKeys() const { return tracked_keys_.load(std::memory_order_relaxed); }
+    void setTrackingMaxKeys(size_t n) { tracking_max_keys_.store(n, std::memory_order_relaxed); }
+
     // Probe lengths over every table (the longest; the sum over all keys), for tests and
     // diagnostics. Locks one shard at a time.
     KeyTable::ProbeStats probeStats() const;
@@ -105,6 +137,9 @@ class Store {
         // key ready is seen under this same lock: no wake-up can fall between a client's
         // check and its registration (blocked_clients.h).
         std::unordered_map<std::string, uint32_t> blocked;
+        // CLIENT TRACKING's table, for the keys of this shard: key name (in any database, as
+        // Redis keys it) -> CLIENT IDs that read it since it last changed.
+        std::unordered_map<std::string, std::vector<uint64_t>> tracking;
         // Mirrors of the tables' sizes, for lock-free reads (written under mu).
         std::unique_ptr<std::atomic<size_t>[]> count;
         std::unique_ptr<std::atomic<size_t>[]> expires;
@@ -126,6 +161,9 @@ class Store {
         if (!shard.watches.empty()) touchWatched(shard, db, key);
     }
     static void touchWatched(Shard& shard, int db, std::string_view key);
+    // Takes `key`'s tracking entry out of the shard into `inv` (called with the shard locked,
+    // after a write or an expiry).
+    void takeTracked(Shard& shard, std::string_view key, Invalidation& inv);
     // Marks every watch on database `db` in this shard whose key exists in `a` or `b` (FLUSHDB,
     // SWAPDB: Redis fails a WATCH only for keys that were there).
     static void touchWatchedIn(Shard& shard, int db, const KeyTable* a, const KeyTable* b);
@@ -140,6 +178,10 @@ class Store {
     std::atomic<uint64_t> expired_keys_{0};
     std::unique_ptr<std::atomic<int64_t>[]> avg_ttl_;  // per database; written by expireStep
     ExpireStats expire_stats_;
+    InvalidationListener* listener_ = nullptr;
+    std::atomic<size_t> bcast_clients_{0};
+    std::atomic<size_t> tracked_keys_{0};
+    std::atomic<size_t> tracking_max_keys_{1000000};
 };
 
 }  // namespace mini_redis
