@@ -68,6 +68,29 @@ TEST_CASE("a BatchDone and a RunOnLoop come out as posted, in order") {
     CHECK(out.empty());
 }
 
+TEST_CASE("a KeyReady and an Invalidate keep their place before the writer's BatchDone") {
+    // A worker posts a batch's KeyReady and Invalidate messages before its BatchDone: the
+    // reactor sees the key ready (and sends the invalidation) before the writer's reply.
+    ReactorInbox inbox;
+    std::vector<ReactorMessage> batch;
+    batch.emplace_back(KeyReady(ReadyKey{0, "list", ValueType::List}));
+    Invalidation inv;
+    inv.keys.push_back({"k", {7, 9}});
+    inv.by_client = 9;
+    batch.emplace_back(Invalidate(std::move(inv)));
+    batch.emplace_back(BatchDone(batchFor(5, 2, 1)));
+    inbox.postAll(batch.data(), batch.size());
+    std::vector<ReactorMessage> out;
+    REQUIRE(inbox.drain(out) == 3);
+    REQUIRE(std::holds_alternative<KeyReady>(out[0]));
+    CHECK(std::get<KeyReady>(out[0]).key == ReadyKey{0, "list", ValueType::List});
+    REQUIRE(std::holds_alternative<Invalidate>(out[1]));
+    CHECK(std::get<Invalidate>(out[1]).inv.keys[0].second == std::vector<uint64_t>{7, 9});
+    CHECK(std::get<Invalidate>(out[1]).inv.by_client == 9);
+    REQUIRE(std::holds_alternative<BatchDone>(out[2]));
+    CHECK(std::get<BatchDone>(out[2]).batch->conn == ConnRef{5, 2});
+}
+
 TEST_CASE("postAll hands over many messages at once and drain appends past 64 at a time") {
     ReactorInbox inbox;
     std::vector<ReactorMessage> in;

@@ -104,7 +104,8 @@ OFFERED = {
     "memory": {"usage", "purge", "help"},
     "config": {"get", "set", "resetstat", "help"},
     "client": {"id", "info", "list", "kill", "getname", "setname", "setinfo", "no-evict",
-               "no-touch", "unblock", "help"},
+               "no-touch", "unblock", "tracking", "caching", "getredir", "trackinginfo",
+               "help"},
     "slowlog": {"get", "len", "reset", "help"},
     "command": {"count", "list", "info", "docs", "help"},
 }
