@@ -32,12 +32,21 @@ struct ClientSession {
     // Channels plus patterns subscribed (kept by the pub/sub commands on the reactor). Nonzero
     // is Redis's pub/sub mode: in RESP2 only (P)(UN)SUBSCRIBE, PING, QUIT, RESET may run.
     size_t subscriptions = 0;
+    // MONITOR ran: the client gets every command's line (ClientRegistry keeps the list) and may
+    // no longer touch the keyspace ("Replica can't interact with the keyspace"). RESET ends it.
+    bool monitor = false;
+    // CLIENT REPLY OFF: no reply at all (errors included) until CLIENT REPLY ON; MONITOR lines
+    // are dropped too, pub/sub pushes still go out (as 7.0). SKIP: the next command's reply
+    // is dropped (CommandExecutor::run applies both, per request). RESET clears both.
+    bool reply_off = false;
+    bool reply_skip_next = false;
 };
 
-// The flags field of a CLIENT LIST line: N (none), or P (subscribed), e (NO-EVICT) and T
+// The flags field of a CLIENT LIST line: N (none), or O (MONITOR), P (subscribed), e (NO-EVICT) and T
 // (NO-TOUCH), in Redis's order.
 inline std::string clientListFlags(const ClientSession& s) {
     std::string flags;
+    if (s.monitor) flags += 'O';
     if (s.subscriptions > 0) flags += 'P';
     if (s.no_evict) flags += 'e';
     if (s.no_touch) flags += 'T';

@@ -124,6 +124,7 @@ class Connection {
         std::string pattern;  // empty: a channel subscription ("message")
         std::string channel;
         std::string message;
+        bool raw = false;  // `message` is ready bytes (MONITOR lines), not a pub/sub message
     };
     std::vector<HeldPush> held_pushes;
     size_t held_push_bytes = 0;  // counted against the output limits with the output

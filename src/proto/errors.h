@@ -147,6 +147,17 @@ inline constexpr const char* kPubSubContextFmt =
     "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
     "allowed in this context";
 
+// MONITOR: a monitoring client is a replica to Redis and may not touch the keyspace; MONITOR
+// queued in MULTI is refused when EXEC runs it.
+inline constexpr const char* kMonitorKeyspace = "ERR Replica can't interact with the keyspace";
+inline constexpr const char* kMonitorInMulti = "ERR MONITOR isn't allowed for DENY BLOCKING client";
+
+// CLIENT PAUSE
+inline constexpr const char* kPauseTimeoutNotInteger =
+    "ERR timeout is not an integer or out of range";
+inline constexpr const char* kPauseTimeoutNegative = "ERR timeout is negative";
+inline constexpr const char* kPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL";
+
 // SORT
 inline constexpr const char* kSortNotDouble = "ERR One or more scores can't be converted into double";
 

@@ -11,6 +11,8 @@
 
 namespace mini_redis {
 
+class ClientPause;
+
 // Which clients CLIENT KILL / CLIENT LIST select; empty fields match everything.
 struct ClientFilter {
     uint64_t id = 0;         // 0 = any
@@ -36,6 +38,11 @@ class ClientDirectory {
     virtual size_t publish(std::string_view channel, std::string_view message) = 0;
     // After the commands change subscriptions: INFO's pubsub_channels / pubsub_patterns.
     virtual void subscriptionsChanged() = 0;
+
+    // MONITOR: `ref` starts (on) or stops (off: RESET) receiving every command's line.
+    virtual void setMonitor(ConnRef ref, bool on) = 0;
+    // CLIENT PAUSE / UNPAUSE.
+    virtual ClientPause& clientPause() = 0;
 };
 
 }  // namespace mini_redis

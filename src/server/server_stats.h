@@ -38,6 +38,9 @@ struct ServerStats {
     std::atomic<uint64_t> output_limit_disconnections{0};  // writer: reactor
     std::atomic<uint64_t> pubsub_channels{0};              // writer: reactor (INFO stats)
     std::atomic<uint64_t> pubsub_patterns{0};              // writer: reactor
+    // Clients in MONITOR mode; workers build MONITOR lines only while it is nonzero (one
+    // relaxed load per command when nobody monitors). Writer: reactor (ClientRegistry).
+    std::atomic<uint32_t> monitors{0};
     std::vector<WorkerStats> workers;                      // sized once before start
     WorkerStats reactor;  // commands run on the reactor thread (CLIENT); writer: reactor
 
