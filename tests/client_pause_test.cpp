@@ -58,7 +58,7 @@ TEST_CASE("WRITE holds what may replicate; ALL holds every valid request") {
     CHECK_FALSE(f.holds({"GET", "k"}));
     CHECK_FALSE(f.holds({"CLIENT", "UNPAUSE"}));
     CHECK_FALSE(f.holds({"PING"}));
-    CHECK_FALSE(f.holds({"SET", "k"}));      // wrong arity: answered at once
+    CHECK_FALSE(f.holds({"SET", "k"}));     // wrong arity: answered at once
     CHECK_FALSE(f.holds({"NOSUCH", "x"}));  // unknown: answered at once
 
     Store store;
@@ -82,7 +82,7 @@ TEST_CASE("WRITE holds what may replicate; ALL holds every valid request") {
     CHECK_FALSE(f.pause.active());
 }
 
-TEST_CASE("held requests: released once the pause no longer applies, dropped when their client leaves") {
+TEST_CASE("held requests: released once the pause is over, dropped when their client leaves") {
     Fixture f;
     const ConnRef a{1, 1}, b{2, 1};
     f.pause.pause(100s, Mode::Write);

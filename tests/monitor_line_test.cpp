@@ -44,7 +44,7 @@ TEST_CASE("a line: time, database, peer, arguments, CRLF") {
     REQUIRE(out.rfind("before", 0) == 0);
     const std::string line = out.substr(6);
     std::smatch m;
-    REQUIRE(std::regex_match(line, m,
-                             std::regex(R"(\+(\d+)\.\d{6} \[3 127\.0\.0\.1:5555\] "SET" "k" "v w"\r\n)")));
+    REQUIRE(std::regex_match(
+        line, m, std::regex(R"(\+(\d+)\.\d{6} \[3 127\.0\.0\.1:5555\] "SET" "k" "v w"\r\n)")));
     CHECK(std::abs(std::stoll(m[1]) - static_cast<long long>(now)) <= 2);
 }

@@ -481,15 +481,16 @@ void registerConnectionCommands(CommandTable& t) {
            "Close the connection after replying OK"});
     t.add({"reset", 1, kConn | kCmdNoAuth | kCmdNoQueue | kCmdReactor, 0, 0, 0, resetCommand,
            "connection", "", "Reset the connection (MULTI, subscriptions, db, protocol, name)"});
-    t.add({"monitor", 1, kCmdAdmin | kCmdReactor | kCmdLoading | kCmdStale, 0, 0, 0,
-           monitorCommand, "server", "", "Listen for every command the server runs"});
+    t.add({"monitor", 1, kCmdAdmin | kCmdReactor | kCmdLoading | kCmdStale, 0, 0, 0, monitorCommand,
+           "server", "", "Listen for every command the server runs"});
     t.add({"hello", -1, kConn | kCmdNoAuth, 0, 0, 0, helloCommand, "connection",
            "[protover [AUTH username password] [SETNAME clientname]]",
            "Handshake: choose RESP2 or RESP3, authenticate, name; server facts"});
     t.add({"auth", -2, kConn | kCmdNoAuth, 0, 0, 0, authCommand, "connection",
            "[username] password", "Authenticate the connection (requirepass)"});
     t.add({"client", -2, kCmdConnection | kCmdReactor, 0, 0, 0, nullptr, "connection",
-           "ID|INFO|LIST|KILL ...|GETNAME|SETNAME name|SETINFO ...|REPLY|PAUSE|UNPAUSE|NO-EVICT|NO-TOUCH|HELP",
+           "ID|INFO|LIST|KILL ...|GETNAME|SETNAME name|SETINFO ...|REPLY|PAUSE|UNPAUSE|"
+           "NO-EVICT|NO-TOUCH|HELP",
            "Inspect, name or kill connections", nullptr, kClientSubcommands});
 }
 

@@ -42,8 +42,8 @@ struct ClientSession {
     bool reply_skip_next = false;
 };
 
-// The flags field of a CLIENT LIST line: N (none), or O (MONITOR), P (subscribed), e (NO-EVICT) and T
-// (NO-TOUCH), in Redis's order.
+// The flags field of a CLIENT LIST line: N (none), or O (MONITOR), P (subscribed), e (NO-EVICT) and
+// T (NO-TOUCH), in Redis's order.
 inline std::string clientListFlags(const ClientSession& s) {
     std::string flags;
     if (s.monitor) flags += 'O';

@@ -219,7 +219,8 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         for (uint32_t i = 0; i < argc; ++i) argv.push_back(batch.args[next_arg + i]);
         next_arg += argc;
         ++batch.executed;
-        ReplyGate gate{batch.reply, batch.session, batch.reply.size(), batch.session.reply_skip_next};
+        ReplyGate gate{batch.reply, batch.session, batch.reply.size(),
+                       batch.session.reply_skip_next};
         batch.session.reply_skip_next = false;  // CLIENT REPLY SKIP covers one command
 
         // The command, or a container's subcommand (argv[1]): both checked the same way.

@@ -67,7 +67,8 @@ bool ClientPause::isHeld(ConnRef ref) const {
 
 std::unique_ptr<Batch> ClientPause::release(ConnRef ref, const CommandTable& table,
                                             const Transaction* tx) {
-    auto it = std::find_if(held_.begin(), held_.end(), [&](const auto& h) { return h.first == ref; });
+    auto it =
+        std::find_if(held_.begin(), held_.end(), [&](const auto& h) { return h.first == ref; });
     if (it == held_.end()) return nullptr;
     if (active() && holds(table, argvOf(*it->second), tx)) return nullptr;
     std::unique_ptr<Batch> request = std::move(it->second);
