@@ -453,8 +453,10 @@ bool RequestPipeline::flushConnection(Connection& conn) {
         if (now != State::WaitingForBatch && (conn.pendingOutput() > 0 || now == State::Closing)) {
             continue;  // replies made on this thread, or a QUIT: write them first
         }
-        if (conn.readSide() == ReadSide::Ended && now == State::Reading) {
+        if (conn.readSide() == ReadSide::Ended && now == State::Reading &&
+            !(pause_.anyHeld() && pause_.isHeld(conn.ref()))) {
             // Nothing left that can run (at most an incomplete request): the peer is gone.
+            // (A request CLIENT PAUSE holds still runs, and gets its reply, when it ends.)
             registry_.close(conn, "peer closed");
             return false;
         }

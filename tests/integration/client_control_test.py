@@ -4,9 +4,11 @@ installed (REPLY OFF/SKIP/ON with errors, RESET and RESP3 in the stream; PAUSE's
 PUBLISH / CLIENT / SUBSCRIBE inside MULTI in RESP2 and RESP3); pauses checked on our server:
 WRITE holds writes, PUBLISH and a writing EXEC while reads go on, held requests run in order
 when CLIENT UNPAUSE comes, a held client holds no worker, expired keys are kept (not
-deleted) while paused, ALL holds everything until the timeout, redis-py's client_reply."""
+deleted) while paused, a half-closed held client still gets its replies, a killed one's held
+request is dropped, ALL holds everything until the timeout, redis-py's client_reply."""
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -240,6 +242,20 @@ def test_pause_write():
         expect_eq(r.call("GET", "k"), b"3", "its write")
 
 
+def test_half_closed_client_held():
+    # A client that sends a write and shuts its side while the write is held still gets the
+    # reply once the pause ends (as it would for any request read before its EOF).
+    with Server(BINARY) as srv, Conn(srv.port) as admin:
+        admin.ok("CLIENT", "PAUSE", "100000", "WRITE")
+        c = Conn(srv.port)
+        c.send(cmds(("SET", "k", "1"), ("GET", "k")))
+        c.sock.shutdown(socket.SHUT_WR)
+        expect_true(nothing_within(c, 0.3), "held")
+        admin.ok("CLIENT", "UNPAUSE")
+        expect_eq(c.read_until_closed(), b"+OK\r\n$1\r\n1\r\n", "both replies, then closed")
+        c.close()
+
+
 def test_pause_all():
     with Server(BINARY) as srv, Conn(srv.port) as admin, Conn(srv.port) as other:
         expect_eq(admin.call("CLIENT", "PAUSE", "1500"), "OK", "PAUSE (ALL by default)")
@@ -253,16 +269,19 @@ def test_pause_all():
 
 
 def test_held_client_that_leaves():
+    # A held client closed by the server (CLIENT KILL) leaves nothing to run. (One that merely
+    # closes its side counts as half-closed: its request still runs, as above.)
     with Server(BINARY) as srv, Conn(srv.port) as admin:
-        admin.ok("CLIENT", "PAUSE", "100000", "WRITE")
         gone = Conn(srv.port)
+        victim = gone.call("CLIENT", "ID")
+        admin.ok("CLIENT", "PAUSE", "100000", "WRITE")
         gone.send(cmds(("SET", "k", "1")))
-        time.sleep(0.1)
-        gone.close()
-        time.sleep(0.1)
+        expect_true(nothing_within(gone, 0.2), "held")
+        expect_eq(admin.call("CLIENT", "KILL", "ID", str(victim)), 1, "killed while held")
         admin.ok("CLIENT", "UNPAUSE")
-        expect_eq(admin.call("GET", "k"), None, "a held request of a client that left is dropped")
+        expect_eq(admin.call("GET", "k"), None, "its held request was dropped")
         expect_eq(admin.call("PING"), "PONG", "the server goes on")
+        gone.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,5 +369,6 @@ def test_publish_in_multi_delivers():
 
 if __name__ == "__main__":
     run_tests([test_client_reply, test_reply_off_keeps_pushes, test_redis_py_client_reply,
-               test_pause_errors, test_pause_write, test_pause_all, test_held_client_that_leaves,
-               test_reactor_commands_in_multi, test_publish_in_multi_delivers])
+               test_pause_errors, test_pause_write, test_half_closed_client_held, test_pause_all,
+               test_held_client_that_leaves, test_reactor_commands_in_multi,
+               test_publish_in_multi_delivers])
