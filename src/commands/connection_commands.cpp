@@ -1,7 +1,10 @@
 // The connection family: PING, ECHO, SELECT, QUIT, HELLO, AUTH, CLIENT.
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <string>
 
+#include "client_pause.h"
 #include "client_session.h"
 #include "command_args.h"
 #include "command_context.h"
@@ -94,7 +97,28 @@ void resetCommand(CommandContext& ctx) {
     ctx.reply.setProtocol(2);
     ctx.session.name.clear();
     ctx.session.authenticated = ctx.config.requirepass.empty();
+    if (ctx.session.monitor) {
+        ctx.session.monitor = false;
+        ctx.clients->setMonitor(ctx.session.ref, false);
+    }
+    ctx.session.reply_off = false;        // CLIENT REPLY OFF ends; a SKIP already in force
+    ctx.session.reply_skip_next = false;  // still drops this very reply, as in 7.0
+    // Hook for the features to come: RESET also ends client tracking and a blocked wait.
     ctx.reply.simple("RESET");
+}
+
+// MONITOR: from now on the client gets a line for every command any client runs
+// (ClientRegistry::feedMonitors; the lines are built where commands run, CommandExecutor).
+// A second MONITOR is ignored without a reply, as in Redis; one queued in MULTI is refused.
+void monitorCommand(CommandContext& ctx) {
+    if (ctx.tx && ctx.tx->inMulti()) {
+        ctx.reply.error(errors::kMonitorInMulti);
+        return;
+    }
+    if (ctx.session.monitor) return;
+    ctx.session.monitor = true;
+    ctx.clients->setMonitor(ctx.session.ref, true);
+    ctx.reply.ok();
 }
 
 void echoCommand(CommandContext& ctx) {
@@ -306,6 +330,59 @@ void clientSessionFlag(CommandContext& ctx, bool& flag) {
     ctx.reply.ok();
 }
 
+// CLIENT REPLY ON|OFF|SKIP: only ON replies (+OK); the executor drops the replies
+// (CommandExecutor::run).
+void clientReply(CommandContext& ctx) {
+    if (equalsNoCase(ctx.argv[2], "on")) {
+        ctx.session.reply_off = false;
+        ctx.session.reply_skip_next = false;
+        ctx.reply.ok();
+    } else if (equalsNoCase(ctx.argv[2], "off")) {
+        ctx.session.reply_off = true;
+    } else if (equalsNoCase(ctx.argv[2], "skip")) {
+        if (!ctx.session.reply_off) ctx.session.reply_skip_next = true;
+    } else {
+        ctx.reply.error(errors::kSyntax);
+    }
+}
+
+// CLIENT PAUSE timeout [WRITE|ALL] (milliseconds; ALL by default). Checked in Redis's order:
+// the argument count, the mode, then the timeout.
+void clientPause(CommandContext& ctx) {
+    if (ctx.argv.size() > 4) {
+        std::string sub(ctx.argv[1].substr(0, ctx.argv[1].find('\0')).substr(0, 128));
+        ctx.reply.errorf(errors::kSubcommandSyntaxFmt, sub.c_str(), "CLIENT");
+        return;
+    }
+    ClientPause::Mode mode = ClientPause::Mode::All;
+    if (ctx.argv.size() == 4) {
+        if (equalsNoCase(ctx.argv[3], "write")) {
+            mode = ClientPause::Mode::Write;
+        } else if (!equalsNoCase(ctx.argv[3], "all")) {
+            ctx.reply.error(errors::kPauseMode);
+            return;
+        }
+    }
+    int64_t ms = 0;
+    if (!parseInteger(ctx.argv[2], ms)) {
+        ctx.reply.error(errors::kPauseTimeoutNotInteger);
+        return;
+    }
+    if (ms < 0) {
+        ctx.reply.error(errors::kPauseTimeoutNegative);
+        return;
+    }
+    // Redis adds the timeout to the clock and refuses what overflows; a year is plenty.
+    constexpr int64_t kMaxPauseMs = int64_t{365} * 24 * 3600 * 1000;
+    ctx.clients->clientPause().pause(std::chrono::milliseconds(std::min(ms, kMaxPauseMs)), mode);
+    ctx.reply.ok();
+}
+
+void clientUnpause(CommandContext& ctx) {
+    ctx.clients->clientPause().unpause();
+    ctx.reply.ok();
+}
+
 void clientNoEvict(CommandContext& ctx) {
     clientSessionFlag(ctx, ctx.session.no_evict);
 }
@@ -379,6 +456,9 @@ void clientHelp(CommandContext& ctx) {
         "CLIENT GETNAME -- Return the name of the current connection.",
         "CLIENT SETNAME <name> -- Assign a name to the current connection.",
         "CLIENT SETINFO <LIB-NAME|LIB-VER> <value> -- Name the client library (CLIENT LIST).",
+        "CLIENT REPLY <ON|OFF|SKIP> -- Turn replies on or off, or skip the next one.",
+        "CLIENT PAUSE <timeout> [WRITE|ALL] -- Hold clients' (write) commands for <timeout> ms.",
+        "CLIENT UNPAUSE -- End a CLIENT PAUSE.",
         "CLIENT NO-EVICT <ON|OFF> -- Accepted for compatibility (nothing is evicted).",
         "CLIENT NO-TOUCH <ON|OFF> -- Accepted for compatibility (no LRU is kept).",
         "CLIENT UNBLOCK <id> [TIMEOUT|ERROR] -- End a client's BLPOP-like wait.",
@@ -409,6 +489,12 @@ const CommandSpec kClientSubcommands[] = {
      "Name the current connection"},
     {"client|setinfo", 4, kClient, 0, 0, 0, clientSetinfo, "connection", "LIB-NAME|LIB-VER value",
      "Name the client library (shown in CLIENT LIST)"},
+    {"client|reply", 3, kClient, 0, 0, 0, clientReply, "connection", "ON|OFF|SKIP",
+     "Turn the replies to this connection on or off, or skip the next one"},
+    {"client|pause", -3, kClient | kCmdAdmin, 0, 0, 0, clientPause, "connection",
+     "timeout [WRITE|ALL]", "Hold clients' commands (or only writes) for a while"},
+    {"client|unpause", 2, kClient | kCmdAdmin, 0, 0, 0, clientUnpause, "connection", "",
+     "End a CLIENT PAUSE"},
     {"client|no-evict", 3, kClient | kCmdAdmin, 0, 0, 0, clientNoEvict, "connection", "ON|OFF",
      "Accepted for compatibility (nothing is evicted)"},
     {"client|no-touch", 3, kClient, 0, 0, 0, clientNoTouch, "connection", "ON|OFF",
@@ -442,13 +528,16 @@ void registerConnectionCommands(CommandTable& t) {
            "Close the connection after replying OK"});
     t.add({"reset", 1, kConn | kCmdNoAuth | kCmdNoQueue | kCmdReactor, 0, 0, 0, resetCommand,
            "connection", "", "Reset the connection (MULTI, subscriptions, db, protocol, name)"});
+    t.add({"monitor", 1, kCmdAdmin | kCmdReactor | kCmdLoading | kCmdStale, 0, 0, 0, monitorCommand,
+           "server", "", "Listen for every command the server runs"});
     t.add({"hello", -1, kConn | kCmdNoAuth, 0, 0, 0, helloCommand, "connection",
            "[protover [AUTH username password] [SETNAME clientname]]",
            "Handshake: choose RESP2 or RESP3, authenticate, name; server facts"});
     t.add({"auth", -2, kConn | kCmdNoAuth, 0, 0, 0, authCommand, "connection",
            "[username] password", "Authenticate the connection (requirepass)"});
     t.add({"client", -2, kCmdConnection | kCmdReactor, 0, 0, 0, nullptr, "connection",
-           "ID|INFO|LIST|KILL ...|GETNAME|SETNAME name|SETINFO ...|NO-EVICT|NO-TOUCH|HELP",
+           "ID|INFO|LIST|KILL ...|GETNAME|SETNAME name|SETINFO ...|REPLY|PAUSE|UNPAUSE|"
+           "NO-EVICT|NO-TOUCH|HELP",
            "Inspect, name or kill connections", nullptr, kClientSubcommands});
 }
 

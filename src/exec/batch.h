@@ -26,6 +26,9 @@ struct Batch {
     ClientSession session;            // the connection's state, copied in and back out
     std::unique_ptr<Transaction> tx;  // the connection's MULTI/WATCH state, moved in and out
     std::string reply;                // RESP bytes of every reply, in request order
+    // MONITOR lines of the commands run in this pass (built only while someone monitors); the
+    // reactor hands them to every monitor when the batch comes back (ClientRegistry).
+    std::string monitor_lines;
     // Requests run so far, across passes: a worker stops a pass once the replies reach
     // kReplyChunkBytes, and the reactor sends the batch again for the rest once the client
     // has taken its replies. Fewer than argc.size() for good after QUIT or overflow.
@@ -55,6 +58,7 @@ struct Batch {
         args.clear();
         argc.clear();
         reply.clear();
+        monitor_lines.clear();
         executed = 0;
         load = 0;
         close_after = false;

@@ -47,12 +47,21 @@ struct ClientSession {
     // is Redis's pub/sub mode: in RESP2 only (P)(UN)SUBSCRIBE, PING, QUIT, RESET may run.
     size_t subscriptions = 0;
     TrackingState tracking;  // CLIENT TRACKING (its commands run on the reactor)
+    // MONITOR ran: the client gets every command's line (ClientRegistry keeps the list) and may
+    // no longer touch the keyspace ("Replica can't interact with the keyspace"). RESET ends it.
+    bool monitor = false;
+    // CLIENT REPLY OFF: no reply at all (errors included) until CLIENT REPLY ON; MONITOR lines
+    // are dropped too, pub/sub pushes still go out (as 7.0). SKIP: the next command's reply
+    // is dropped (CommandExecutor::run applies both, per request). RESET clears both.
+    bool reply_off = false;
+    bool reply_skip_next = false;
 };
 
-// The flags field of a CLIENT LIST line: N (none), or P (subscribed), b (blocked by BLPOP and
-// friends), e (NO-EVICT) and T (NO-TOUCH), in Redis's order.
+// The flags field of a CLIENT LIST line: N (none), or O (MONITOR), P (subscribed), b (blocked
+// by BLPOP and friends), t (tracking), e (NO-EVICT) and T (NO-TOUCH), in Redis's order.
 inline std::string clientListFlags(const ClientSession& s, bool blocked = false) {
     std::string flags;
+    if (s.monitor) flags += 'O';
     if (s.subscriptions > 0) flags += 'P';
     if (blocked) flags += 'b';
     if (s.tracking.on) flags += 't';

@@ -8,6 +8,7 @@
 #include "command_args.h"
 #include "command_context.h"
 #include "errors.h"
+#include "monitor_line.h"
 
 namespace mini_redis {
 
@@ -85,6 +86,16 @@ bool allowedWhileSubscribed(const CommandSpec& spec) {
     return false;
 }
 
+// A client in MONITOR mode is a replica to Redis: commands that read or write the keyspace (or
+// may replicate: PUBLISH) are refused.
+bool refusedToMonitor(const CommandSpec& spec) {
+    return (spec.flags & kCmdReadOnly) || mayReplicate(spec);
+}
+
+// Where invoke() appends MONITOR lines: the running batch's own buffer, set by run() for its
+// duration (this thread's batch; EXEC's queued commands land there too, in the order run).
+thread_local std::string* t_monitor_out = nullptr;
+
 // One handler run, in this thread's own counters (single writer: no atomic RMW).
 void recordCall(CommandCounters& c, uint64_t ns, bool failed) {
     bumpCounter(c.calls);
@@ -124,6 +135,17 @@ bool CommandExecutor::invoke(const CommandSpec& spec, std::span<const std::strin
     if (session.tracking.caching != -1 && !spec.name.starts_with("client") &&
         !(tx && tx->inMulti())) {
         session.tracking.caching = -1;
+    }
+    // MONITOR: built here, on the thread that ran the command, once it has run (the database
+    // shown is the one after it, as in Redis); admin commands are never shown. The lines go
+    // back to the reactor inside the batch's BatchDone (a ReactorMessage), which appends them
+    // to every monitor: so a monitor sees each client's commands in the order they ran, and
+    // different clients' batches in the order they completed. Building them on the reactor
+    // as requests are framed would cost no per-batch buffer, but would show commands that a
+    // worker then rejects or queues in MULTI, and EXEC's commands not at all.
+    if (stats_.monitors.load(std::memory_order_relaxed) != 0 && t_monitor_out != nullptr &&
+        !(spec.flags & kCmdAdmin) && !retrying) {  // a blocked command shows once
+        appendMonitorLine(*t_monitor_out, session.db, session.peer, redactSecrets(spec, argv));
     }
     if (config.slowlog_log_slower_than >= 0 && ns / 1000 >= config.slowlog_log_slower_than) {
         slowlog_.add(redactSecrets(spec, argv), ns / 1000, session.peer, session.name,
@@ -204,6 +226,18 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
     reply.setErrorCounters(&worker_stats.errors);
     CommandCounters* counters = worker_stats.per_command.forWriter(table_.all().size());
     thread_local std::vector<std::string_view> argv;
+    t_monitor_out = &batch.monitor_lines;
+    // CLIENT REPLY OFF|SKIP: whatever a request appended (its reply or its error) is cut off
+    // again once it is done, on every path out of the loop body below.
+    struct ReplyGate {
+        std::string& out;
+        ClientSession& session;
+        size_t mark;
+        bool skip;
+        ~ReplyGate() {
+            if (skip || session.reply_off) out.resize(mark);
+        }
+    };
     const uint32_t first = batch.executed;
     const bool retrying = batch.retrying;
     batch.retrying = false;
@@ -216,6 +250,9 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         for (uint32_t i = 0; i < argc; ++i) argv.push_back(batch.args[next_arg + i]);
         next_arg += argc;
         ++batch.executed;
+        ReplyGate gate{batch.reply, batch.session, batch.reply.size(),
+                       batch.session.reply_skip_next};
+        batch.session.reply_skip_next = false;  // CLIENT REPLY SKIP covers one command
 
         // The command, or a container's subcommand (argv[1]): both checked the same way.
         const CommandSpec* container = nullptr;
@@ -247,6 +284,12 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             bumpCounter(counters[table_.index(*spec)].rejected);
             continue;
         }
+        if (batch.session.monitor && refusedToMonitor(*spec)) {
+            reply.error(errors::kMonitorKeyspace);
+            bumpCounter(counters[table_.index(*spec)].rejected);
+            if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
+            continue;
+        }
         // Redis's pub/sub mode: a RESP2 client with subscriptions may only (un)subscribe, PING,
         // QUIT and RESET (a RESP3 client, whose messages are push frames, may run anything).
         if (batch.session.subscriptions > 0 && batch.session.resp == 2 &&
@@ -260,14 +303,17 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         batch.session.last_command = spec->name;
         // Inside MULTI, everything but the transaction commands themselves is queued.
         if (batch.tx && batch.tx->inMulti() && !(spec->flags & kCmdNoQueue)) {
-            // Commands that need the reactor's view of clients (CLIENT) cannot run from a
-            // worker's EXEC: refused, and the transaction aborts, as Redis does for commands
-            // it does not allow in MULTI.
-            if (spec->flags & kCmdReactor) {
+            // Commands that need the reactor's view of clients (CLIENT, PUBLISH, SUBSCRIBE)
+            // are queued on the reactor (where they run), and the transaction notes it: its
+            // EXEC then runs on the reactor too (RequestPipeline routes it). Without a client
+            // directory (a worker, which never gets them, or a test fixture) they are refused
+            // and the transaction aborts.
+            if ((spec->flags & kCmdReactor) && clients == nullptr) {
                 reply.error(errors::kNotInTransaction);
                 batch.tx->abort();
                 continue;
             }
+            batch.tx->noteQueued(spec->flags & kCmdReactor, mayReplicate(*spec));
             batch.tx->queue(argv);
             reply.simple("QUEUED");
             continue;
@@ -286,6 +332,7 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
                    clients, &batch.block, retrying && batch.executed == first + 1);
         if (batch.block.active()) {  // nothing to pop: this request waits, and all after it
             --batch.executed;
+            batch.session.reply_skip_next = gate.skip;  // CLIENT REPLY SKIP covers its reply
             break;
         }
         if (close_after) {
@@ -303,6 +350,7 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             break;
         }
     }
+    t_monitor_out = nullptr;
     worker_stats.commands.fetch_add(batch.executed - first, std::memory_order_relaxed);
     worker_stats.batches.fetch_add(1, std::memory_order_relaxed);
 }

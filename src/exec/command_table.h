@@ -39,6 +39,11 @@ enum CommandFlag : uint32_t {
     kCmdBlocking = 1u << 12,
 };
 
+struct CommandSpec;
+// Redis's "may replicate" test: a write, or PUBLISH (which Redis propagates). Such commands are
+// refused to a MONITOR client and held by CLIENT PAUSE WRITE.
+bool mayReplicate(const CommandSpec& spec);
+
 struct CommandSpec {
     std::string_view name;              // lower case
     int arity;                          // +N exact, -N at least N; counts the command name
@@ -153,5 +158,9 @@ void registerTransactionCommands(CommandTable& table);
 void registerBitCommands(CommandTable& table);
 void registerObjectCommands(CommandTable& table);
 void registerPubSubCommands(CommandTable& table);
+
+inline bool mayReplicate(const CommandSpec& spec) {
+    return (spec.flags & kCmdWrite) || spec.name == "publish";
+}
 
 }  // namespace mini_redis

@@ -49,6 +49,8 @@ void Transaction::unwatchAll(LockScope* scope) {
 void Transaction::reset(LockScope* scope) {
     in_multi_ = false;
     aborted_ = false;
+    holds_reactor_ = false;
+    holds_write_ = false;
     queued_.clear();
     queued_.shrink_to_fit();
     unwatchAll(scope);

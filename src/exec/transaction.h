@@ -33,6 +33,15 @@ class Transaction {
     // Keeps a copy of a request for EXEC.
     void queue(std::span<const std::string_view> argv);
     const std::vector<std::vector<std::string>>& queued() const { return queued_; }
+    // What the queue holds, noted as commands are queued: a command that runs on the reactor
+    // (its EXEC then runs there too: RequestPipeline), a write (CLIENT PAUSE WRITE holds the
+    // EXEC of such a transaction).
+    void noteQueued(bool reactor, bool write) {
+        holds_reactor_ = holds_reactor_ || reactor;
+        holds_write_ = holds_write_ || write;
+    }
+    bool holdsReactorCommand() const { return holds_reactor_; }
+    bool holdsWrite() const { return holds_write_; }
 
     // WATCH inside `scope` (which holds the key's shard).
     void watch(LockScope& scope, int db, std::string_view key);
@@ -48,6 +57,8 @@ class Transaction {
     Store& store_;
     bool in_multi_ = false;
     bool aborted_ = false;
+    bool holds_reactor_ = false;
+    bool holds_write_ = false;
     std::vector<std::vector<std::string>> queued_;
     std::shared_ptr<WatchFlag> flag_;  // shared with the shards' watch lists
     std::vector<std::pair<int, std::string>> watched_;

@@ -131,6 +131,7 @@ class Connection {
         bool invalidation = false;
         bool everything = false;
         std::vector<std::string> keys;
+        bool raw = false;  // `message` is ready bytes (MONITOR lines), not a pub/sub message
     };
     std::vector<HeldPush> held_pushes;
     size_t held_push_bytes = 0;  // counted against the output limits with the output

@@ -176,6 +176,16 @@ inline constexpr const char* kCachingYesNotOptin =
     "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
 inline constexpr const char* kCachingNoNotOptout =
     "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
+// MONITOR: a monitoring client is a replica to Redis and may not touch the keyspace; MONITOR
+// queued in MULTI is refused when EXEC runs it.
+inline constexpr const char* kMonitorKeyspace = "ERR Replica can't interact with the keyspace";
+inline constexpr const char* kMonitorInMulti = "ERR MONITOR isn't allowed for DENY BLOCKING client";
+
+// CLIENT PAUSE
+inline constexpr const char* kPauseTimeoutNotInteger =
+    "ERR timeout is not an integer or out of range";
+inline constexpr const char* kPauseTimeoutNegative = "ERR timeout is negative";
+inline constexpr const char* kPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL";
 
 // SORT
 inline constexpr const char* kSortNotDouble = "ERR One or more scores can't be converted into double";

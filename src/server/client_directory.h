@@ -12,6 +12,8 @@
 
 namespace mini_redis {
 
+class ClientPause;
+
 // Which clients CLIENT KILL / CLIENT LIST select; empty fields match everything.
 struct ClientFilter {
     uint64_t id = 0;         // 0 = any
@@ -47,6 +49,10 @@ class ClientDirectory {
     virtual bool clientExists(uint64_t id) = 0;
     virtual void trackingChanged(uint64_t id, const TrackingState& before,
                                  const TrackingState& after) = 0;
+    // MONITOR: `ref` starts (on) or stops (off: RESET) receiving every command's line.
+    virtual void setMonitor(ConnRef ref, bool on) = 0;
+    // CLIENT PAUSE / UNPAUSE.
+    virtual ClientPause& clientPause() = 0;
 };
 
 }  // namespace mini_redis

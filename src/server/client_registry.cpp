@@ -86,7 +86,8 @@ ClientRegistry::ClientRegistry(EventLoop& loop, ReactorConfig& cfg, ServerStats&
       stats_(stats),
       on_event_(std::move(on_event)),
       blocked_(store, loop),
-      tracking_(*this, store, stats) {}
+      tracking_(*this, store, stats),
+      pause_(loop) {}
 
 Connection* ClientRegistry::findById(uint64_t id) {
     auto it = by_id_.find(id);
@@ -193,6 +194,8 @@ void ClientRegistry::close(Connection& conn, const char* reason) {
     blocked_.unblock(ref);  // a blocked client leaves its queues and the store's counts
     tracking_.left(conn.id(), conn.session().tracking);
     by_id_.erase(conn.id());
+    if (conn.session().monitor) setMonitor(ref, false);
+    if (pause_.anyHeld()) pause_.drop(ref);
     Slot& slot = slots_[ref.slot];
     slot.conn.reset();  // closes the socket; `conn` is gone from here on
     // A new generation: every ConnRef to the old client now finds nothing (0 names nothing).
@@ -217,6 +220,8 @@ size_t ClientRegistry::closeAll() {
     }
     live_ = 0;
     by_id_.clear();
+    monitors_.clear();
+    stats_.monitors.store(0, std::memory_order_relaxed);
     stats_.connected_clients.store(0, std::memory_order_relaxed);
     subscriptionsChanged();
     return closed;
@@ -388,12 +393,38 @@ size_t ClientRegistry::publish(std::string_view channel, std::string_view messag
     });
 }
 
+void ClientRegistry::setMonitor(ConnRef ref, bool on) {
+    auto it = std::find(monitors_.begin(), monitors_.end(), ref);
+    if (on && it == monitors_.end()) monitors_.push_back(ref);
+    if (!on && it != monitors_.end()) monitors_.erase(it);
+    stats_.monitors.store(static_cast<uint32_t>(monitors_.size()), std::memory_order_relaxed);
+}
+
+void ClientRegistry::feedMonitors(std::string_view lines) {
+    for (const ConnRef ref : monitors_) {
+        Connection* conn = find(ref);
+        if (conn == nullptr || conn->session().reply_off) continue;  // CLIENT REPLY OFF
+        if (!conn->push_flush_queued) {
+            conn->push_flush_queued = true;
+            pushed_.push_back(ref);
+        }
+        if (conn->hasBatchOut()) {  // PUSH RULE: after the replies of what is out
+            conn->held_pushes.push_back({{}, {}, std::string(lines), true});
+            conn->held_push_bytes += lines.size();
+        } else {
+            conn->appendOutput(lines);
+        }
+    }
+}
+
 void ClientRegistry::releaseHeldPushes(Connection& conn) {
     if (conn.held_pushes.empty()) return;
     std::string bytes;
     for (const Connection::HeldPush& p : conn.held_pushes) {
         if (p.invalidation) {
             encodeInvalidation(bytes, conn.session().resp, p.keys, p.everything);
+        } else if (p.raw) {
+            bytes += p.message;
         } else {
             encodeMessage(bytes, conn.session().resp, p.pattern, p.channel, p.message);
         }

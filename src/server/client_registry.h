@@ -12,6 +12,7 @@
 #include "blocked_clients.h"
 #include "client_directory.h"
 #include "client_tracking.h"
+#include "client_pause.h"
 #include "conn_ref.h"
 #include "connection.h"
 #include "event_loop.h"
@@ -87,6 +88,14 @@ class ClientRegistry : public ClientDirectory {
     // Clients blocked by BLPOP and friends; a client that closes leaves them in close().
     BlockedClients& blocked() { return blocked_; }
 
+    // MONITOR (ClientDirectory): the list of monitors; a closed client leaves it in close().
+    void setMonitor(ConnRef ref, bool on) override;
+    // CLIENT PAUSE (ClientDirectory); the pipeline holds and releases requests through it.
+    ClientPause& clientPause() override { return pause_; }
+    // Appends MONITOR lines (one batch's, in the order its commands ran) to every monitor, under
+    // the PUSH RULE like a pub/sub message: held on a monitor with a batch out; the pushed
+    // list's writer enforces the output limits (a monitor is a normal client there).
+    void feedMonitors(std::string_view lines);
     // The messages held while a batch was out, appended now that its replies are in.
     void releaseHeldPushes(Connection& conn);
     // Connections pushed to since the last call (each once); the list is emptied.
@@ -115,6 +124,8 @@ class ClientRegistry : public ClientDirectory {
     ClientTracking tracking_;     // CLIENT TRACKING's clients; told in close()
     std::unordered_map<uint64_t, ConnRef> by_id_;  // CLIENT ID -> connection
     std::vector<ConnRef> pushed_;  // see takePushed()
+    std::vector<ConnRef> monitors_;  // MONITOR clients, in the order they started
+    ClientPause pause_;              // CLIENT PAUSE and the requests it holds
 };
 
 }  // namespace mini_redis

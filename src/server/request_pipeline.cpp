@@ -30,6 +30,17 @@ constexpr size_t kInputPauseBytes = 4 * 1024 * 1024;
 // A client that has not authenticated yet gets far less (its requests run one at a time).
 constexpr size_t kUnauthInputPauseBytes = 64 * 1024;
 
+// EXEC of a transaction that queued a command running on the reactor (CLIENT, PUBLISH,
+// SUBSCRIBE...) runs on the reactor too, where those commands can reach the clients; it
+// locks the store's shards there as a worker would. Decided when EXEC is framed: everything
+// framed before it that could queue such a command has run by then (a reactor command is
+// never framed into a batch with later requests; it runs before they are framed).
+bool execOnReactor(const Connection& conn, std::string_view name) {
+    return conn.tx && conn.tx->holdsReactorCommand() && name.size() == 4 &&
+           (name[0] | 0x20) == 'e' && (name[1] | 0x20) == 'x' && (name[2] | 0x20) == 'e' &&
+           (name[3] | 0x20) == 'c';
+}
+
 template <class... Fs>
 struct Overloaded : Fs... {
     using Fs::operator()...;
@@ -52,7 +63,8 @@ RequestPipeline::RequestPipeline(EventLoop& loop, ClientRegistry& registry, Reac
       stats_(stats),
       heap_(heap),
       workers_(workers),
-      inbox_(inbox) {}
+      inbox_(inbox),
+      pause_(registry.clientPause()) {}
 
 void RequestPipeline::start() {
     outbox_.resize(workers_.size());
@@ -98,7 +110,8 @@ void RequestPipeline::readFrom(Connection& conn) {
     // Backpressure: while the connection cannot take new work, leave bytes in the kernel
     // (TCP flow control slows the client) instead of buffering them here.
     bool blocked = conn.hasBatchOut() || conn.state() == State::Blocked ||
-                   conn.pendingOutput() >= kOutputPauseBytes;
+                   conn.pendingOutput() >= kOutputPauseBytes ||
+                   (pause_.anyHeld() && pause_.isHeld(conn.ref()));
     if (blocked && conn.inputSize() >= inputPauseBytes(conn)) {
         conn.setReadSide(ReadSide::Paused);  // flushConnection() resumes it
         return;
@@ -145,6 +158,17 @@ void RequestPipeline::processInput(Connection& conn) {
         pool_.recycle(std::move(held));
         if (conn.state() == State::Closing) return;
     }
+    if (pause_.anyHeld() && pause_.isHeld(conn.ref())) {  // CLIENT PAUSE held its next request
+        std::unique_ptr<Batch> held = pause_.release(conn.ref(), table_, conn.tx.get());
+        if (!held) return;  // still paused: the timer or CLIENT UNPAUSE resumes it
+        if (!runsOnReactor(conn, held->args[0])) {
+            dispatch(conn, std::move(held));
+            return;
+        }
+        runOnReactor(conn, *held);
+        pool_.recycle(std::move(held));
+        if (conn.state() == State::Closing) return;
+    }
     if (conn.inputSize() == 0 && conn.parser().idle()) return;
 
     cfg_.refresh();
@@ -177,13 +201,17 @@ void RequestPipeline::processInput(Connection& conn) {
         }
         size_t argc = batch->args.size() - before;
         if (argc == 0) continue;
+        // CLIENT PAUSE: a request the pause applies to waits, held on its own; nothing after
+        // it is framed until it has run (ClientPause). One branch while nobody paused.
+        if (pause_.active() && holdIfPaused(conn, *batch, before, argc)) break;
         // Commands that need the reactor's view of clients run here, in their place in the
         // order: everything before them goes out as a batch, and they run alone once it
-        // has come back; then framing goes on.
+        // has come back; then framing goes on. So does the EXEC of a transaction holding one.
         const CommandSpec* spec = table_.mayRunOnReactor(batch->args[before])
                                       ? table_.find(batch->args[before])
                                       : nullptr;
-        if (spec != nullptr && (spec->flags & kCmdReactor)) {
+        if ((spec != nullptr && (spec->flags & kCmdReactor)) ||
+            execOnReactor(conn, batch->args[before])) {
             if (batch->requests() > 0) {
                 conn.reactor_next = pool_.take();
                 batch->args.moveTailTo(before, conn.reactor_next->args);
@@ -243,6 +271,41 @@ void RequestPipeline::runOnReactor(Connection& conn, Batch& batch) {
     // Writes made here (an EXEC run on this thread) may wake blocked clients too.
     for (const ReadyKey& k : batch.ready_keys) registry_.blocked().keyReady(k);
     batch.ready_keys.clear();
+    feedMonitors(batch);  // after the reply: a monitor sees its own command after its answer
+}
+
+bool RequestPipeline::runsOnReactor(const Connection& conn, std::string_view name) const {
+    if (execOnReactor(conn, name)) return true;
+    const CommandSpec* spec = table_.mayRunOnReactor(name) ? table_.find(name) : nullptr;
+    return spec != nullptr && (spec->flags & kCmdReactor);
+}
+
+bool RequestPipeline::holdIfPaused(Connection& conn, Batch& batch, size_t before, size_t argc) {
+    thread_local std::vector<std::string_view> argv;
+    argv.clear();
+    for (size_t i = before; i < before + argc; ++i) argv.push_back(batch.args[i]);
+    if (!pause_.holds(table_, argv, conn.tx.get())) return false;
+    auto held = pool_.take();
+    batch.args.moveTailTo(before, held->args);
+    held->argc.push_back(static_cast<uint32_t>(argc));
+    pause_.hold(conn.ref(), std::move(held));
+    return true;
+}
+
+void RequestPipeline::resumePaused() {
+    // The pause ended: each held client's request runs now if nothing of its own is out
+    // (else once its batch is back, from onInbox), then its framing goes on.
+    for (ConnRef ref : pause_.heldClients()) {
+        if (Connection* conn = registry_.find(ref); conn && conn->state() == State::Reading) {
+            flushConnection(*conn);
+        }
+    }
+}
+
+void RequestPipeline::feedMonitors(Batch& batch) {
+    if (batch.monitor_lines.empty()) return;
+    registry_.feedMonitors(batch.monitor_lines);
+    batch.monitor_lines.clear();
 }
 
 void RequestPipeline::dispatch(Connection& conn, std::unique_ptr<Batch> batch) {
@@ -305,6 +368,9 @@ void RequestPipeline::onInbox() {
 void RequestPipeline::onBatchDone(std::unique_ptr<Batch> batch) {
     heap_.add(batch->worker, -batch->load);
     stats_.workers[batch->worker].load.store(heap_.load(batch->worker), std::memory_order_relaxed);
+    // The commands ran, whether or not their client is still here. A monitor whose own batch
+    // this is holds its lines until the replies below are in (PUSH RULE).
+    feedMonitors(*batch);
     Connection* conn = registry_.find(batch->conn);
     if (conn == nullptr) {  // the client left meanwhile: drop its replies
         pool_.recycle(std::move(batch));
@@ -411,8 +477,10 @@ bool RequestPipeline::flushConnection(Connection& conn) {
         if (now != State::WaitingForBatch && (conn.pendingOutput() > 0 || now == State::Closing)) {
             continue;  // replies made on this thread, or a QUIT: write them first
         }
-        if (conn.readSide() == ReadSide::Ended && now == State::Reading) {
+        if (conn.readSide() == ReadSide::Ended && now == State::Reading &&
+            !(pause_.anyHeld() && pause_.isHeld(conn.ref()))) {
             // Nothing left that can run (at most an incomplete request): the peer is gone.
+            // (A request CLIENT PAUSE holds still runs, and gets its reply, when it ends.)
             registry_.close(conn, "peer closed");
             return false;
         }

@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "batch_pool.h"
+#include "client_pause.h"
 #include "client_registry.h"
 #include "command_executor.h"
 #include "command_table.h"
@@ -37,6 +38,8 @@ class RequestPipeline {
     void start();
     // An epoll event on a client's socket (the registry's EventHandler).
     void onConnectionEvent(ConnRef ref, uint32_t events);
+    // CLIENT PAUSE ended: the held requests run (ClientPause's listener calls it).
+    void resumePaused();
     // Shutdown: nothing more is read or framed; each client closes once its batch out (if
     // any) has come back and its output is written. Idle clients close now.
     void drain();
@@ -63,6 +66,14 @@ class RequestPipeline {
     // Runs one kCmdReactor request (the batch holds just it) right here, in its place.
     void runOnReactor(Connection& conn, Batch& batch);
     void dispatch(Connection& conn, std::unique_ptr<Batch> batch);
+    // Whether the request named `name` runs on this thread (kCmdReactor, or EXEC of a
+    // transaction that queued such a command).
+    bool runsOnReactor(const Connection& conn, std::string_view name) const;
+    // CLIENT PAUSE: moves the request at `before` (argc arguments) out of `batch` into a held
+    // request of its own if the pause applies to it; false (and nothing moved) otherwise.
+    bool holdIfPaused(Connection& conn, Batch& batch, size_t before, size_t argc);
+    // Hands the batch's MONITOR lines (if any) to every monitor, and clears them.
+    void feedMonitors(Batch& batch);
     // Writes pending output and decides what the connection does next. False if it closed.
     bool flushConnection(Connection& conn);
     // The client must still AUTH (a password is set and it has not given it).
@@ -79,6 +90,7 @@ class RequestPipeline {
     LoadHeap& heap_;
     const std::vector<std::unique_ptr<Worker>>& workers_;
     ReactorInbox& inbox_;
+    ClientPause& pause_;  // the registry's
     BatchPool pool_;
     // Batches picked for each worker during this loop round, handed over before the loop
     // waits (one enqueue and at most one wake-up per worker per round).

@@ -66,6 +66,11 @@ std::string Server::start() {
         workers_.back()->start();
     }
     pipeline_.start();
+    // CLIENT PAUSE: nothing expires while paused; when it ends the held requests run.
+    registry_.clientPause().setListener([this](bool paused) {
+        store_.setExpiryPaused(paused);
+        if (!paused) pipeline_.resumePaused();
+    });
     expire_cycle_.start();
     loop_.add(listener_.fd(), EPOLLIN, [this](uint32_t) { registry_.acceptAll(listener_); });
     loop_.watchSignals({SIGINT, SIGTERM, SIGHUP}, [this](int signo) { onSignal(signo); });

@@ -42,6 +42,9 @@ struct ServerStats {
     std::atomic<uint64_t> clients_in_timeout_table{0};     // writer: reactor
     std::atomic<uint64_t> tracking_clients{0};             // writer: reactor
     std::atomic<uint64_t> tracking_prefixes{0};            // writer: reactor
+    // Clients in MONITOR mode; workers build MONITOR lines only while it is nonzero (one
+    // relaxed load per command when nobody monitors). Writer: reactor (ClientRegistry).
+    std::atomic<uint32_t> monitors{0};
     std::vector<WorkerStats> workers;                      // sized once before start
     WorkerStats reactor;  // commands run on the reactor thread (CLIENT); writer: reactor
 

@@ -82,7 +82,7 @@ KeyTable::Entry* LockScope::find(int db, std::string_view key) {
     Store::Shard& shard = shardFor(h);
     KeyTable::Entry* e = table(shard, db).find(key, h);
     if (e == nullptr || live(e)) return e;
-    erase(shard, db, key, h, true);
+    if (!store_.expiryPaused()) erase(shard, db, key, h, true);  // CLIENT PAUSE keeps it
     return nullptr;
 }
 

@@ -123,6 +123,12 @@ class Store {
     };
     ExpireStep expireStep(size_t shard, size_t samples);
 
+    // While clients are paused (CLIENT PAUSE) nothing is deleted for having expired, as in
+    // Redis: the active cycle skips its runs and a lookup answers "no such key" but keeps it.
+    // Any thread; set by the reactor.
+    void setExpiryPaused(bool on) { expiry_paused_.store(on, std::memory_order_relaxed); }
+    bool expiryPaused() const { return expiry_paused_.load(std::memory_order_relaxed); }
+
   private:
     friend class LockScope;
 
@@ -176,6 +182,7 @@ class Store {
     std::unique_ptr<Reclaimer> reclaimer_;
     std::vector<std::unique_ptr<Shard>> shards_;
     std::atomic<uint64_t> expired_keys_{0};
+    std::atomic<bool> expiry_paused_{false};
     std::unique_ptr<std::atomic<int64_t>[]> avg_ttl_;  // per database; written by expireStep
     ExpireStats expire_stats_;
     InvalidationListener* listener_ = nullptr;

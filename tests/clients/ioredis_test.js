@@ -2,7 +2,8 @@
 // ioredis (the pinned 6.x) against the server at REDIS_PORT / REDIS_AUTH_PORT (see common.js):
 // default options, password, db 3, set/get, SET EX + TTL, EXPIRE, scanStream over 1000 keys,
 // pipeline(), multi() (a real MULTI/EXEC, with WATCH), lists, hashes, sets and sorted sets,
-// reconnect after CLIENT KILL.
+// reconnect after CLIENT KILL, subscriber mode (subscribe, psubscribe, message and pmessage
+// events, unsubscribe, back to commands), resubscription after a reconnect.
 // Run by tests/integration/clients_test.py; `node ioredis_test.js` with the environment set.
 
 const { once } = require('node:events');
@@ -210,6 +211,49 @@ async function main() {
     await killClient(await c.client('ID'));
     await back;
     eq(await c.get('io:re3'), 'in3', 'GET after the reconnect (the client selects db 3 again)');
+  });
+
+  await check('subscriber mode: subscribe, psubscribe, messages, unsubscribe', async () => {
+    const sub = await client();
+    const pub = await client();
+    const got = [];
+    sub.on('message', (channel, message) => got.push(['message', channel, message]));
+    sub.on('pmessage', (pattern, channel, message) => got.push(['pmessage', pattern, channel,
+      message]));
+    eq(await sub.subscribe('io:news', 'io:sport'), 2, 'SUBSCRIBE resolves to the count');
+    eq(await sub.psubscribe('io:n*'), 3, 'PSUBSCRIBE counts channels and patterns');
+    eq(await pub.publish('io:news', 'hello ✓'), 2, 'PUBLISH: the channel and the pattern');
+    eq(await pub.publish('io:sport', 'goal'), 1, 'PUBLISH: the channel only');
+    eq(await pub.publish('io:zzz', 'x'), 0, 'PUBLISH: nobody');
+    await waitFor(() => got.length >= 3, 'three messages');
+    eq(got, [['message', 'io:news', 'hello ✓'], ['pmessage', 'io:n*', 'io:news', 'hello ✓'],
+      ['message', 'io:sport', 'goal']], 'messages in publish order, channel before pattern');
+    eq(await sub.unsubscribe('io:news'), 2, 'UNSUBSCRIBE one channel');
+    eq(await pub.publish('io:news', 'again'), 1, 'only the pattern receives it now');
+    await waitFor(() => got.length >= 4, 'the pattern message');
+    eq(got[3], ['pmessage', 'io:n*', 'io:news', 'again'], 'pmessage');
+    eq(await pub.pubsub('NUMSUB', 'io:sport', 'io:news'), ['io:sport', 1, 'io:news', 0],
+      'PUBSUB NUMSUB');
+    // Named: ioredis 6's promise for an argument-less (P)UNSUBSCRIBE never settles (Redis too).
+    eq(await sub.punsubscribe('io:n*'), 1, 'PUNSUBSCRIBE the pattern');
+    eq(await sub.unsubscribe('io:sport'), 0, 'UNSUBSCRIBE the last channel');
+    eq(await pub.publish('io:sport', 'late'), 0, 'no receivers left');
+    eq(await sub.set('io:after', 'sub'), 'OK', 'commands again once unsubscribed');
+    eq(got.length, 4, 'nothing after unsubscribing');
+  });
+
+  await check('subscriber mode survives a reconnect (ioredis resubscribes)', async () => {
+    const sub = await client();
+    const pub = await client();
+    const got = [];
+    sub.on('message', (channel, message) => got.push(message));
+    const id = await sub.client('ID');  // before: a subscriber may not send CLIENT in RESP2
+    await sub.subscribe('io:re');
+    const back = reconnected(sub);
+    await killClient(id);
+    await back;
+    await waitFor(async () => (await pub.publish('io:re', 'after')) === 1, 'resubscribed');
+    await waitFor(() => got.includes('after'), 'the message after the reconnect');
   });
 
   finish('ioredis_test.js');

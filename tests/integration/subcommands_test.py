@@ -103,9 +103,9 @@ OFFERED = {
     "object": {"encoding", "refcount", "idletime", "freq", "help"},
     "memory": {"usage", "purge", "help"},
     "config": {"get", "set", "resetstat", "help"},
-    "client": {"id", "info", "list", "kill", "getname", "setname", "setinfo", "no-evict",
-               "no-touch", "unblock", "tracking", "caching", "getredir", "trackinginfo",
-               "help"},
+    "client": {"id", "info", "list", "kill", "getname", "setname", "setinfo", "reply", "pause",
+               "unpause", "no-evict", "no-touch", "unblock", "tracking", "caching", "getredir",
+               "trackinginfo", "help"},
     "slowlog": {"get", "len", "reset", "help"},
     "command": {"count", "list", "info", "docs", "help"},
 }
