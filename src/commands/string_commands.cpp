@@ -15,6 +15,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 void countLookup(CommandContext& ctx, bool hit) {
     auto& counter = hit ? ctx.worker_stats.keyspace_hits : ctx.worker_stats.keyspace_misses;
     counter.fetch_add(1, std::memory_order_relaxed);
@@ -61,6 +63,8 @@ void setGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
         exists ? ctx.reply.bulk(KeyTable::value(cur)) : ctx.reply.nil();
     }
     ctx.scope.setString(ctx.db(), key, value, expire_at);
+    ctx.scope.notify(ev::kString, "set", ctx.db(), key);
+    if (expire_at != kNoExpiry && !keep_ttl) ctx.scope.notify(ev::kGeneric, "expire", ctx.db(), key);
     if (kind == SetReply::Flag) {
         ctx.reply.integer(1);
     } else if (kind == SetReply::Ok) {
@@ -91,6 +95,7 @@ void incrGeneric(CommandContext& ctx, int64_t delta) {
     const int64_t ttl = cur ? KeyTable::expireAt(cur.entry) : kNoExpiry;
     ctx.scope.setString(ctx.db(), ctx.argv[1], std::string_view(buf, static_cast<size_t>(end - buf)),
                         ttl);
+    ctx.scope.notify(ev::kString, "incrby", ctx.db(), ctx.argv[1]);  // INCR, DECR, ... alike
     ctx.reply.integer(next);
 }
 
@@ -165,11 +170,14 @@ void getexCommand(CommandContext& ctx) {
         // A time already past deletes the key, as Redis does.
         if (at <= ctx.scope.now()) {
             ctx.scope.remove(ctx.db(), ctx.argv[1]);
+            ctx.scope.notify(ev::kGeneric, "del", ctx.db(), ctx.argv[1]);
         } else {
             ctx.scope.setExpire(ctx.db(), ctx.argv[1], at);
+            ctx.scope.notify(ev::kGeneric, "expire", ctx.db(), ctx.argv[1]);
         }
     } else if (args.persist && KeyTable::hasExpire(e)) {
         ctx.scope.setExpire(ctx.db(), ctx.argv[1], kNoExpiry);
+        ctx.scope.notify(ev::kGeneric, "persist", ctx.db(), ctx.argv[1]);
     }
 }
 
@@ -178,6 +186,7 @@ void getdelCommand(CommandContext& ctx) {
     if (e == nullptr) return;
     ctx.reply.bulk(KeyTable::value(e));
     ctx.scope.remove(ctx.db(), ctx.argv[1]);
+    ctx.scope.notify(ev::kGeneric, "del", ctx.db(), ctx.argv[1]);
 }
 
 void mgetCommand(CommandContext& ctx) {
@@ -214,6 +223,7 @@ void msetGeneric(CommandContext& ctx, bool only_if_none) {
     }
     for (size_t i = 1; i < ctx.argv.size(); i += 2) {
         ctx.scope.setString(ctx.db(), ctx.argv[i], ctx.argv[i + 1]);
+        ctx.scope.notify(ev::kString, "set", ctx.db(), ctx.argv[i]);
     }
     only_if_none ? ctx.reply.integer(1) : ctx.reply.ok();
 }
@@ -260,6 +270,7 @@ void appendCommand(CommandContext& ctx) {
     }
     if (!cur) {
         ctx.scope.setString(ctx.db(), key, suffix);
+        ctx.scope.notify(ev::kString, "append", ctx.db(), key);
         ctx.reply.integer(static_cast<int64_t>(suffix.size()));
         return;
     }
@@ -270,6 +281,7 @@ void appendCommand(CommandContext& ctx) {
     }
     KeyTable::Entry* e = ctx.scope.resizeString(ctx.db(), key, before + suffix.size());
     if (!suffix.empty()) std::memcpy(KeyTable::mutableValue(e) + before, suffix.data(), suffix.size());
+    ctx.scope.notify(ev::kString, "append", ctx.db(), key);
     ctx.reply.integer(static_cast<int64_t>(before + suffix.size()));
 }
 

@@ -19,6 +19,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 enum class SetOp {
     Union,  // ZUNION, ZUNIONSTORE
     Inter,  // ZINTER, ZINTERSTORE, ZINTERCARD
@@ -245,10 +247,14 @@ void algebraGeneric(CommandContext& ctx, bool store, size_t numkeys_at, SetOp op
     }
     const size_t n = out->length();
     if (n == 0) {
-        ctx.scope.remove(ctx.db(), argv[1]);
+        if (ctx.scope.remove(ctx.db(), argv[1])) ctx.scope.notify(ev::kGeneric, "del", ctx.db(), argv[1]);
     } else {
         out->compactIfFits(zsetLimits(ctx));
         ctx.scope.setCollection(ctx.db(), argv[1], ValueType::ZSet, std::move(out));
+        const char* event = op == SetOp::Union   ? "zunionstore"
+                            : op == SetOp::Inter ? "zinterstore"
+                                                 : "zdiffstore";
+        ctx.scope.notify(ev::kZset, event, ctx.db(), argv[1]);
     }
     ctx.reply.integer(static_cast<int64_t>(n));
 }

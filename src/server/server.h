@@ -49,6 +49,8 @@ class Server {
     void beginShutdown(const char* why);
     void finishShutdown(const char* why);
     void sampleStats();
+    // Publishes every queued keyspace event (a task the notifier's wake-up posts).
+    void publishKeyEvents();
     void startWatchdog();
     std::string statusLine() const;
 

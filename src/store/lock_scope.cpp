@@ -19,6 +19,8 @@ uint64_t reverseBits(uint64_t v) {
 LockScope::LockScope(Store& store) : store_(store) {}
 
 LockScope::~LockScope() {
+    // Before the unlock: a key's events enter the notifier's queue in its writes' order.
+    if (!events_.empty()) store_.notifier().post(events_);
     if (all_) {
         for (auto it = store_.shards_.rbegin(); it != store_.shards_.rend(); ++it) (*it)->mu.unlock();
         return;
@@ -70,12 +72,21 @@ void LockScope::erase(Store::Shard& shard, int db, std::string_view key, uint64_
     if (expired) store_.countExpired(1);
 }
 
+void LockScope::notifyIfNew(KeyTable& t, int db, std::string_view key, uint64_t hash) {
+    if (!(store_.notifier().active() & keyspace_events::kNew)) return;
+    if (t.find(key, hash) == nullptr) notify(keyspace_events::kNew, "new", db, key);
+}
+
 KeyTable::Entry* LockScope::find(int db, std::string_view key) {
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
     KeyTable::Entry* e = table(shard, db).find(key, h);
-    if (e == nullptr || live(e)) return e;
-    erase(shard, db, key, h, true);
+    if (e != nullptr && live(e)) return e;
+    if (e != nullptr) {
+        erase(shard, db, key, h, true);
+        notify(keyspace_events::kExpired, "expired", db, key);
+    }
+    if (read_command_) notify(keyspace_events::kKeyMiss, "keymiss", db, key);
     return nullptr;
 }
 
@@ -90,6 +101,7 @@ KeyTable::Entry* LockScope::setString(int db, std::string_view key, std::string_
                                       int64_t expire_at, StringEncoding enc) {
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
+    notifyIfNew(table(shard, db), db, key, h);
     KeyTable::Entry* e = table(shard, db).putString(key, h, value, enc, expire_at);
     Store::changed(shard, db, key);
     Store::publish(shard, db);
@@ -100,6 +112,7 @@ KeyTable::Entry* LockScope::setCollection(int db, std::string_view key, ValueTyp
                                           std::unique_ptr<Collection> value, int64_t expire_at) {
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
+    notifyIfNew(table(shard, db), db, key, h);
     KeyTable::Entry* e = table(shard, db).putCollection(key, h, type, value.release(), expire_at);
     Store::changed(shard, db, key);
     Store::publish(shard, db);
@@ -135,6 +148,7 @@ void LockScope::modified(int db, std::string_view key) {
     const Collection* c = KeyTable::collection(e);
     if (c != nullptr && c->length() == 0) {
         t.erase(key, h);  // an emptied collection is no key
+        notify(keyspace_events::kGeneric, "del", db, key);
     } else {
         t.recount(e);
     }
@@ -160,6 +174,7 @@ bool LockScope::move(int from_db, std::string_view from_key, int to_db, std::str
     KeyTable::Entry* e = table(from, from_db).detach(from_key, hf);
     Store::changed(from, from_db, from_key);
     Store::publish(from, from_db);
+    notify(keyspace_events::kNew, "new", to_db, to_key);  // removed above: absent now
     table(to, to_db).adopt(to_key, ht, e);
     Store::changed(to, to_db, to_key);
     Store::publish(to, to_db);

@@ -55,6 +55,18 @@ class LockScope {
     }
     Store& store() { return store_; }
 
+    // KEYSPACE NOTIFICATIONS: a command reports each event Redis would send for it, in Redis's
+    // order, right after the write it names (before modified(), whose emptied-collection
+    // deletion adds "del"). Nothing is kept unless the setting wants the class: one relaxed
+    // load and one branch while notifications are off. The events are posted to the store's
+    // notifier when the scope ends, before its shards are unlocked (keyspace_notifier.h).
+    void notify(uint32_t cls, const char* event, int db, std::string_view key) {
+        if (store_.notifier().active() & cls) [[unlikely]]
+            events_.push_back({cls, event, db, std::string(key)});
+    }
+    // Marks the command as a reader: a lookup that finds no key reports "keymiss" (m).
+    void setReadCommand(bool read) { read_command_ = read; }
+
     // THE LOOKUP: lazy expiry first (an expired key is deleted, counted and reported to the
     // change hook, and is then absent), then existence. Every command reads keys through it.
     KeyTable::Entry* find(int db, std::string_view key);
@@ -117,6 +129,8 @@ class LockScope {
     bool holds(size_t shard) const;
     // Removes an entry already found, with the hook (and the expired counter if `expired`).
     void erase(Store::Shard& shard, int db, std::string_view key, uint64_t hash, bool expired);
+    // Reports "new" (n) when (db, key) holds nothing, before a put adds it.
+    void notifyIfNew(KeyTable& t, int db, std::string_view key, uint64_t hash);
     KeyTable& table(Store::Shard& shard, int db) { return *shard.dbs[static_cast<size_t>(db)]; }
     // As Redis: a key expires once the time is past its expiry (at == now is still live).
     bool live(const KeyTable::Entry* e) const {
@@ -130,6 +144,8 @@ class LockScope {
     bool all_ = false;
     SmallVector<size_t, 4> locked_;  // ascending shard indexes, when not all_
     SmallVector<Hashed, 4> hashes_;  // of the keys lockKeys() was given
+    std::vector<KeyEvent> events_;   // this scope's keyspace events, posted by the destructor
+    bool read_command_ = false;
 };
 
 }  // namespace mini_redis

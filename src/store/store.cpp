@@ -129,6 +129,9 @@ Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
     std::lock_guard lock(shard.mu);
     const int64_t now = clock_.nowMs();
     thread_local std::vector<std::string> expired;
+    // "expired" events, posted while the shard is still locked (the notifier's ORDER rule).
+    const bool notify = (notifier_.active() & keyspace_events::kExpired) != 0;
+    thread_local std::vector<KeyEvent> events;
     for (int db = 0; db < databases_; ++db) {
         KeyTable& t = *shard.dbs[static_cast<size_t>(db)];
         if (t.expires() == 0) continue;
@@ -159,6 +162,7 @@ Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
         for (const std::string& key : expired) {
             t.erase(key, t.hashOf(key));
             changed(shard, db, key);
+            if (notify) events.push_back({keyspace_events::kExpired, "expired", db, key});
         }
         if (!expired.empty()) publish(shard, db);
         if (ttl_n > 0) {
@@ -171,6 +175,7 @@ Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
         step.sampled += seen;
         step.expired += expired.size();
     }
+    if (!events.empty()) notifier_.post(events);
     countExpired(step.expired);
     return step;
 }

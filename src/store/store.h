@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "key_hash.h"
 #include "key_table.h"
+#include "keyspace_notifier.h"
 
 namespace mini_redis {
 
@@ -68,6 +69,8 @@ class Store {
     Reclaimer& reclaimer() { return *reclaimer_; }
     const Reclaimer& reclaimer() const { return *reclaimer_; }
     ExpireStats& expireStats() { return expire_stats_; }
+    // Keyspace notifications: the setting's flags and the queue of events for the reactor.
+    KeyspaceNotifier& notifier() { return notifier_; }
     const ExpireStats& expireStats() const { return expire_stats_; }
 
     // Probe lengths over every table (the longest; the sum over all keys), for tests and
@@ -127,6 +130,7 @@ class Store {
     std::atomic<uint64_t> expired_keys_{0};
     std::unique_ptr<std::atomic<int64_t>[]> avg_ttl_;  // per database; written by expireStep
     ExpireStats expire_stats_;
+    KeyspaceNotifier notifier_;
 };
 
 }  // namespace mini_redis
