@@ -339,7 +339,9 @@ void bitopCommand(CommandContext& ctx) {
         return;
     }
     auto keys = ctx.argv.subspan(3);
-    // First pass: the lookups that may delete expired keys, and the type check.
+    // First pass: the lookups that may delete expired keys, and the type check (read lookups,
+    // as Redis's: keymiss for each absent source).
+    LockScope::ReadLookups read(ctx.scope);
     for (std::string_view key : keys) {
         if (ctx.scope.find(ctx.db(), key, ValueType::String).wrong_type) {
             ctx.reply.error(errors::kWrongType);
@@ -347,6 +349,7 @@ void bitopCommand(CommandContext& ctx) {
         }
     }
     // Second pass changes nothing, so every view stays valid until the result is stored.
+    ctx.scope.setReadLookups(false);  // the second pass reads them again, silently
     std::vector<std::string_view> srcs;
     srcs.reserve(keys.size());
     for (std::string_view key : keys) {

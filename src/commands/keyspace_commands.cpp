@@ -225,8 +225,12 @@ void copyCommand(CommandContext& ctx) {
         ctx.reply.error(errors::kSameObject);
         return;
     }
-    if (ctx.scope.find(ctx.db(), from) == nullptr ||
-        (ctx.scope.find(to_db, to) != nullptr && !replace)) {
+    bool absent = false;
+    {
+        LockScope::ReadLookups read(ctx.scope);  // the source only: keymiss, as Redis
+        absent = ctx.scope.find(ctx.db(), from) == nullptr;
+    }
+    if (absent || (ctx.scope.find(to_db, to) != nullptr && !replace)) {
         ctx.reply.integer(0);
         return;
     }

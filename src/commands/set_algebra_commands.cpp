@@ -118,7 +118,10 @@ void replyGeneric(CommandContext& ctx, SetOp op) {
 // which replaces the destination (any type, its TTL gone); an empty one deletes it.
 void storeGeneric(CommandContext& ctx, SetOp op) {
     std::vector<const SetValue*> sets;
-    if (!lookupSources(ctx, ctx.argv.subspan(2), false, sets)) return;
+    {
+        LockScope::ReadLookups read(ctx.scope);  // the sources: keymiss, as Redis
+        if (!lookupSources(ctx, ctx.argv.subspan(2), false, sets)) return;
+    }
     std::unique_ptr<SetValue> result = compute(op, sets, ctx.config.set_max_intset_entries);
     const auto size = static_cast<int64_t>(result->length());
     if (size > 0) {

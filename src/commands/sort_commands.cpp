@@ -187,6 +187,9 @@ void sortGeneric(CommandContext& ctx, bool read_only) {
         }
     }
 
+    // Every lookup of SORT ... STORE is a read lookup in Redis (keymiss), its source's and its
+    // patterns'; storing looks the destination up without one.
+    ctx.scope.setReadLookups(true);
     std::vector<Item> items;
     KeyTable::Entry* src = ctx.scope.find(ctx.db(), ctx.argv[1]);
     ValueType type = ValueType::List;

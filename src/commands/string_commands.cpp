@@ -39,7 +39,11 @@ enum class SetReply {
 // (kNoExpiry: none); with `keep_ttl` an existing key keeps its TTL.
 void setGeneric(CommandContext& ctx, std::string_view key, std::string_view value,
                 SetCondition cond, int64_t expire_at, bool keep_ttl, SetReply kind) {
-    KeyTable::Entry* cur = ctx.scope.find(ctx.db(), key);
+    KeyTable::Entry* cur = nullptr;
+    {
+        LockScope::ReadLookups read(ctx.scope, kind == SetReply::Previous);  // keymiss, as Redis
+        cur = ctx.scope.find(ctx.db(), key);
+    }
     if (kind == SetReply::Previous && cur != nullptr &&
         KeyTable::type(cur) != ValueType::String) {
         ctx.reply.error(errors::kWrongType);
@@ -161,7 +165,11 @@ void getexCommand(CommandContext& ctx) {
     ExpireArgs args;
     if (!args.parse(ctx, 2, ExpireArgs::kForGetex)) return;
     // Redis's order: options, then the key (absent: nil, whatever the time), then the time.
-    KeyTable::Entry* e = readString(ctx);
+    KeyTable::Entry* e = nullptr;
+    {
+        LockScope::ReadLookups read(ctx.scope);  // a read lookup in Redis: keymiss
+        e = readString(ctx);
+    }
     if (e == nullptr) return;
     int64_t at = kNoExpiry;
     if (args.hasTime() && !args.absoluteMs(ctx, at)) return;
@@ -182,7 +190,11 @@ void getexCommand(CommandContext& ctx) {
 }
 
 void getdelCommand(CommandContext& ctx) {
-    KeyTable::Entry* e = readString(ctx);
+    KeyTable::Entry* e = nullptr;
+    {
+        LockScope::ReadLookups read(ctx.scope);  // a read lookup in Redis: keymiss
+        e = readString(ctx);
+    }
     if (e == nullptr) return;
     ctx.reply.bulk(KeyTable::value(e));
     ctx.scope.remove(ctx.db(), ctx.argv[1]);

@@ -205,6 +205,7 @@ void lcsCommand(CommandContext& ctx) {
     // stay valid from there on.
     ctx.scope.find(ctx.db(), ctx.argv[1]);
     KeyTable::Entry* eb = ctx.scope.find(ctx.db(), ctx.argv[2]);
+    ctx.scope.setReadLookups(false);  // a second look at a: one keymiss per key, as Redis
     KeyTable::Entry* ea = ctx.scope.find(ctx.db(), ctx.argv[1]);
     if ((ea != nullptr && KeyTable::type(ea) != ValueType::String) ||
         (eb != nullptr && KeyTable::type(eb) != ValueType::String)) {

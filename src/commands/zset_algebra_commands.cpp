@@ -168,7 +168,11 @@ void algebraGeneric(CommandContext& ctx, bool store, size_t numkeys_at, SetOp op
     std::vector<Input> in(static_cast<size_t>(setnum));
     size_t j = numkeys_at + 1;
     for (size_t i = 0; i < in.size(); ++i, ++j) {
-        KeyTable::Entry* e = ctx.scope.find(ctx.db(), argv[j]);
+        KeyTable::Entry* e = nullptr;
+        {
+            LockScope::ReadLookups read(ctx.scope);  // a *STORE's sources too: keymiss
+            e = ctx.scope.find(ctx.db(), argv[j]);
+        }
         auto& counter = e ? ctx.worker_stats.keyspace_hits : ctx.worker_stats.keyspace_misses;
         counter.fetch_add(1, std::memory_order_relaxed);
         if (e == nullptr) continue;

@@ -166,7 +166,10 @@ void zrangeGeneric(CommandContext& ctx, size_t key_at, bool store, RangeType typ
         return;
     }
     ZSetValue* z = nullptr;
-    if (!findZSet(ctx, argv[key_at], z, true)) return;
+    {
+        LockScope::ReadLookups read(ctx.scope);  // ZRANGESTORE's source too: keymiss
+        if (!findZSet(ctx, argv[key_at], z, true)) return;
+    }
     Pick pick;
     if (z != nullptr) {
         const RankSpan span = boundsSpan(*z, type, bounds);

@@ -78,15 +78,18 @@ void LockScope::notifyIfNew(KeyTable& t, int db, std::string_view key, uint64_t 
 }
 
 KeyTable::Entry* LockScope::find(int db, std::string_view key) {
+    KeyTable::Entry* e = findLive(db, key);
+    if (e == nullptr && read_lookups_) notify(keyspace_events::kKeyMiss, "keymiss", db, key);
+    return e;
+}
+
+KeyTable::Entry* LockScope::findLive(int db, std::string_view key) {
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
     KeyTable::Entry* e = table(shard, db).find(key, h);
-    if (e != nullptr && live(e)) return e;
-    if (e != nullptr) {
-        erase(shard, db, key, h, true);
-        notify(keyspace_events::kExpired, "expired", db, key);
-    }
-    if (read_command_) notify(keyspace_events::kKeyMiss, "keymiss", db, key);
+    if (e == nullptr || live(e)) return e;
+    erase(shard, db, key, h, true);
+    notify(keyspace_events::kExpired, "expired", db, key);
     return nullptr;
 }
 
@@ -120,7 +123,7 @@ KeyTable::Entry* LockScope::setCollection(int db, std::string_view key, ValueTyp
 }
 
 bool LockScope::setExpire(int db, std::string_view key, int64_t expire_at) {
-    if (find(db, key) == nullptr) return false;
+    if (findLive(db, key) == nullptr) return false;
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
     table(shard, db).setExpire(key, h, expire_at);
@@ -130,7 +133,7 @@ bool LockScope::setExpire(int db, std::string_view key, int64_t expire_at) {
 }
 
 KeyTable::Entry* LockScope::resizeString(int db, std::string_view key, size_t new_len) {
-    if (find(db, key) == nullptr) return nullptr;
+    if (findLive(db, key) == nullptr) return nullptr;
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
     KeyTable::Entry* e = table(shard, db).resizeString(key, h, new_len);
@@ -157,14 +160,14 @@ void LockScope::modified(int db, std::string_view key) {
 }
 
 bool LockScope::remove(int db, std::string_view key) {
-    if (find(db, key) == nullptr) return false;
+    if (findLive(db, key) == nullptr) return false;
     uint64_t h = hashOf(key);
     erase(shardFor(h), db, key, h, false);
     return true;
 }
 
 bool LockScope::move(int from_db, std::string_view from_key, int to_db, std::string_view to_key) {
-    if (find(from_db, from_key) == nullptr) return false;
+    if (findLive(from_db, from_key) == nullptr) return false;
     if (from_db == to_db && from_key == to_key) return true;
     remove(to_db, to_key);  // adopt() needs the destination absent
     uint64_t hf = hashOf(from_key);
@@ -182,7 +185,7 @@ bool LockScope::move(int from_db, std::string_view from_key, int to_db, std::str
 }
 
 bool LockScope::copy(int from_db, std::string_view from_key, int to_db, std::string_view to_key) {
-    KeyTable::Entry* e = find(from_db, from_key);
+    KeyTable::Entry* e = findLive(from_db, from_key);
     if (e == nullptr) return false;
     const int64_t at = KeyTable::expireAt(e);
     if (KeyTable::type(e) == ValueType::String) {

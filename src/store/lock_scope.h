@@ -64,8 +64,27 @@ class LockScope {
         if (store_.notifier().active() & cls) [[unlikely]]
             events_.push_back({cls, event, db, std::string(key)});
     }
-    // Marks the command as a reader: a lookup that finds no key reports "keymiss" (m).
-    void setReadCommand(bool read) { read_command_ = read; }
+    // Whether find() reports "keymiss" (m) when it finds no key, as Redis's lookupKeyRead does:
+    // on for read-only commands (set by the executor), and for the sources a write command
+    // reads (GETDEL, SET ... GET, the *STORE commands' inputs, COPY's source) through
+    // ReadLookups. The write operations below look keys up without it.
+    void setReadLookups(bool on) { read_lookups_ = on; }
+    bool readLookups() const { return read_lookups_; }
+    // Read lookups for as long as it lives (when `on`), then back to what they were.
+    class ReadLookups {
+      public:
+        explicit ReadLookups(LockScope& scope, bool on = true)
+            : scope_(scope), was_(scope.readLookups()) {
+            if (on) scope.setReadLookups(true);
+        }
+        ~ReadLookups() { scope_.setReadLookups(was_); }
+        ReadLookups(const ReadLookups&) = delete;
+        ReadLookups& operator=(const ReadLookups&) = delete;
+
+      private:
+        LockScope& scope_;
+        bool was_;
+    };
 
     // THE LOOKUP: lazy expiry first (an expired key is deleted, counted and reported to the
     // change hook, and is then absent), then existence. Every command reads keys through it.
@@ -129,6 +148,8 @@ class LockScope {
     bool holds(size_t shard) const;
     // Removes an entry already found, with the hook (and the expired counter if `expired`).
     void erase(Store::Shard& shard, int db, std::string_view key, uint64_t hash, bool expired);
+    // find() without "keymiss": lazy expiry, then the live entry or nullptr.
+    KeyTable::Entry* findLive(int db, std::string_view key);
     // Reports "new" (n) when (db, key) holds nothing, before a put adds it.
     void notifyIfNew(KeyTable& t, int db, std::string_view key, uint64_t hash);
     KeyTable& table(Store::Shard& shard, int db) { return *shard.dbs[static_cast<size_t>(db)]; }
@@ -145,7 +166,7 @@ class LockScope {
     SmallVector<size_t, 4> locked_;  // ascending shard indexes, when not all_
     SmallVector<Hashed, 4> hashes_;  // of the keys lockKeys() was given
     std::vector<KeyEvent> events_;   // this scope's keyspace events, posted by the destructor
-    bool read_command_ = false;
+    bool read_lookups_ = false;
 };
 
 }  // namespace mini_redis

@@ -78,7 +78,7 @@ expire g1 50 gt
 pexpire g1 100000
 expireat g1 99999999999
 pexpireat g1 99999999999999
-ttl g1
+ttl nokey
 expire g1 0
 set g1 v
 expire g1 -1
@@ -258,6 +258,107 @@ incr c1
 append c2 x
 """
 
+# Every family's lookups of absent keys: which report keymiss (read lookups) and which not.
+MISSES = """
+getdel k
+getex k
+getex k ex 10
+set k v get
+getset k2 v
+del k k2
+incr k
+append k x
+setrange k 0 x
+del k
+setbit k 1 1
+del k
+bitop and d a b
+bitcount a
+sinterstore d a b
+sunionstore d a b
+sdiffstore d a b
+zunionstore d 2 a b
+zinterstore d 2 a b
+zdiffstore d 2 a b
+zrangestore d a 0 -1
+sort a store d
+sort a
+smove a b m
+lmove a b left left
+rpoplpush a b
+lpop a
+rpop a
+spop a
+zpopmin a
+lmpop 2 a b left
+zmpop 2 a b min
+sinter a b
+sunion a b
+sdiff a b
+zunion 2 a b
+zinter 2 a b
+zdiff 2 a b
+sintercard 2 a b
+zintercard 2 a b
+copy a b
+rename a b
+renamenx a b
+move a 1
+exists a
+type a
+ttl a
+pttl a
+expiretime a
+persist a
+expire a 10
+touch a
+object encoding a
+strlen a
+getrange a 0 1
+mget a b
+hget a f
+hgetall a
+hexists a f
+hlen a
+hmget a f g
+hrandfield a
+hscan a 0
+hincrby a f 1
+del a
+hdel a f
+lrange a 0 1
+llen a
+lindex a 0
+lpos a x
+lset a 0 x
+linsert a before x y
+lrem a 1 x
+ltrim a 0 1
+lpushx a x
+scard a
+smembers a
+sismember a x
+smismember a x
+srandmember a
+sscan a 0
+srem a x
+zcard a
+zscore a x
+zrange a 0 1
+zrangebyscore a 0 1
+zrank a x
+zcount a 0 1
+zmscore a x
+zrandmember a
+zscan a 0
+zrem a x
+zremrangebyscore a 0 1
+zincrby a 1 x
+del a
+zadd a xx 1 x
+lcs a b
+"""
+
 SETTINGS = ["KEA", "K$", "Eg", "Kls", "Ehz", "KE", "KEAm", "KEAn", "KEAmn", "KEx", "AK"]
 
 
@@ -344,6 +445,7 @@ def test_keymiss_and_new_match_redis():
     with Server(BINARY) as srv:
         for setting in ["KEAmn", "Km", "En", "KEA"]:
             check(setting, compare, ref, srv.port, setting, "miss/new", MISS_NEW)
+        check("misses", compare, ref, srv.port, "KEm", "misses", MISSES)
 
 
 def test_config_forms():
