@@ -156,8 +156,8 @@ TEST_CASE("class letters filter what is collected; m and n only when asked") {
     srv.cmd({"GET", "nokey"});
     srv.cmd({"SET", "k", "w"});  // exists: not new
     srv.cmd({"SET", "fresh", "w"});
-    CHECK(drained(srv.store()) == Strings{"keymiss(0:nokey)", "set(0:k)", "new(0:fresh)",
-                                          "set(0:fresh)"});
+    CHECK(drained(srv.store()) ==
+          Strings{"keymiss(0:nokey)", "set(0:k)", "new(0:fresh)", "set(0:fresh)"});
 }
 
 TEST_CASE("lazy expiry reports expired (not del); the expire step does too") {

@@ -298,7 +298,8 @@ void sortGeneric(CommandContext& ctx, bool read_only) {
     }
     const size_t stored = out.size();
     if (stored == 0) {
-        if (ctx.scope.remove(ctx.db(), *o.store)) ctx.scope.notify(ev::kGeneric, "del", ctx.db(), *o.store);
+        if (ctx.scope.remove(ctx.db(), *o.store))
+            ctx.scope.notify(ev::kGeneric, "del", ctx.db(), *o.store);
     } else {
         auto list = std::make_unique<ListValue>(ctx.config.list_max_listpack_size);
         for (const std::string& v : out) list->push(ListValue::End::Tail, v);

@@ -68,7 +68,8 @@ void setGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
     }
     ctx.scope.setString(ctx.db(), key, value, expire_at);
     ctx.scope.notify(ev::kString, "set", ctx.db(), key);
-    if (expire_at != kNoExpiry && !keep_ttl) ctx.scope.notify(ev::kGeneric, "expire", ctx.db(), key);
+    if (expire_at != kNoExpiry && !keep_ttl)
+        ctx.scope.notify(ev::kGeneric, "expire", ctx.db(), key);
     if (kind == SetReply::Flag) {
         ctx.reply.integer(1);
     } else if (kind == SetReply::Ok) {

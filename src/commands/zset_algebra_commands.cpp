@@ -251,7 +251,8 @@ void algebraGeneric(CommandContext& ctx, bool store, size_t numkeys_at, SetOp op
     }
     const size_t n = out->length();
     if (n == 0) {
-        if (ctx.scope.remove(ctx.db(), argv[1])) ctx.scope.notify(ev::kGeneric, "del", ctx.db(), argv[1]);
+        if (ctx.scope.remove(ctx.db(), argv[1]))
+            ctx.scope.notify(ev::kGeneric, "del", ctx.db(), argv[1]);
     } else {
         out->compactIfFits(zsetLimits(ctx));
         ctx.scope.setCollection(ctx.db(), argv[1], ValueType::ZSet, std::move(out));

@@ -113,7 +113,8 @@ void zaddGeneric(CommandContext& ctx, unsigned flags) {
     } else if (added + updated > 0) {
         ctx.scope.modified(ctx.db(), argv[1]);
     }
-    if (added + updated > 0) ctx.scope.notify(ev::kZset, incr ? "zincr" : "zadd", ctx.db(), argv[1]);
+    if (added + updated > 0)
+        ctx.scope.notify(ev::kZset, incr ? "zincr" : "zadd", ctx.db(), argv[1]);
 }
 
 void zaddCommand(CommandContext& ctx) {

@@ -104,10 +104,10 @@ void Server::publishKeyEvents() {
     store_.notifier().drain(events);
     const uint32_t flags = store_.notifier().flags();
     for (const KeyEvent& e : events) {
-        KeyspaceNotifier::messages(e, flags, [this](std::string_view channel,
-                                                    std::string_view message) {
-            registry_.publish(channel, message);
-        });
+        KeyspaceNotifier::messages(e, flags,
+                                   [this](std::string_view channel, std::string_view message) {
+                                       registry_.publish(channel, message);
+                                   });
     }
     events.clear();
 }

@@ -1,6 +1,8 @@
 // Parsing and formatting of the notify-keyspace-events letters.
 #include "keyspace_event_flags.h"
 
+#include <span>
+
 namespace mini_redis::keyspace_events {
 
 namespace {
@@ -16,24 +18,20 @@ constexpr Letter kClassLetters[] = {
 }  // namespace
 
 std::optional<uint32_t> parseFlags(std::string_view text) {
+    // The letters that are not one class each.
+    static constexpr Letter kOtherLetters[] = {
+        {'A', kAll}, {'K', kKeyspace}, {'E', kKeyevent}, {'m', kKeyMiss}};
+    auto bitOf = [](std::span<const Letter> letters, char c) -> uint32_t {
+        for (const Letter& l : letters) {
+            if (l.letter == c) return l.bit;
+        }
+        return 0;
+    };
     uint32_t flags = 0;
     for (char c : text) {
-        switch (c) {
-            case 'A': flags |= kAll; continue;
-            case 'K': flags |= kKeyspace; continue;
-            case 'E': flags |= kKeyevent; continue;
-            case 'm': flags |= kKeyMiss; continue;
-            default: break;
-        }
-        bool known = false;
-        for (const Letter& l : kClassLetters) {
-            if (l.letter == c) {
-                flags |= l.bit;
-                known = true;
-                break;
-            }
-        }
-        if (!known) return std::nullopt;
+        const uint32_t bit = bitOf(kOtherLetters, c) | bitOf(kClassLetters, c);
+        if (bit == 0) return std::nullopt;
+        flags |= bit;
     }
     return flags;
 }

@@ -10,20 +10,20 @@ namespace mini_redis::keyspace_events {
 
 // One bit per letter of Redis's notify-keyspace-events string. K and E choose the channels;
 // the others choose which classes of events are sent.
-inline constexpr uint32_t kKeyspace = 1u << 0;   // K: __keyspace@<db>__:<key>, message = event
-inline constexpr uint32_t kKeyevent = 1u << 1;   // E: __keyevent@<db>__:<event>, message = key
-inline constexpr uint32_t kGeneric = 1u << 2;    // g: DEL, EXPIRE, RENAME, ...
-inline constexpr uint32_t kString = 1u << 3;     // $
-inline constexpr uint32_t kList = 1u << 4;       // l
-inline constexpr uint32_t kSet = 1u << 5;        // s
-inline constexpr uint32_t kHash = 1u << 6;       // h
-inline constexpr uint32_t kZset = 1u << 7;       // z
-inline constexpr uint32_t kExpired = 1u << 8;    // x
-inline constexpr uint32_t kEvicted = 1u << 9;    // e (accepted; nothing is evicted)
-inline constexpr uint32_t kStream = 1u << 10;    // t (accepted; there are no streams)
-inline constexpr uint32_t kKeyMiss = 1u << 11;   // m: a read command found no key
-inline constexpr uint32_t kModule = 1u << 12;    // d (accepted; there are no modules)
-inline constexpr uint32_t kNew = 1u << 13;       // n: a key was added
+inline constexpr uint32_t kKeyspace = 1u << 0;  // K: __keyspace@<db>__:<key>, message = event
+inline constexpr uint32_t kKeyevent = 1u << 1;  // E: __keyevent@<db>__:<event>, message = key
+inline constexpr uint32_t kGeneric = 1u << 2;   // g: DEL, EXPIRE, RENAME, ...
+inline constexpr uint32_t kString = 1u << 3;    // $
+inline constexpr uint32_t kList = 1u << 4;      // l
+inline constexpr uint32_t kSet = 1u << 5;       // s
+inline constexpr uint32_t kHash = 1u << 6;      // h
+inline constexpr uint32_t kZset = 1u << 7;      // z
+inline constexpr uint32_t kExpired = 1u << 8;   // x
+inline constexpr uint32_t kEvicted = 1u << 9;   // e (accepted; nothing is evicted)
+inline constexpr uint32_t kStream = 1u << 10;   // t (accepted; there are no streams)
+inline constexpr uint32_t kKeyMiss = 1u << 11;  // m: a read command found no key
+inline constexpr uint32_t kModule = 1u << 12;   // d (accepted; there are no modules)
+inline constexpr uint32_t kNew = 1u << 13;      // n: a key was added
 // A: every class but m and n (as in Redis).
 inline constexpr uint32_t kAll =
     kGeneric | kString | kList | kSet | kHash | kZset | kExpired | kEvicted | kStream | kModule;

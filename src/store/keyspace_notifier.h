@@ -55,9 +55,9 @@ class KeyspaceNotifier {
 
     // The channel/message pairs `event` makes under `flags`, in Redis's order (keyspace channel
     // first, then keyevent), passed to `send`.
-    static void messages(const KeyEvent& event, uint32_t flags,
-                         const std::function<void(std::string_view channel,
-                                                  std::string_view message)>& send);
+    static void messages(
+        const KeyEvent& event, uint32_t flags,
+        const std::function<void(std::string_view channel, std::string_view message)>& send);
 
   private:
     std::atomic<uint32_t> flags_{0};
