@@ -6,6 +6,7 @@ canonical forms and error; "expired" from the active cycle for a key nobody read
 all while the setting is off; redis-py's PubSub receiving keyspace messages."""
 import os
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -528,6 +529,55 @@ def test_lazy_expiry_once():
         c.close()
 
 
+def test_per_key_order_across_workers():
+    """Four clients, on four workers, SET and DEL the same key in pipelines: the events must be
+    a history the key could have had (a del only after a set since the previous del, as DEL
+    reports only a key that was there), and the last one must say how the key was left."""
+    clients, rounds, pipeline = 4, 30, 50
+    with Server(BINARY, workers=4) as srv:
+        c = EventClient(srv.port)
+        c.cmd.call("CONFIG", "SET", "notify-keyspace-events", "Eg$")
+        deleted = [0] * clients
+        errors = []
+
+        def writer(i):
+            try:
+                with harness.Conn(srv.port) as w:
+                    for _ in range(rounds):
+                        for _ in range(pipeline):
+                            w.send_cmd("SET", "k", "v%d" % i)
+                            w.send_cmd("DEL", "k")
+                        replies = w.read_replies(2 * pipeline)
+                        deleted[i] += sum(replies[1::2])
+            except Exception as e:  # reported below, in the test's thread
+                errors.append(e)
+
+        threads = [threading.Thread(target=writer, args=(i,)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        expect_eq(errors, [], "writers")
+        c.fence.call("PUBLISH", MARKER, "fence")
+        events = []
+        while True:
+            m = c.sub.read_reply()
+            if m[2] == MARKER.encode():
+                break
+            expect_eq(m[3], b"k", "the key")
+            events.append(m[2].rsplit(b":", 1)[1])
+        sets = clients * rounds * pipeline
+        expect_eq(events.count(b"set"), sets, "one set event per SET")
+        expect_eq(events.count(b"del"), sum(deleted), "one del event per DEL that deleted")
+        exists = False
+        for n, e in enumerate(events):
+            if e == b"del":
+                expect_eq(exists, True, "event %d: a del while the key was absent" % n)
+            exists = e == b"set"
+        expect_eq(srv.call("EXISTS", "k"), 1 if exists else 0, "the last event names the state")
+        c.close()
+
+
 def test_redis_py():
     if redis is None:
         skip("python3-redis not installed")
@@ -558,4 +608,5 @@ def test_redis_py():
 if __name__ == "__main__":
     run_tests([test_config_forms, test_families_match_redis, test_settings_filter_as_redis,
                test_keymiss_and_new_match_redis, test_config_file_and_off,
-               test_expired_from_active_cycle, test_lazy_expiry_once, test_redis_py])
+               test_expired_from_active_cycle, test_lazy_expiry_once,
+               test_per_key_order_across_workers, test_redis_py])
