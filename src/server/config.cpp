@@ -226,14 +226,14 @@ const std::vector<Option>& options() {
             opt.live = true;
             opt.fromString = [](Config& c, std::string_view s) -> Error {
                 auto flags = keyspace_events::parseFlags(s);
-                if (!flags) return std::string(keyspace_events::kInvalidFlags);
+                // (CONFIG SET answers Redis's own text: server_commands.cpp checks first.)
+                if (!flags) return "a string of the letters Ag$lshzxeKEtmdn (\"\" = off)";
                 c.notify_keyspace_events = *flags;
                 return std::nullopt;
             };
             opt.fromJson = [f = opt.fromString](Config& c, const Json& v) -> Error {
-                if (!v.is_string()) return "a string of Redis's event letters (\"\" = off)";
-                if (f(c, v.get<std::string>())) return "a string of the letters Ag$lshzxeKEtmdn";
-                return std::nullopt;
+                if (!v.is_string()) return "a string of the letters Ag$lshzxeKEtmdn (\"\" = off)";
+                return f(c, v.get<std::string>());
             };
             opt.toString = [](const Config& c) {
                 return keyspace_events::formatFlags(c.notify_keyspace_events);
