@@ -2,8 +2,10 @@
 mini-redis and Debian's redis-server 7.0.15 (started here), each with a PSUBSCRIBEd client,
 and the event streams must be the same bytes, command by command, for every family and for
 several notify-keyspace-events settings (K/E and class filtering, m and n); CONFIG GET/SET's
-canonical forms and error; "expired" from the active cycle for a key nobody reads; nothing at
-all while the setting is off; redis-py's PubSub receiving keyspace messages."""
+canonical forms and error; the setting from the file and from a SIGHUP reload; "expired" from
+the active cycle for a key nobody reads, and once from lazy expiry; nothing at all while the
+setting is off; one key's events in its writes' order across four workers; redis-py's PubSub
+receiving keyspace messages."""
 import os
 import sys
 import threading
@@ -489,6 +491,22 @@ def test_config_file_and_off():
         c.close()
 
 
+def test_sighup_reload():
+    with Server(BINARY, config={}) as srv:
+        c = EventClient(srv.port)
+        expect_eq(c.run(["SET", "a", "1"])[1], [], "off at start")
+        srv.write_config({"port": srv.port, "notify-keyspace-events": "Kz"})
+        srv.reload("configuration reloaded")
+        expect_eq(c.cmd.call("CONFIG", "GET", "notify-keyspace-events"),
+                  [b"notify-keyspace-events", b"zK"], "reloaded")
+        expect_eq(c.run(["ZADD", "z", "1", "m"])[1], [(b"__keyspace@0__:z", b"zadd")],
+                  "the reloaded setting applies")
+        srv.write_config({"port": srv.port})
+        srv.reload("configuration reloaded")
+        expect_eq(c.run(["ZADD", "z", "2", "n"])[1], [], "off again")
+        c.close()
+
+
 def test_expired_from_active_cycle():
     with Server(BINARY, config={"hz": 100}) as srv:
         c = EventClient(srv.port)
@@ -608,5 +626,6 @@ def test_redis_py():
 if __name__ == "__main__":
     run_tests([test_config_forms, test_families_match_redis, test_settings_filter_as_redis,
                test_keymiss_and_new_match_redis, test_config_file_and_off,
+               test_sighup_reload,
                test_expired_from_active_cycle, test_lazy_expiry_once,
                test_per_key_order_across_workers, test_redis_py])
