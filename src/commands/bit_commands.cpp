@@ -13,6 +13,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 // ---- Store-free operations (no RESP in them) ----------------------------------------------
 
 uint8_t byteAt(std::string_view s, size_t i) {
@@ -181,6 +183,7 @@ void setbitCommand(CommandContext& ctx) {
         std::string bytes(byte + 1, '\0');
         if (on) bytes[byte] = static_cast<char>(mask);
         ctx.scope.setString(ctx.db(), key, bytes, kNoExpiry, StringEncoding::Raw);
+        ctx.scope.notify(ev::kString, "setbit", ctx.db(), key);
         ctx.reply.integer(0);
         return;
     }
@@ -190,6 +193,7 @@ void setbitCommand(CommandContext& ctx) {
         KeyTable::Entry* e = ctx.scope.resizeString(ctx.db(), key, std::max(old.size(), byte + 1));
         auto* p = reinterpret_cast<uint8_t*>(KeyTable::mutableValue(e)) + byte;
         *p = static_cast<uint8_t>(on ? (*p | mask) : (*p & ~mask));
+        ctx.scope.notify(ev::kString, "setbit", ctx.db(), key);  // grown or changed, as Redis
     } else {
         KeyTable::markRaw(cur.entry);
     }
@@ -335,7 +339,9 @@ void bitopCommand(CommandContext& ctx) {
         return;
     }
     auto keys = ctx.argv.subspan(3);
-    // First pass: the lookups that may delete expired keys, and the type check.
+    // First pass: the lookups that may delete expired keys, and the type check (read lookups,
+    // as Redis's: keymiss for each absent source).
+    LockScope::ReadLookups read(ctx.scope);
     for (std::string_view key : keys) {
         if (ctx.scope.find(ctx.db(), key, ValueType::String).wrong_type) {
             ctx.reply.error(errors::kWrongType);
@@ -343,6 +349,7 @@ void bitopCommand(CommandContext& ctx) {
         }
     }
     // Second pass changes nothing, so every view stays valid until the result is stored.
+    ctx.scope.setReadLookups(false);  // the second pass reads them again, silently
     std::vector<std::string_view> srcs;
     srcs.reserve(keys.size());
     for (std::string_view key : keys) {
@@ -351,9 +358,12 @@ void bitopCommand(CommandContext& ctx) {
     }
     std::string result = combine(op, srcs);
     if (result.empty()) {
-        ctx.scope.remove(ctx.db(), ctx.argv[2]);
+        if (ctx.scope.remove(ctx.db(), ctx.argv[2])) {
+            ctx.scope.notify(ev::kGeneric, "del", ctx.db(), ctx.argv[2]);
+        }
     } else {
         ctx.scope.setString(ctx.db(), ctx.argv[2], result, kNoExpiry, StringEncoding::Raw);
+        ctx.scope.notify(ev::kString, "set", ctx.db(), ctx.argv[2]);
     }
     ctx.reply.integer(static_cast<int64_t>(result.size()));
 }

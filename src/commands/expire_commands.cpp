@@ -11,6 +11,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 enum class Base { Relative, Absolute };
 enum class Unit { Seconds, Milliseconds };
 
@@ -77,8 +79,10 @@ void expireGeneric(CommandContext& ctx, Base base, Unit unit) {
     }
     if (when <= ctx.scope.now()) {
         ctx.scope.remove(ctx.db(), ctx.argv[1]);
+        ctx.scope.notify(ev::kGeneric, "del", ctx.db(), ctx.argv[1]);
     } else {
         ctx.scope.setExpire(ctx.db(), ctx.argv[1], when);
+        ctx.scope.notify(ev::kGeneric, "expire", ctx.db(), ctx.argv[1]);
     }
     ctx.reply.integer(1);
 }
@@ -139,6 +143,7 @@ void persistCommand(CommandContext& ctx) {
         return;
     }
     ctx.scope.setExpire(ctx.db(), ctx.argv[1], kNoExpiry);
+    ctx.scope.notify(ev::kGeneric, "persist", ctx.db(), ctx.argv[1]);
     ctx.reply.integer(1);
 }
 

@@ -67,13 +67,14 @@ class WriteTarget {
     HashValue& operator*() { return *hash_; }
     HashValue* operator->() { return hash_; }
     // Stores a fresh hash, or reports the change of the stored one (which deletes the key if
-    // it is now empty). Call once, only when something changed.
-    void commit(CommandContext& ctx, std::string_view key) {
+    // it is now empty), then reports `event` (class h). Call once, only when something changed.
+    void commit(CommandContext& ctx, std::string_view key, const char* event) {
         if (fresh_) {
             ctx.scope.setCollection(ctx.db(), key, ValueType::Hash, std::move(fresh_));
         } else {
             ctx.scope.modified(ctx.db(), key);
         }
+        ctx.scope.notify(keyspace_events::kHash, event, ctx.db(), key);
     }
 
   private:
@@ -96,7 +97,7 @@ void hsetGeneric(CommandContext& ctx, bool hmset) {
     for (size_t i = 2; i < ctx.argv.size(); i += 2) {
         if (h->set(ctx.argv[i], ctx.argv[i + 1], limits)) ++created;
     }
-    h.commit(ctx, ctx.argv[1]);
+    h.commit(ctx, ctx.argv[1], "hset");
     if (hmset) {
         ctx.reply.ok();
     } else {
@@ -120,7 +121,7 @@ void hsetnxCommand(CommandContext& ctx) {
         return;
     }
     h->set(ctx.argv[2], ctx.argv[3], limitsOf(ctx));
-    h.commit(ctx, ctx.argv[1]);
+    h.commit(ctx, ctx.argv[1], "hset");
     ctx.reply.integer(1);
 }
 
@@ -137,7 +138,10 @@ void hdelCommand(CommandContext& ctx) {
         for (size_t i = 2; i < ctx.argv.size() && h->length() > 0; ++i) {
             if (h->erase(ctx.argv[i])) ++deleted;
         }
-        if (deleted > 0) ctx.scope.modified(ctx.db(), ctx.argv[1]);
+        if (deleted > 0) {
+            ctx.scope.notify(keyspace_events::kHash, "hdel", ctx.db(), ctx.argv[1]);
+            ctx.scope.modified(ctx.db(), ctx.argv[1]);
+        }
     }
     ctx.reply.integer(deleted);
 }
@@ -167,7 +171,7 @@ void hincrbyCommand(CommandContext& ctx) {
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
     (void)ec;
     h->set(ctx.argv[2], std::string_view(buf, static_cast<size_t>(end - buf)), limitsOf(ctx));
-    h.commit(ctx, ctx.argv[1]);
+    h.commit(ctx, ctx.argv[1], "hincrby");
     ctx.reply.integer(value);
 }
 
@@ -199,7 +203,7 @@ void hincrbyfloatCommand(CommandContext& ctx) {
     char buf[kMaxLongDoubleChars];
     const std::string_view text(buf, formatLongDouble(value, buf));
     h->set(ctx.argv[2], text, limitsOf(ctx));
-    h.commit(ctx, ctx.argv[1]);
+    h.commit(ctx, ctx.argv[1], "hincrbyfloat");
     ctx.reply.bulk(text);
 }
 

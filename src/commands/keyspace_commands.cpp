@@ -14,10 +14,15 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 void delCommand(CommandContext& ctx) {
     int64_t removed = 0;
     for (size_t i = 1; i < ctx.argv.size(); ++i) {
-        if (ctx.scope.remove(ctx.db(), ctx.argv[i])) ++removed;
+        if (ctx.scope.remove(ctx.db(), ctx.argv[i])) {
+            ++removed;
+            ctx.scope.notify(ev::kGeneric, "del", ctx.db(), ctx.argv[i]);
+        }
     }
     ctx.reply.integer(removed);
 }
@@ -166,6 +171,8 @@ void renameGeneric(CommandContext& ctx, bool nx) {
         ctx.scope.remove(ctx.db(), to);
     }
     ctx.scope.move(ctx.db(), from, ctx.db(), to);
+    ctx.scope.notify(ev::kGeneric, "rename_from", ctx.db(), from);
+    ctx.scope.notify(ev::kGeneric, "rename_to", ctx.db(), to);
     nx ? ctx.reply.integer(1) : ctx.reply.ok();
 }
 
@@ -191,6 +198,8 @@ void moveCommand(CommandContext& ctx) {
         return;
     }
     ctx.scope.move(ctx.db(), key, to, key);
+    ctx.scope.notify(ev::kGeneric, "move_from", ctx.db(), key);
+    ctx.scope.notify(ev::kGeneric, "move_to", to, key);
     ctx.reply.integer(1);
 }
 
@@ -216,12 +225,19 @@ void copyCommand(CommandContext& ctx) {
         ctx.reply.error(errors::kSameObject);
         return;
     }
-    if (ctx.scope.find(ctx.db(), from) == nullptr ||
-        (ctx.scope.find(to_db, to) != nullptr && !replace)) {
+    bool absent = false;
+    {
+        LockScope::ReadLookups read(ctx.scope);  // the source only: keymiss, as Redis
+        absent = ctx.scope.find(ctx.db(), from) == nullptr;
+    }
+    if (absent || (ctx.scope.find(to_db, to) != nullptr && !replace)) {
         ctx.reply.integer(0);
         return;
     }
+    // A replaced destination is deleted first, as Redis does (so "new" is reported for it).
+    if (replace) ctx.scope.remove(to_db, to);
     ctx.scope.copy(ctx.db(), from, to_db, to);
+    ctx.scope.notify(ev::kGeneric, "copy_to", to_db, to);
     ctx.reply.integer(1);
 }
 

@@ -16,6 +16,16 @@ namespace mini_redis {
 
 using End = ListValue::End;
 
+namespace {
+namespace ev = keyspace_events;
+const char* popEvent(End end) {
+    return end == End::Head ? "lpop" : "rpop";
+}
+const char* pushEvent(End end) {
+    return end == End::Head ? "lpush" : "rpush";
+}
+}  // namespace
+
 bool parseListEnd(std::string_view arg, End& end) {
     if (equalsNoCase(arg, "left")) {
         end = End::Head;
@@ -36,6 +46,7 @@ void popAndReply(CommandContext& ctx, int db, std::string_view key, ListValue& l
     }
     if (shape == PopReply::Array || shape == PopReply::KeyAndArray) ctx.reply.arrayHeader(n);
     list.pop(end, n, [&](std::string_view v) { ctx.reply.bulk(v); });
+    if (n > 0) ctx.scope.notify(ev::kList, popEvent(end), db, key);
     ctx.scope.modified(db, key);
 }
 
@@ -47,6 +58,9 @@ void moveAndReply(CommandContext& ctx, int db, std::string_view src_key, ListVal
         src.pop(from, 1, [&](std::string_view e) { v.assign(e); });
         ctx.reply.bulk(v);
         src.push(to, v);
+        // Redis reports the push before the pop (here and below).
+        ctx.scope.notify(ev::kList, pushEvent(to), db, src_key);
+        ctx.scope.notify(ev::kList, popEvent(from), db, src_key);
         ctx.scope.modified(db, src_key);
         return;
     }
@@ -64,6 +78,8 @@ void moveAndReply(CommandContext& ctx, int db, std::string_view src_key, ListVal
     } else {
         ctx.scope.modified(db, dst_key);
     }
+    ctx.scope.notify(ev::kList, pushEvent(to), db, dst_key);
+    ctx.scope.notify(ev::kList, popEvent(from), db, src_key);
     ctx.scope.modified(db, src_key);
 }
 
@@ -88,10 +104,12 @@ void pushGeneric(CommandContext& ctx, End end, bool only_existing) {
         for (size_t i = 2; i < ctx.argv.size(); ++i) fresh->push(end, ctx.argv[i]);
         ctx.reply.integer(static_cast<int64_t>(fresh->length()));
         ctx.scope.setCollection(db, key, ValueType::List, std::move(fresh));
+        ctx.scope.notify(ev::kList, pushEvent(end), db, key);
         return;
     }
     for (size_t i = 2; i < ctx.argv.size(); ++i) list->push(end, ctx.argv[i]);
     ctx.reply.integer(static_cast<int64_t>(list->length()));
+    ctx.scope.notify(ev::kList, pushEvent(end), db, key);
     ctx.scope.modified(db, key);
 }
 

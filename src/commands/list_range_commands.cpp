@@ -14,6 +14,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 using End = ListValue::End;
 
 // Redis counts a read command's lookup as a hit when the key exists (of any type).
@@ -175,6 +177,7 @@ void lsetCommand(CommandContext& ctx) {
         return;
     }
     list->set(at, ctx.argv[3]);
+    ctx.scope.notify(ev::kList, "lset", ctx.db(), ctx.argv[1]);
     ctx.scope.modified(ctx.db(), ctx.argv[1]);
     ctx.reply.ok();
 }
@@ -201,6 +204,7 @@ void linsertCommand(CommandContext& ctx) {
         return;
     }
     ctx.reply.integer(static_cast<int64_t>(list->length()));
+    ctx.scope.notify(ev::kList, "linsert", ctx.db(), ctx.argv[1]);
     ctx.scope.modified(ctx.db(), ctx.argv[1]);
 }
 
@@ -213,7 +217,10 @@ void lremCommand(CommandContext& ctx) {
     if (failed) return;
     const size_t removed = list ? list->remove(ctx.argv[3], count) : 0;
     ctx.reply.integer(static_cast<int64_t>(removed));
-    if (removed > 0) ctx.scope.modified(ctx.db(), ctx.argv[1]);
+    if (removed > 0) {
+        ctx.scope.notify(ev::kList, "lrem", ctx.db(), ctx.argv[1]);
+        ctx.scope.modified(ctx.db(), ctx.argv[1]);
+    }
 }
 
 // LTRIM key start stop: always a change for WATCH when the list exists, as in Redis.
@@ -232,6 +239,7 @@ void ltrimCommand(CommandContext& ctx) {
         }
         list->erase(first + n, len - first - n);
         list->erase(0, first);
+        ctx.scope.notify(ev::kList, "ltrim", ctx.db(), ctx.argv[1]);
         ctx.scope.modified(ctx.db(), ctx.argv[1]);
     }
     ctx.reply.ok();

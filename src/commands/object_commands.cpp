@@ -68,6 +68,7 @@ void objectHelp(CommandContext& ctx) {
 
 // OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key: a missing key answers nil for each of them.
 const KeyTable::Entry* objectKey(CommandContext& ctx) {
+    ctx.scope.setReadLookups(false);  // Redis's OBJECT and MEMORY USAGE report no keymiss
     const KeyTable::Entry* e = ctx.scope.find(ctx.db(), ctx.argv[2]);
     if (e == nullptr) ctx.reply.nil();
     return e;
@@ -133,6 +134,7 @@ void memoryUsage(CommandContext& ctx) {
             return;
         }
     }
+    ctx.scope.setReadLookups(false);
     const KeyTable::Entry* e = ctx.scope.find(ctx.db(), ctx.argv[2]);
     e == nullptr ? ctx.reply.nil() : ctx.reply.integer(usageOf(e));
 }

@@ -10,6 +10,7 @@
 #include "errors.h"
 #include "glob.h"
 #include "info_report.h"
+#include "keyspace_event_flags.h"
 
 namespace mini_redis {
 
@@ -212,6 +213,9 @@ void configSet(CommandContext& ctx) {
             if (!next.get(name))
                 return std::string("Unknown option or number of arguments for CONFIG SET");
             if (!Config::isLive(name)) return std::string("can't set immutable config");
+            if (name == "notify-keyspace-events" && !keyspace_events::parseFlags(args[i + 1])) {
+                return std::string(keyspace_events::kInvalidFlags);  // Redis's text, unwrapped
+            }
             if (auto e = next.set(name, args[i + 1])) return *e;
         }
         return std::nullopt;
@@ -222,6 +226,7 @@ void configSet(CommandContext& ctx) {
         return;
     }
     Log::setLevel(ctx.shared_config.get()->loglevel);
+    ctx.store.notifier().setFlags(ctx.shared_config.get()->notify_keyspace_events);
     ctx.reply.ok();
 }
 

@@ -17,6 +17,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 enum class SetOp {
     Inter,  // members of every source
     Union,  // members of any source
@@ -116,13 +118,20 @@ void replyGeneric(CommandContext& ctx, SetOp op) {
 // which replaces the destination (any type, its TTL gone); an empty one deletes it.
 void storeGeneric(CommandContext& ctx, SetOp op) {
     std::vector<const SetValue*> sets;
-    if (!lookupSources(ctx, ctx.argv.subspan(2), false, sets)) return;
+    {
+        LockScope::ReadLookups read(ctx.scope);  // the sources: keymiss, as Redis
+        if (!lookupSources(ctx, ctx.argv.subspan(2), false, sets)) return;
+    }
     std::unique_ptr<SetValue> result = compute(op, sets, ctx.config.set_max_intset_entries);
     const auto size = static_cast<int64_t>(result->length());
     if (size > 0) {
         ctx.scope.setCollection(ctx.db(), ctx.argv[1], ValueType::Set, std::move(result));
-    } else {
-        ctx.scope.remove(ctx.db(), ctx.argv[1]);
+        const char* event = op == SetOp::Inter   ? "sinterstore"
+                            : op == SetOp::Union ? "sunionstore"
+                                                 : "sdiffstore";
+        ctx.scope.notify(ev::kSet, event, ctx.db(), ctx.argv[1]);
+    } else if (ctx.scope.remove(ctx.db(), ctx.argv[1])) {
+        ctx.scope.notify(ev::kGeneric, "del", ctx.db(), ctx.argv[1]);
     }
     ctx.reply.integer(size);
 }

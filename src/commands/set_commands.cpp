@@ -17,6 +17,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 SetValue::Random& rng() {
     thread_local SetValue::Random r{std::random_device{}()};
     return r;
@@ -69,6 +71,7 @@ void saddCommand(CommandContext& ctx) {
         for (size_t i = 2; i < ctx.argv.size(); ++i) added += set->add(ctx.argv[i], max_ints);
         if (added > 0) ctx.scope.modified(ctx.db(), ctx.argv[1]);
     }
+    if (added > 0) ctx.scope.notify(ev::kSet, "sadd", ctx.db(), ctx.argv[1]);
     ctx.reply.integer(added);
 }
 
@@ -84,7 +87,10 @@ void sremCommand(CommandContext& ctx) {
         SetValue* set = setOf(l);
         for (size_t i = 2; i < ctx.argv.size() && set->length() > 0; ++i)
             removed += set->remove(ctx.argv[i]);
-        if (removed > 0) ctx.scope.modified(ctx.db(), ctx.argv[1]);  // deletes an emptied set
+        if (removed > 0) {
+            ctx.scope.notify(ev::kSet, "srem", ctx.db(), ctx.argv[1]);
+            ctx.scope.modified(ctx.db(), ctx.argv[1]);  // deletes an emptied set
+        }
     }
     ctx.reply.integer(removed);
 }
@@ -114,14 +120,17 @@ void smoveCommand(CommandContext& ctx) {
     }
     // The destination's collection outlives the source's entry being deleted here.
     SetValue* dst_set = dst ? setOf(dst) : nullptr;
+    ctx.scope.notify(ev::kSet, "srem", ctx.db(), src_key);
     ctx.scope.modified(ctx.db(), src_key);
     const int64_t max_ints = ctx.config.set_max_intset_entries;
     if (dst_set == nullptr) {
         auto set = SetValue::forMember(member);
         set->add(member, max_ints);
         ctx.scope.setCollection(ctx.db(), dst_key, ValueType::Set, std::move(set));
+        ctx.scope.notify(ev::kSet, "sadd", ctx.db(), dst_key);
     } else if (dst_set->add(member, max_ints)) {
         ctx.scope.modified(ctx.db(), dst_key);
+        ctx.scope.notify(ev::kSet, "sadd", ctx.db(), dst_key);
     }
     ctx.reply.integer(1);
 }
@@ -180,6 +189,7 @@ void spopWithCount(CommandContext& ctx) {
     }
     std::vector<std::string> popped;
     setOf(l)->popRandom(static_cast<size_t>(count), rng(), popped);
+    ctx.scope.notify(ev::kSet, "spop", ctx.db(), ctx.argv[1]);
     ctx.scope.modified(ctx.db(), ctx.argv[1]);  // deletes the key when it took every member
     replyMembers(ctx, popped, true);
 }
@@ -205,6 +215,7 @@ void spopCommand(CommandContext& ctx) {
     }
     std::vector<std::string> popped;
     setOf(l)->popRandom(1, rng(), popped);
+    ctx.scope.notify(ev::kSet, "spop", ctx.db(), ctx.argv[1]);
     ctx.scope.modified(ctx.db(), ctx.argv[1]);
     ctx.reply.bulk(popped.front());
 }

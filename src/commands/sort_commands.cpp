@@ -22,6 +22,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 // The parsed options of one SORT.
 struct SortOptions {
     bool desc = false;
@@ -185,6 +187,9 @@ void sortGeneric(CommandContext& ctx, bool read_only) {
         }
     }
 
+    // Every lookup of SORT ... STORE is a read lookup in Redis (keymiss), its source's and its
+    // patterns'; storing looks the destination up without one.
+    ctx.scope.setReadLookups(true);
     std::vector<Item> items;
     KeyTable::Entry* src = ctx.scope.find(ctx.db(), ctx.argv[1]);
     ValueType type = ValueType::List;
@@ -293,11 +298,13 @@ void sortGeneric(CommandContext& ctx, bool read_only) {
     }
     const size_t stored = out.size();
     if (stored == 0) {
-        ctx.scope.remove(ctx.db(), *o.store);
+        if (ctx.scope.remove(ctx.db(), *o.store))
+            ctx.scope.notify(ev::kGeneric, "del", ctx.db(), *o.store);
     } else {
         auto list = std::make_unique<ListValue>(ctx.config.list_max_listpack_size);
         for (const std::string& v : out) list->push(ListValue::End::Tail, v);
         ctx.scope.setCollection(ctx.db(), *o.store, ValueType::List, std::move(list));
+        ctx.scope.notify(ev::kList, "sortstore", ctx.db(), *o.store);
     }
     ctx.reply.integer(static_cast<int64_t>(stored));
 }

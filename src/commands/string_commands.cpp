@@ -15,6 +15,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 void countLookup(CommandContext& ctx, bool hit) {
     auto& counter = hit ? ctx.worker_stats.keyspace_hits : ctx.worker_stats.keyspace_misses;
     counter.fetch_add(1, std::memory_order_relaxed);
@@ -37,7 +39,11 @@ enum class SetReply {
 // (kNoExpiry: none); with `keep_ttl` an existing key keeps its TTL.
 void setGeneric(CommandContext& ctx, std::string_view key, std::string_view value,
                 SetCondition cond, int64_t expire_at, bool keep_ttl, SetReply kind) {
-    KeyTable::Entry* cur = ctx.scope.find(ctx.db(), key);
+    KeyTable::Entry* cur = nullptr;
+    {
+        LockScope::ReadLookups read(ctx.scope, kind == SetReply::Previous);  // keymiss, as Redis
+        cur = ctx.scope.find(ctx.db(), key);
+    }
     if (kind == SetReply::Previous && cur != nullptr &&
         KeyTable::type(cur) != ValueType::String) {
         ctx.reply.error(errors::kWrongType);
@@ -61,6 +67,9 @@ void setGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
         exists ? ctx.reply.bulk(KeyTable::value(cur)) : ctx.reply.nil();
     }
     ctx.scope.setString(ctx.db(), key, value, expire_at);
+    ctx.scope.notify(ev::kString, "set", ctx.db(), key);
+    if (expire_at != kNoExpiry && !keep_ttl)
+        ctx.scope.notify(ev::kGeneric, "expire", ctx.db(), key);
     if (kind == SetReply::Flag) {
         ctx.reply.integer(1);
     } else if (kind == SetReply::Ok) {
@@ -91,6 +100,7 @@ void incrGeneric(CommandContext& ctx, int64_t delta) {
     const int64_t ttl = cur ? KeyTable::expireAt(cur.entry) : kNoExpiry;
     ctx.scope.setString(ctx.db(), ctx.argv[1], std::string_view(buf, static_cast<size_t>(end - buf)),
                         ttl);
+    ctx.scope.notify(ev::kString, "incrby", ctx.db(), ctx.argv[1]);  // INCR, DECR, ... alike
     ctx.reply.integer(next);
 }
 
@@ -156,7 +166,11 @@ void getexCommand(CommandContext& ctx) {
     ExpireArgs args;
     if (!args.parse(ctx, 2, ExpireArgs::kForGetex)) return;
     // Redis's order: options, then the key (absent: nil, whatever the time), then the time.
-    KeyTable::Entry* e = readString(ctx);
+    KeyTable::Entry* e = nullptr;
+    {
+        LockScope::ReadLookups read(ctx.scope);  // a read lookup in Redis: keymiss
+        e = readString(ctx);
+    }
     if (e == nullptr) return;
     int64_t at = kNoExpiry;
     if (args.hasTime() && !args.absoluteMs(ctx, at)) return;
@@ -165,19 +179,27 @@ void getexCommand(CommandContext& ctx) {
         // A time already past deletes the key, as Redis does.
         if (at <= ctx.scope.now()) {
             ctx.scope.remove(ctx.db(), ctx.argv[1]);
+            ctx.scope.notify(ev::kGeneric, "del", ctx.db(), ctx.argv[1]);
         } else {
             ctx.scope.setExpire(ctx.db(), ctx.argv[1], at);
+            ctx.scope.notify(ev::kGeneric, "expire", ctx.db(), ctx.argv[1]);
         }
     } else if (args.persist && KeyTable::hasExpire(e)) {
         ctx.scope.setExpire(ctx.db(), ctx.argv[1], kNoExpiry);
+        ctx.scope.notify(ev::kGeneric, "persist", ctx.db(), ctx.argv[1]);
     }
 }
 
 void getdelCommand(CommandContext& ctx) {
-    KeyTable::Entry* e = readString(ctx);
+    KeyTable::Entry* e = nullptr;
+    {
+        LockScope::ReadLookups read(ctx.scope);  // a read lookup in Redis: keymiss
+        e = readString(ctx);
+    }
     if (e == nullptr) return;
     ctx.reply.bulk(KeyTable::value(e));
     ctx.scope.remove(ctx.db(), ctx.argv[1]);
+    ctx.scope.notify(ev::kGeneric, "del", ctx.db(), ctx.argv[1]);
 }
 
 void mgetCommand(CommandContext& ctx) {
@@ -214,6 +236,7 @@ void msetGeneric(CommandContext& ctx, bool only_if_none) {
     }
     for (size_t i = 1; i < ctx.argv.size(); i += 2) {
         ctx.scope.setString(ctx.db(), ctx.argv[i], ctx.argv[i + 1]);
+        ctx.scope.notify(ev::kString, "set", ctx.db(), ctx.argv[i]);
     }
     only_if_none ? ctx.reply.integer(1) : ctx.reply.ok();
 }
@@ -260,6 +283,7 @@ void appendCommand(CommandContext& ctx) {
     }
     if (!cur) {
         ctx.scope.setString(ctx.db(), key, suffix);
+        ctx.scope.notify(ev::kString, "append", ctx.db(), key);
         ctx.reply.integer(static_cast<int64_t>(suffix.size()));
         return;
     }
@@ -270,6 +294,7 @@ void appendCommand(CommandContext& ctx) {
     }
     KeyTable::Entry* e = ctx.scope.resizeString(ctx.db(), key, before + suffix.size());
     if (!suffix.empty()) std::memcpy(KeyTable::mutableValue(e) + before, suffix.data(), suffix.size());
+    ctx.scope.notify(ev::kString, "append", ctx.db(), key);
     ctx.reply.integer(static_cast<int64_t>(before + suffix.size()));
 }
 

@@ -17,6 +17,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 // ---- Store-free operations (no RESP in them) ----------------------------------------------
 
 // GETRANGE's slice of `s` for inclusive [start, end], negative indexes counting from the end;
@@ -165,6 +167,7 @@ void setrangeCommand(CommandContext& ctx) {
         KeyTable::Entry* e = ctx.scope.resizeString(ctx.db(), key, after);
         std::memcpy(KeyTable::mutableValue(e) + at, value.data(), value.size());
     }
+    ctx.scope.notify(ev::kString, "setrange", ctx.db(), key);
     ctx.reply.integer(static_cast<int64_t>(after));
 }
 
@@ -191,6 +194,7 @@ void incrbyfloatCommand(CommandContext& ctx) {
     std::string_view text(buf, formatLongDouble(value, buf));
     const int64_t ttl = cur ? KeyTable::expireAt(cur.entry) : kNoExpiry;
     ctx.scope.setString(ctx.db(), key, text, ttl, StringEncoding::NoInt);
+    ctx.scope.notify(ev::kString, "incrbyfloat", ctx.db(), key);
     ctx.reply.bulk(text);
 }
 
@@ -201,6 +205,7 @@ void lcsCommand(CommandContext& ctx) {
     // stay valid from there on.
     ctx.scope.find(ctx.db(), ctx.argv[1]);
     KeyTable::Entry* eb = ctx.scope.find(ctx.db(), ctx.argv[2]);
+    ctx.scope.setReadLookups(false);  // a second look at a: one keymiss per key, as Redis
     KeyTable::Entry* ea = ctx.scope.find(ctx.db(), ctx.argv[1]);
     if ((ea != nullptr && KeyTable::type(ea) != ValueType::String) ||
         (eb != nullptr && KeyTable::type(eb) != ValueType::String)) {

@@ -19,6 +19,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 enum class SetOp {
     Union,  // ZUNION, ZUNIONSTORE
     Inter,  // ZINTER, ZINTERSTORE, ZINTERCARD
@@ -166,7 +168,11 @@ void algebraGeneric(CommandContext& ctx, bool store, size_t numkeys_at, SetOp op
     std::vector<Input> in(static_cast<size_t>(setnum));
     size_t j = numkeys_at + 1;
     for (size_t i = 0; i < in.size(); ++i, ++j) {
-        KeyTable::Entry* e = ctx.scope.find(ctx.db(), argv[j]);
+        KeyTable::Entry* e = nullptr;
+        {
+            LockScope::ReadLookups read(ctx.scope);  // a *STORE's sources too: keymiss
+            e = ctx.scope.find(ctx.db(), argv[j]);
+        }
         auto& counter = e ? ctx.worker_stats.keyspace_hits : ctx.worker_stats.keyspace_misses;
         counter.fetch_add(1, std::memory_order_relaxed);
         if (e == nullptr) continue;
@@ -245,10 +251,15 @@ void algebraGeneric(CommandContext& ctx, bool store, size_t numkeys_at, SetOp op
     }
     const size_t n = out->length();
     if (n == 0) {
-        ctx.scope.remove(ctx.db(), argv[1]);
+        if (ctx.scope.remove(ctx.db(), argv[1]))
+            ctx.scope.notify(ev::kGeneric, "del", ctx.db(), argv[1]);
     } else {
         out->compactIfFits(zsetLimits(ctx));
         ctx.scope.setCollection(ctx.db(), argv[1], ValueType::ZSet, std::move(out));
+        const char* event = op == SetOp::Union   ? "zunionstore"
+                            : op == SetOp::Inter ? "zinterstore"
+                                                 : "zdiffstore";
+        ctx.scope.notify(ev::kZset, event, ctx.db(), argv[1]);
     }
     ctx.reply.integer(static_cast<int64_t>(n));
 }

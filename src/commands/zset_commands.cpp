@@ -19,6 +19,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 // ZADD and ZINCRBY (Redis's zaddGenericCommand: ZINCRBY is ZADD with INCR, and its options
 // are parsed the same way, so "ZINCRBY key nx member" is a syntax error as in Redis).
 void zaddGeneric(CommandContext& ctx, unsigned flags) {
@@ -111,6 +113,8 @@ void zaddGeneric(CommandContext& ctx, unsigned flags) {
     } else if (added + updated > 0) {
         ctx.scope.modified(ctx.db(), argv[1]);
     }
+    if (added + updated > 0)
+        ctx.scope.notify(ev::kZset, incr ? "zincr" : "zadd", ctx.db(), argv[1]);
 }
 
 void zaddCommand(CommandContext& ctx) {
@@ -201,7 +205,10 @@ void zremCommand(CommandContext& ctx) {
         if (z->remove(ctx.argv[i])) ++deleted;
         if (z->length() == 0) break;
     }
-    if (deleted > 0) ctx.scope.modified(ctx.db(), ctx.argv[1]);
+    if (deleted > 0) {
+        ctx.scope.notify(ev::kZset, "zrem", ctx.db(), ctx.argv[1]);
+        ctx.scope.modified(ctx.db(), ctx.argv[1]);
+    }
     ctx.reply.integer(deleted);
 }
 

@@ -80,6 +80,7 @@ bool popMembers(CommandContext& ctx, std::span<const std::string_view> keys, boo
         max ? c.prev() : c.next();
     }
     z->removeRanks(max ? len - n : 0, n);
+    ctx.scope.notify(keyspace_events::kZset, max ? "zpopmax" : "zpopmin", ctx.db(), key);
     ctx.scope.modified(ctx.db(), key);
     return true;
 }

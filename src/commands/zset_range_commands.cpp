@@ -12,6 +12,8 @@ namespace mini_redis {
 
 namespace {
 
+namespace ev = keyspace_events;
+
 // What a ZRANGE variant ranges over: fixed by the legacy commands, chosen by ZRANGE's options.
 enum class RangeType {
     Auto,   // ZRANGE / ZRANGESTORE before options: by rank unless BYSCORE or BYLEX
@@ -100,7 +102,7 @@ Pick limitSpan(RankSpan span, bool reverse, int64_t offset, int64_t limit) {
 void storeRange(CommandContext& ctx, std::string_view dst, const ZSetValue* src, Pick pick,
                 RangeType type) {
     if (pick.count == 0) {
-        ctx.scope.remove(ctx.db(), dst);
+        if (ctx.scope.remove(ctx.db(), dst)) ctx.scope.notify(ev::kGeneric, "del", ctx.db(), dst);
         ctx.reply.integer(0);
         return;
     }
@@ -114,6 +116,7 @@ void storeRange(CommandContext& ctx, std::string_view dst, const ZSetValue* src,
         pick.reverse ? c.prev() : c.next();
     }
     ctx.scope.setCollection(ctx.db(), dst, ValueType::ZSet, std::move(out));
+    ctx.scope.notify(ev::kZset, "zrangestore", ctx.db(), dst);
     ctx.reply.integer(static_cast<int64_t>(pick.count));
 }
 
@@ -163,7 +166,10 @@ void zrangeGeneric(CommandContext& ctx, size_t key_at, bool store, RangeType typ
         return;
     }
     ZSetValue* z = nullptr;
-    if (!findZSet(ctx, argv[key_at], z, true)) return;
+    {
+        LockScope::ReadLookups read(ctx.scope);  // ZRANGESTORE's source too: keymiss
+        if (!findZSet(ctx, argv[key_at], z, true)) return;
+    }
     Pick pick;
     if (z != nullptr) {
         const RankSpan span = boundsSpan(*z, type, bounds);
@@ -221,6 +227,10 @@ void zremrangeGeneric(CommandContext& ctx, RangeType type) {
     if (z != nullptr) span = boundsSpan(*z, type, bounds);
     if (span.size() > 0) {
         z->removeRanks(span.begin, span.size());
+        const char* event = type == RangeType::Rank    ? "zremrangebyrank"
+                            : type == RangeType::Score ? "zremrangebyscore"
+                                                       : "zremrangebylex";
+        ctx.scope.notify(ev::kZset, event, ctx.db(), argv[1]);
         ctx.scope.modified(ctx.db(), argv[1]);
     }
     ctx.reply.integer(static_cast<int64_t>(span.size()));

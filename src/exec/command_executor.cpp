@@ -122,6 +122,7 @@ bool CommandExecutor::invoke(const CommandSpec& spec, std::span<const std::strin
     CommandCounters* counters = worker_stats.per_command.forWriter(table_.all().size());
     const uint64_t errors_before = worker_stats.errors.total();
     auto started = SteadyClock::now();
+    scope.setReadLookups((spec.flags & kCmdReadOnly) != 0);  // "keymiss" events (m)
     spec.handler(ctx);
     const auto ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() - started).count();

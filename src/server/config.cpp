@@ -8,6 +8,8 @@
 #include <sstream>
 #include <thread>
 
+#include "keyspace_event_flags.h"
+
 namespace mini_redis {
 
 namespace {
@@ -220,6 +222,29 @@ const std::vector<Option>& options() {
         t.push_back(aliased(intOption("zset-max-listpack-value", &Config::zset_max_listpack_value,
                                       0, INT32_MAX, true),
                             "zset-max-ziplist-value"));
+        {
+            Option opt;
+            opt.name = "notify-keyspace-events";
+            opt.live = true;
+            opt.fromString = [](Config& c, std::string_view s) -> Error {
+                auto flags = keyspace_events::parseFlags(s);
+                // (CONFIG SET answers Redis's own text: server_commands.cpp checks first.)
+                if (!flags) return "a string of the letters Ag$lshzxeKEtmdn (\"\" = off)";
+                c.notify_keyspace_events = *flags;
+                return std::nullopt;
+            };
+            opt.fromJson = [f = opt.fromString](Config& c, const Json& v) -> Error {
+                if (!v.is_string()) return "a string of the letters Ag$lshzxeKEtmdn (\"\" = off)";
+                return f(c, v.get<std::string>());
+            };
+            opt.toString = [](const Config& c) {
+                return keyspace_events::formatFlags(c.notify_keyspace_events);
+            };
+            opt.toJson = [](const Config& c) {
+                return Json(keyspace_events::formatFlags(c.notify_keyspace_events));
+            };
+            t.push_back(opt);
+        }
         return t;
     }();
     return table;

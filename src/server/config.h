@@ -53,6 +53,8 @@ struct Config {
     int64_t set_max_intset_entries = 512;
     int64_t zset_max_listpack_entries = 128;
     int64_t zset_max_listpack_value = 64;
+    // notify-keyspace-events as bits (keyspace_event_flags.h); 0 = off.
+    uint32_t notify_keyspace_events = 0;
 
     std::string config_file;  // where it was loaded from; empty for built-in defaults
 

@@ -61,6 +61,10 @@ std::string Server::start() {
     std::string err = listener_.open(cfg_->bind, static_cast<int>(cfg_->port), kListenBacklog);
     if (!err.empty()) return err;
     stats_.tcp_port = listener_.port();
+    // Keyspace events: workers and the expire cycle queue them; the first event after a drain
+    // wakes the reactor, which publishes the whole queue (keyspace_notifier.h has the order).
+    store_.notifier().setFlags(cfg_->notify_keyspace_events);
+    store_.notifier().setWake([this] { inbox_.post(RunOnLoop{[this] { publishKeyEvents(); }}); });
     for (size_t i = 0; i < stats_.workers.size(); ++i) {
         workers_.push_back(std::make_unique<Worker>(i, executor_, inbox_, stats_.workers[i]));
         workers_.back()->start();
@@ -104,6 +108,19 @@ int Server::run() {
     dropped.clear();
     LOG_INFO("all %zu workers joined; bye", workers_.size());
     return 0;
+}
+
+void Server::publishKeyEvents() {
+    thread_local std::vector<KeyEvent> events;
+    store_.notifier().drain(events);
+    const uint32_t flags = store_.notifier().flags();
+    for (const KeyEvent& e : events) {
+        KeyspaceNotifier::messages(e, flags,
+                                   [this](std::string_view channel, std::string_view message) {
+                                       registry_.publish(channel, message);
+                                   });
+    }
+    events.clear();
 }
 
 void Server::onSignal(int signo) {
@@ -163,6 +180,7 @@ void Server::reload() {
     }
     cfg_.refresh();
     Log::setLevel(cfg_->loglevel);
+    store_.notifier().setFlags(cfg_->notify_keyspace_events);
     LOG_INFO("SIGHUP: configuration reloaded from %s", path.c_str());
 }
 

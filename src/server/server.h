@@ -51,6 +51,8 @@ class Server : private InvalidationListener {
     // InvalidationListener (any thread): CLIENT TRACKING's news travels to the reactor.
     void invalidated(Invalidation&& inv) override;
     void sampleStats();
+    // Publishes every queued keyspace event (a task the notifier's wake-up posts).
+    void publishKeyEvents();
     void startWatchdog();
     std::string statusLine() const;
 

@@ -26,6 +26,8 @@ LockScope::~LockScope() {
     if (!inv_.empty()) {
         if (InvalidationListener* l = store_.invalidationListener()) l->invalidated(std::move(inv_));
     }
+    // Before the unlock: a key's events enter the notifier's queue in its writes' order.
+    if (!events_.empty()) store_.notifier().post(events_);
     if (all_) {
         for (auto it = store_.shards_.rbegin(); it != store_.shards_.rend(); ++it) (*it)->mu.unlock();
         return;
@@ -77,12 +79,26 @@ void LockScope::erase(Store::Shard& shard, int db, std::string_view key, uint64_
     if (expired) store_.countExpired(1);
 }
 
+void LockScope::notifyIfNew(KeyTable& t, int db, std::string_view key, uint64_t hash) {
+    if (!(store_.notifier().active() & keyspace_events::kNew)) return;
+    if (t.find(key, hash) == nullptr) notify(keyspace_events::kNew, "new", db, key);
+}
+
 KeyTable::Entry* LockScope::find(int db, std::string_view key) {
+    KeyTable::Entry* e = findLive(db, key);
+    if (e == nullptr && read_lookups_) notify(keyspace_events::kKeyMiss, "keymiss", db, key);
+    return e;
+}
+
+KeyTable::Entry* LockScope::findLive(int db, std::string_view key) {
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
     KeyTable::Entry* e = table(shard, db).find(key, h);
     if (e == nullptr || live(e)) return e;
-    if (!store_.expiryPaused()) erase(shard, db, key, h, true);  // CLIENT PAUSE keeps it
+    if (!store_.expiryPaused()) {  // CLIENT PAUSE keeps it
+        erase(shard, db, key, h, true);
+        notify(keyspace_events::kExpired, "expired", db, key);
+    }
     return nullptr;
 }
 
@@ -97,6 +113,7 @@ KeyTable::Entry* LockScope::setString(int db, std::string_view key, std::string_
                                       int64_t expire_at, StringEncoding enc) {
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
+    notifyIfNew(table(shard, db), db, key, h);
     KeyTable::Entry* e = table(shard, db).putString(key, h, value, enc, expire_at);
     changed(shard, db, key);
     Store::publish(shard, db);
@@ -107,6 +124,7 @@ KeyTable::Entry* LockScope::setCollection(int db, std::string_view key, ValueTyp
                                           std::unique_ptr<Collection> value, int64_t expire_at) {
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
+    notifyIfNew(table(shard, db), db, key, h);
     KeyTable::Entry* e = table(shard, db).putCollection(key, h, type, value.release(), expire_at);
     changed(shard, db, key);
     Store::publish(shard, db);
@@ -114,7 +132,7 @@ KeyTable::Entry* LockScope::setCollection(int db, std::string_view key, ValueTyp
 }
 
 bool LockScope::setExpire(int db, std::string_view key, int64_t expire_at) {
-    if (find(db, key) == nullptr) return false;
+    if (findLive(db, key) == nullptr) return false;
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
     table(shard, db).setExpire(key, h, expire_at);
@@ -124,7 +142,7 @@ bool LockScope::setExpire(int db, std::string_view key, int64_t expire_at) {
 }
 
 KeyTable::Entry* LockScope::resizeString(int db, std::string_view key, size_t new_len) {
-    if (find(db, key) == nullptr) return nullptr;
+    if (findLive(db, key) == nullptr) return nullptr;
     uint64_t h = hashOf(key);
     Store::Shard& shard = shardFor(h);
     KeyTable::Entry* e = table(shard, db).resizeString(key, h, new_len);
@@ -142,6 +160,7 @@ void LockScope::modified(int db, std::string_view key) {
     const Collection* c = KeyTable::collection(e);
     if (c != nullptr && c->length() == 0) {
         t.erase(key, h);  // an emptied collection is no key
+        notify(keyspace_events::kGeneric, "del", db, key);
     } else {
         t.recount(e);
     }
@@ -150,14 +169,14 @@ void LockScope::modified(int db, std::string_view key) {
 }
 
 bool LockScope::remove(int db, std::string_view key) {
-    if (find(db, key) == nullptr) return false;
+    if (findLive(db, key) == nullptr) return false;
     uint64_t h = hashOf(key);
     erase(shardFor(h), db, key, h, false);
     return true;
 }
 
 bool LockScope::move(int from_db, std::string_view from_key, int to_db, std::string_view to_key) {
-    if (find(from_db, from_key) == nullptr) return false;
+    if (findLive(from_db, from_key) == nullptr) return false;
     if (from_db == to_db && from_key == to_key) return true;
     remove(to_db, to_key);  // adopt() needs the destination absent
     uint64_t hf = hashOf(from_key);
@@ -167,6 +186,7 @@ bool LockScope::move(int from_db, std::string_view from_key, int to_db, std::str
     KeyTable::Entry* e = table(from, from_db).detach(from_key, hf);
     changed(from, from_db, from_key, false);
     Store::publish(from, from_db);
+    notify(keyspace_events::kNew, "new", to_db, to_key);  // removed above: absent now
     table(to, to_db).adopt(to_key, ht, e);
     changed(to, to_db, to_key);
     Store::publish(to, to_db);
@@ -174,7 +194,7 @@ bool LockScope::move(int from_db, std::string_view from_key, int to_db, std::str
 }
 
 bool LockScope::copy(int from_db, std::string_view from_key, int to_db, std::string_view to_key) {
-    KeyTable::Entry* e = find(from_db, from_key);
+    KeyTable::Entry* e = findLive(from_db, from_key);
     if (e == nullptr) return false;
     const int64_t at = KeyTable::expireAt(e);
     if (KeyTable::type(e) == ValueType::String) {

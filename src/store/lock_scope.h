@@ -55,6 +55,37 @@ class LockScope {
     }
     Store& store() { return store_; }
 
+    // KEYSPACE NOTIFICATIONS: a command reports each event Redis would send for it, in Redis's
+    // order, right after the write it names (before modified(), whose emptied-collection
+    // deletion adds "del"). Nothing is kept unless the setting wants the class: one relaxed
+    // load and one branch while notifications are off. The events are posted to the store's
+    // notifier when the scope ends, before its shards are unlocked (keyspace_notifier.h).
+    void notify(uint32_t cls, const char* event, int db, std::string_view key) {
+        if (store_.notifier().active() & cls) [[unlikely]]
+            events_.push_back({cls, event, db, std::string(key)});
+    }
+    // Whether find() reports "keymiss" (m) when it finds no key, as Redis's lookupKeyRead does:
+    // on for read-only commands (set by the executor), and for the sources a write command
+    // reads (GETDEL, SET ... GET, the *STORE commands' inputs, COPY's source) through
+    // ReadLookups. The write operations below look keys up without it.
+    void setReadLookups(bool on) { read_lookups_ = on; }
+    bool readLookups() const { return read_lookups_; }
+    // Read lookups for as long as it lives (when `on`), then back to what they were.
+    class ReadLookups {
+      public:
+        explicit ReadLookups(LockScope& scope, bool on = true)
+            : scope_(scope), was_(scope.readLookups()) {
+            if (on) scope.setReadLookups(true);
+        }
+        ~ReadLookups() { scope_.setReadLookups(was_); }
+        ReadLookups(const ReadLookups&) = delete;
+        ReadLookups& operator=(const ReadLookups&) = delete;
+
+      private:
+        LockScope& scope_;
+        bool was_;
+    };
+
     // THE LOOKUP: lazy expiry first (an expired key is deleted, counted and reported to the
     // change hook, and is then absent), then existence. Every command reads keys through it.
     KeyTable::Entry* find(int db, std::string_view key);
@@ -138,6 +169,10 @@ class LockScope {
     void reportReady();
     // Removes an entry already found, with the hook (and the expired counter if `expired`).
     void erase(Store::Shard& shard, int db, std::string_view key, uint64_t hash, bool expired);
+    // find() without "keymiss": lazy expiry, then the live entry or nullptr.
+    KeyTable::Entry* findLive(int db, std::string_view key);
+    // Reports "new" (n) when (db, key) holds nothing, before a put adds it.
+    void notifyIfNew(KeyTable& t, int db, std::string_view key, uint64_t hash);
     KeyTable& table(Store::Shard& shard, int db) { return *shard.dbs[static_cast<size_t>(db)]; }
     // As Redis: a key expires once the time is past its expiry (at == now is still live).
     bool live(const KeyTable::Entry* e) const {
@@ -154,6 +189,8 @@ class LockScope {
     std::vector<ReadyKey>* ready_sink_ = nullptr;
     std::vector<ReadyKey> ready_candidates_;  // written keys with blocked clients
     Invalidation inv_;                        // for the InvalidationListener, as it ends
+    std::vector<KeyEvent> events_;   // this scope's keyspace events, posted by the destructor
+    bool read_lookups_ = false;
 };
 
 }  // namespace mini_redis

@@ -138,6 +138,9 @@ Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
     const int64_t now = clock_.nowMs();
     thread_local std::vector<std::string> expired;
     Invalidation inv;  // expired keys that tracking clients read
+    // "expired" events, posted while the shard is still locked (the notifier's ORDER rule).
+    const bool notify = (notifier_.active() & keyspace_events::kExpired) != 0;
+    thread_local std::vector<KeyEvent> events;
     for (int db = 0; db < databases_; ++db) {
         KeyTable& t = *shard.dbs[static_cast<size_t>(db)];
         if (t.expires() == 0) continue;
@@ -170,6 +173,7 @@ Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
             changed(shard, db, key);
             if (!shard.tracking.empty()) takeTracked(shard, key, inv);
             if (broadcasting()) inv.written.push_back(key);
+            if (notify) events.push_back({keyspace_events::kExpired, "expired", db, key});
         }
         if (!expired.empty()) publish(shard, db);
         if (ttl_n > 0) {
@@ -182,6 +186,7 @@ Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
         step.sampled += seen;
         step.expired += expired.size();
     }
+    if (!events.empty()) notifier_.post(events);
     countExpired(step.expired);
     if (!inv.empty() && listener_ != nullptr) listener_->invalidated(std::move(inv));
     return step;

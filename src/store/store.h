@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "key_hash.h"
 #include "key_table.h"
+#include "keyspace_notifier.h"
 
 namespace mini_redis {
 
@@ -97,6 +98,8 @@ class Store {
     Reclaimer& reclaimer() { return *reclaimer_; }
     const Reclaimer& reclaimer() const { return *reclaimer_; }
     ExpireStats& expireStats() { return expire_stats_; }
+    // Keyspace notifications: the setting's flags and the queue of events for the reactor.
+    KeyspaceNotifier& notifier() { return notifier_; }
     const ExpireStats& expireStats() const { return expire_stats_; }
 
     // CLIENT TRACKING. Set once before start (null: nobody is told).
@@ -189,6 +192,7 @@ class Store {
     std::atomic<size_t> bcast_clients_{0};
     std::atomic<size_t> tracked_keys_{0};
     std::atomic<size_t> tracking_max_keys_{1000000};
+    KeyspaceNotifier notifier_;
 };
 
 }  // namespace mini_redis
