@@ -409,7 +409,10 @@ void ClientRegistry::feedMonitors(std::string_view lines) {
             pushed_.push_back(ref);
         }
         if (conn->hasBatchOut()) {  // PUSH RULE: after the replies of what is out
-            conn->held_pushes.push_back({{}, {}, std::string(lines), true});
+            Connection::HeldPush held;
+            held.message = std::string(lines);
+            held.raw = true;
+            conn->held_pushes.push_back(std::move(held));
             conn->held_push_bytes += lines.size();
         } else {
             conn->appendOutput(lines);
