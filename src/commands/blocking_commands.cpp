@@ -148,35 +148,23 @@ void brpoplpushCommand(CommandContext& ctx) {
 
 // BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
 void blmpopCommand(CommandContext& ctx) {
-    size_t numkeys = 0;
-    if (const char* err = parseMpopNumkeys(ctx.argv, 2, numkeys)) {
+    MpopArgs a;
+    if (const char* err = parseMpop(ctx.argv, 2, "left", "right", a)) {
         ctx.reply.error(err);
         return;
     }
-    const size_t where = 3 + numkeys;
-    End end;
-    if (!parseListEnd(ctx.argv[where], end)) {
-        ctx.reply.error(errors::kSyntax);
-        return;
-    }
-    int64_t count = 1;
-    if (const char* err = parseMpopCount(ctx.argv.subspan(where + 1), count)) {
-        ctx.reply.error(err);
-        return;
-    }
-    // The timeout is read last, as Redis reads it.
-    int64_t deadline = 0;
+    int64_t deadline = 0;  // read last, as Redis reads it
     if (!parseTimeout(ctx, ctx.argv[1], deadline)) return;
-    auto keys = ctx.argv.subspan(3, numkeys);
     KeyTable::Entry* e = nullptr;
     std::string_view key;
-    if (!firstOf(ctx, keys, ValueType::List, e, key)) return;
+    if (!firstOf(ctx, a.keys, ValueType::List, e, key)) return;
     if (e == nullptr) {
-        blockOrNil(ctx, ValueType::List, keys, deadline);
+        blockOrNil(ctx, ValueType::List, a.keys, deadline);
         return;
     }
-    popAndReply(ctx, ctx.db(), key, *static_cast<ListValue*>(KeyTable::collection(e)), end,
-                static_cast<size_t>(count), PopReply::KeyAndArray);
+    popAndReply(ctx, ctx.db(), key, *static_cast<ListValue*>(KeyTable::collection(e)),
+                a.second ? End::Tail : End::Head, static_cast<size_t>(a.count),
+                PopReply::KeyAndArray);
 }
 
 // BZPOPMIN/BZPOPMAX key [key ...] timeout: [key, member, score].
@@ -206,39 +194,22 @@ void bzpopmaxCommand(CommandContext& ctx) {
 
 // BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
 void bzmpopCommand(CommandContext& ctx) {
-    size_t numkeys = 0;
-    if (const char* err = parseMpopNumkeys(ctx.argv, 2, numkeys)) {
+    MpopArgs a;
+    if (const char* err = parseMpop(ctx.argv, 2, "min", "max", a)) {
         ctx.reply.error(err);
         return;
     }
-    const size_t where = 3 + numkeys;
-    bool max;
-    if (equalsNoCase(ctx.argv[where], "min")) {
-        max = false;
-    } else if (equalsNoCase(ctx.argv[where], "max")) {
-        max = true;
-    } else {
-        ctx.reply.error(errors::kSyntax);
-        return;
-    }
-    int64_t count = 1;
-    if (const char* err = parseMpopCount(ctx.argv.subspan(where + 1), count)) {
-        ctx.reply.error(err);
-        return;
-    }
-    // The timeout is read last, as Redis reads it.
-    int64_t deadline = 0;
+    int64_t deadline = 0;  // read last, as Redis reads it
     if (!parseTimeout(ctx, ctx.argv[1], deadline)) return;
-    auto keys = ctx.argv.subspan(3, numkeys);
     KeyTable::Entry* e = nullptr;
     std::string_view key;
-    if (!firstOf(ctx, keys, ValueType::ZSet, e, key)) return;
+    if (!firstOf(ctx, a.keys, ValueType::ZSet, e, key)) return;
     if (e == nullptr) {
-        blockOrNil(ctx, ValueType::ZSet, keys, deadline);
+        blockOrNil(ctx, ValueType::ZSet, a.keys, deadline);
         return;
     }
     const std::string_view one[] = {key};
-    popMembers(ctx, one, max, count, PopShape{true, true, true});
+    popMembers(ctx, one, a.second, a.count, PopShape{true, true, true});
 }
 
 // The key finder for numkeys at argv[2] (BLMPOP, BZMPOP): mpopKeys shifted by the timeout.

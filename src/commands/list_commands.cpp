@@ -204,30 +204,21 @@ void rpoplpushCommand(CommandContext& ctx) {
 
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first non-empty list.
 void lmpopCommand(CommandContext& ctx) {
-    size_t numkeys = 0;
-    if (const char* err = parseMpopNumkeys(ctx.argv, 1, numkeys)) {
+    MpopArgs a;
+    if (const char* err = parseMpop(ctx.argv, 1, "left", "right", a)) {
         ctx.reply.error(err);
         return;
     }
-    const size_t where = 2 + numkeys;
-    End end;
-    if (!parseListEnd(ctx.argv[where], end)) {
-        ctx.reply.error(errors::kSyntax);
-        return;
-    }
-    int64_t count = 1;
-    if (const char* err = parseMpopCount(ctx.argv.subspan(where + 1), count)) {
-        ctx.reply.error(err);
-        return;
-    }
-    for (size_t i = 2; i < where; ++i) {
-        Lookup l = ctx.scope.find(ctx.db(), ctx.argv[i], ValueType::List);
+    const End end = a.second ? End::Tail : End::Head;
+    const int64_t count = a.count;
+    for (std::string_view key : a.keys) {
+        Lookup l = ctx.scope.find(ctx.db(), key, ValueType::List);
         if (l.wrong_type) {
             ctx.reply.error(errors::kWrongType);
             return;
         }
         if (ListValue* list = listOf(l)) {
-            popAndReply(ctx, ctx.db(), ctx.argv[i], *list, end, static_cast<size_t>(count),
+            popAndReply(ctx, ctx.db(), key, *list, end, static_cast<size_t>(count),
                         PopReply::KeyAndArray);
             return;
         }

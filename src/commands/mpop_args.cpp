@@ -18,6 +18,22 @@ const char* parseMpopNumkeys(std::span<const std::string_view> argv, size_t numk
     return nullptr;
 }
 
+const char* parseMpop(std::span<const std::string_view> argv, size_t numkeys_at,
+                      std::string_view first, std::string_view second, MpopArgs& out) {
+    size_t numkeys = 0;
+    if (const char* err = parseMpopNumkeys(argv, numkeys_at, numkeys)) return err;
+    const size_t where = numkeys_at + 1 + numkeys;
+    if (equalsNoCase(argv[where], first)) {
+        out.second = false;
+    } else if (equalsNoCase(argv[where], second)) {
+        out.second = true;
+    } else {
+        return errors::kSyntax;
+    }
+    out.keys = argv.subspan(numkeys_at + 1, numkeys);
+    return parseMpopCount(argv.subspan(where + 1), out.count);
+}
+
 const char* parseMpopCount(std::span<const std::string_view> options, int64_t& count) {
     count = -1;  // no COUNT yet
     for (size_t j = 0; j < options.size(); ++j) {

@@ -24,6 +24,17 @@ const char* parseMpopNumkeys(std::span<const std::string_view> argv, size_t numk
 // (kCountNotPositive); anything else is kSyntax. `count` is 1 without COUNT.
 const char* parseMpopCount(std::span<const std::string_view> options, int64_t& count);
 
+// The whole of it, for LMPOP, BLMPOP, ZMPOP and BZMPOP: numkeys at argv[numkeys_at], the keys,
+// <where> (one of `first`/`second`, any case: `max_or_right` says which), then the options,
+// checked in Redis's order. Returns nullptr or the error text.
+struct MpopArgs {
+    std::span<const std::string_view> keys;
+    bool second = false;  // <where> was `second` (RIGHT, MAX)
+    int64_t count = 1;
+};
+const char* parseMpop(std::span<const std::string_view> argv, size_t numkeys_at,
+                      std::string_view first, std::string_view second, MpopArgs& out);
+
 // The command table's key finder for numkeys at argv[1]: the argv indexes of the keys,
 // clamped to argv; none for a bad numkeys (the handler then replies the error).
 void mpopKeys(std::span<const std::string_view> argv, std::vector<size_t>& out);

@@ -240,29 +240,13 @@ void zpopmaxCommand(CommandContext& ctx) {
 
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
 void zmpopCommand(CommandContext& ctx) {
-    const auto& argv = ctx.argv;
-    size_t numkeys = 0;
-    if (const char* err = parseMpopNumkeys(argv, 1, numkeys)) {
-        ctx.reply.error(err);
-        return;
-    }
-    const size_t where = 2 + numkeys;
-    bool max;
-    if (equalsNoCase(argv[where], "min")) {
-        max = false;
-    } else if (equalsNoCase(argv[where], "max")) {
-        max = true;
-    } else {
-        ctx.reply.error(errors::kSyntax);
-        return;
-    }
-    int64_t count = 1;
-    if (const char* err = parseMpopCount(argv.subspan(where + 1), count)) {
+    MpopArgs a;
+    if (const char* err = parseMpop(ctx.argv, 1, "min", "max", a)) {
         ctx.reply.error(err);
         return;
     }
     PopShape shape{true, true, true};
-    popMembers(ctx, argv.subspan(2, numkeys), max, count, shape);
+    popMembers(ctx, a.keys, a.second, a.count, shape);
 }
 
 ZSetValue::Random& randomSource() {
