@@ -9,16 +9,15 @@ import os
 import random
 import resource
 import selectors
-import shutil
 import socket
-import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Server, binary_from_argv, check, encode, expect_eq, expect_true,  # noqa: E402
-                     free_port, parse_info, run_tests, skip, wait_for)
+from harness import (start_reference_redis, Server, binary_from_argv, check,  # noqa: E402
+                     encode, expect_eq, expect_true, parse_info, run_tests, skip,
+                     wait_for)
 
 try:
     import redis
@@ -26,7 +25,6 @@ except ImportError:  # only Debian's /usr/bin/python3 has python3-redis
     redis = None
 
 BINARY = binary_from_argv()
-REDIS_SERVER = "/usr/bin/redis-server"
 NULL_ARRAY = b"*-1\r\n"
 
 
@@ -87,14 +85,11 @@ def without_hello(raw):
 
 
 def test_immediate_answers_match_redis():
-    if not os.path.exists(REDIS_SERVER):
+    started = start_reference_redis()
+    if started is None:
         skip("redis-server is not installed")
-    port = free_port()
-    ref = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1",
-                            "--save", "", "--appendonly", "no"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port, ref = started
     try:
-        wait_for(lambda: _pings(port), what="redis-server up")
         with Server(BINARY) as srv:
             ours = without_hello(raw_exchange(srv.port, IMMEDIATE))
             theirs = without_hello(raw_exchange(port, IMMEDIATE))
@@ -103,13 +98,6 @@ def test_immediate_answers_match_redis():
     finally:
         ref.terminate()
         ref.wait(10)
-
-
-def _pings(port):
-    try:
-        return raw_exchange(port, [["PING"]], settle=0.2) == b"+PONG\r\n"
-    except OSError:
-        return False
 
 
 def blocked_count(srv):

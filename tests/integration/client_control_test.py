@@ -7,15 +7,14 @@ when CLIENT UNPAUSE comes, a held client holds no worker, expired keys are kept 
 deleted) while paused, a half-closed held client still gets its replies, a killed one's held
 request is dropped, ALL holds everything until the timeout, redis-py's client_reply."""
 import os
-import shutil
 import socket
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Conn, Server, binary_from_argv, check, encode, expect_eq,  # noqa: E402
-                     expect_true, fail, free_port, run_tests, skip, spawn, wait_for)
+from harness import (start_reference_redis, Conn, Server, binary_from_argv, check,  # noqa: E402
+                     encode, expect_eq, expect_true, fail, run_tests, skip,
+                     wait_for)
 
 try:
     import redis
@@ -25,23 +24,7 @@ except ImportError:  # only Debian's /usr/bin/python3 has python3-redis
 BINARY = binary_from_argv()
 
 
-def start_reference():
-    """(port, process) of a fresh redis-server, or None when it is not installed."""
-    exe = shutil.which("redis-server")
-    if not exe:
-        return None
-    port = free_port()
-    proc = spawn([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                  "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def up():
-        try:
-            with Conn(port, timeout=2) as c:
-                return c.call("PING") == "PONG"
-        except OSError:
-            return False
-    wait_for(up, what="redis-server up")
-    return port, proc
+start_reference = start_reference_redis
 
 
 def both(scenario):

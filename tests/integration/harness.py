@@ -648,6 +648,27 @@ def spawn(args, **kwargs):
     return proc
 
 
+def start_reference_redis():
+    """Debian's redis-server 7.0 on a free loopback port, for tests that compare bytes with it
+    (no persistence; stopped with the other processes): (port, process), or None when it is
+    not installed."""
+    exe = shutil.which("redis-server")
+    if not exe:
+        return None
+    port = free_port()
+    proc = spawn([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                  "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def up():
+        try:
+            with Conn(port, timeout=2) as c:
+                return c.call("PING") == "PONG"
+        except OSError:
+            return False
+    wait_for(up, what="redis-server up")
+    return port, proc
+
+
 def run_tool(args, input=None, timeout=30.0, check_rc=True):
     """Runs a tool to completion (killed after timeout); returns CompletedProcess with bytes
     stdout/stderr. Fails on timeout, and on a non-zero exit when check_rc."""

@@ -6,15 +6,14 @@ pipelined commands in order, lines from several clients, a monitor that does not
 disconnected at the output limit with a log line, and redis-py's monitor()."""
 import os
 import re
-import shutil
 import socket
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Conn, Server, binary_from_argv, check, encode, expect_eq,  # noqa: E402
-                     expect_in, expect_true, fail, free_port, run_tests, skip, spawn, wait_for)
+from harness import (start_reference_redis, Conn, Server, binary_from_argv, check,  # noqa: E402
+                     encode, expect_eq, expect_in, expect_true, fail, run_tests,
+                     skip, wait_for)
 
 try:
     import redis
@@ -29,22 +28,10 @@ class Reference:
     """Debian's redis-server on a free port (None when it is not installed)."""
 
     def __init__(self):
-        exe = shutil.which("redis-server")
+        started = start_reference_redis()
         self.proc = None
-        if not exe:
-            return
-        self.port = free_port()
-        self.proc = spawn([exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                           "--appendonly", "no"], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL)
-        wait_for(self._up, what="redis-server up")
-
-    def _up(self):
-        try:
-            with Conn(self.port, timeout=2) as c:
-                return c.call("PING") == "PONG"
-        except OSError:
-            return False
+        if started:
+            self.port, self.proc = started
 
     def stop(self):
         if self.proc:

@@ -8,17 +8,16 @@ must end equal to the server's value (an invalidation never lost nor overtaking 
 invalidates), and INFO's tracking fields."""
 import os
 import socket
-import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Server, binary_from_argv, encode, expect_eq, expect_true,  # noqa: E402
-                     free_port, parse_info, run_tests, skip, wait_for, RespPush)
+from harness import (start_reference_redis, Server, binary_from_argv, encode,  # noqa: E402
+                     expect_eq, expect_true, parse_info, run_tests, skip, wait_for,
+                     RespPush)
 
 BINARY = binary_from_argv()
-REDIS_SERVER = "/usr/bin/redis-server"
 
 
 class Script:
@@ -132,14 +131,11 @@ def without_hello(raw):
 
 
 def test_scripts_match_redis():
-    if not os.path.exists(REDIS_SERVER):
+    started = start_reference_redis()
+    if started is None:
         skip("redis-server is not installed")
-    port = free_port()
-    ref = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1",
-                            "--save", "", "--appendonly", "no"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port, ref = started
     try:
-        wait_for(lambda: _pings(port), what="redis-server up")
         with Server(BINARY) as srv:
             results = []
             for p in (srv.port, port):
@@ -156,15 +152,6 @@ def test_scripts_match_redis():
     finally:
         ref.terminate()
         ref.wait(10)
-
-
-def _pings(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(10) == b"+PONG\r\n"
-    except OSError:
-        return False
 
 
 def test_active_expiry_and_table_bound():
