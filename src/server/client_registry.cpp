@@ -404,19 +404,23 @@ void ClientRegistry::feedMonitors(std::string_view lines) {
     for (const ConnRef ref : monitors_) {
         Connection* conn = find(ref);
         if (conn == nullptr || conn->session().reply_off) continue;  // CLIENT REPLY OFF
-        if (!conn->push_flush_queued) {
-            conn->push_flush_queued = true;
-            pushed_.push_back(ref);
-        }
-        if (conn->hasBatchOut()) {  // PUSH RULE: after the replies of what is out
-            Connection::HeldPush held;
-            held.message = std::string(lines);
-            held.raw = true;
-            conn->held_pushes.push_back(std::move(held));
-            conn->held_push_bytes += lines.size();
-        } else {
-            conn->appendOutput(lines);
-        }
+        pushBytes(*conn, lines);
+    }
+}
+
+void ClientRegistry::pushBytes(Connection& conn, std::string_view bytes) {
+    if (!conn.push_flush_queued) {
+        conn.push_flush_queued = true;
+        pushed_.push_back(conn.ref());
+    }
+    if (conn.hasBatchOut()) {  // PUSH RULE: after the replies of what is out
+        Connection::HeldPush held;
+        held.message = std::string(bytes);
+        held.raw = true;
+        conn.held_pushes.push_back(std::move(held));
+        conn.held_push_bytes += bytes.size();
+    } else {
+        conn.appendOutput(bytes);
     }
 }
 

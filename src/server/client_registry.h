@@ -96,6 +96,9 @@ class ClientRegistry : public ClientDirectory {
     // the PUSH RULE like a pub/sub message: held on a monitor with a batch out; the pushed
     // list's writer enforces the output limits (a monitor is a normal client there).
     void feedMonitors(std::string_view lines);
+    // Appends encoded bytes (MONITOR lines, tracking-redir-broken) to one connection under the
+    // PUSH RULE, as publish() does.
+    void pushBytes(Connection& conn, std::string_view bytes);
     // The messages held while a batch was out, appended now that its replies are in.
     void releaseHeldPushes(Connection& conn);
     // Connections pushed to since the last call (each once); the list is emptied.

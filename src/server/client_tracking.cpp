@@ -2,6 +2,7 @@
 #include "client_tracking.h"
 
 #include "client_registry.h"
+#include "reply.h"
 
 namespace mini_redis {
 
@@ -36,7 +37,19 @@ void ClientTracking::send(uint64_t id, std::vector<std::string> keys, bool every
     Connection* target = client;
     if (t.redirect != 0) {
         target = registry_.findById(t.redirect);
-        if (target == nullptr) return;  // the redirect target left (Redis flags it broken)
+        if (target == nullptr) {
+            // The redirect target left: a RESP3 client is told so, each time, as Redis does
+            // (CLIENT TRACKINGINFO then shows broken_redirect).
+            if (client->session().resp == 3) {
+                std::string bytes;
+                Reply reply(bytes, 3);
+                reply.pushHeader(2);
+                reply.bulk("tracking-redir-broken");
+                reply.integer(static_cast<int64_t>(t.redirect));
+                registry_.pushBytes(*client, bytes);
+            }
+            return;
+        }
     }
     if (target->session().resp != 3 &&
         !registry_.subscriptions().isSubscribed(target->ref(), kInvalidateChannel)) {
