@@ -14,15 +14,13 @@ namespace mini_redis {
 namespace {
 
 // A new prefix that is a prefix of another (or the other way round) is refused, as Redis does.
-bool overlapOf(const std::string& p, const std::vector<std::string>& others,
-               const std::string*& with) {
-    for (const std::string& o : others) {
-        if (o.starts_with(p) || p.starts_with(o)) {
-            with = &o;
-            return true;
-        }
+// The first of `others` (from `from` on) that `p` overlaps, or null.
+const std::string* overlapOf(const std::string& p, const std::vector<std::string>& others,
+                             size_t from = 0) {
+    for (size_t i = from; i < others.size(); ++i) {
+        if (others[i].starts_with(p) || p.starts_with(others[i])) return &others[i];
     }
-    return false;
+    return nullptr;
 }
 
 }  // namespace
@@ -89,17 +87,13 @@ void clientTracking(CommandContext& ctx) {
         if (bcast) {
             if (prefixes.empty()) prefixes.emplace_back();  // every key
             for (size_t i = 0; i < prefixes.size(); ++i) {
-                const std::string* with = nullptr;
-                const char* which = nullptr;
-                if (overlapOf(prefixes[i], now.prefixes, with)) {
-                    which = "an existing";
-                } else if (overlapOf(prefixes[i],
-                                     std::vector<std::string>(prefixes.begin() + i + 1,
-                                                              prefixes.end()),
-                                     with)) {
+                const char* which = "an existing";
+                const std::string* with = overlapOf(prefixes[i], now.prefixes);
+                if (with == nullptr) {
                     which = "another provided";
+                    with = overlapOf(prefixes[i], prefixes, i + 1);
                 }
-                if (which != nullptr) {
+                if (with != nullptr) {
                     ctx.reply.errorf(errors::kTrackingPrefixOverlapFmt, prefixes[i].c_str(),
                                      which, with->c_str());
                     return;

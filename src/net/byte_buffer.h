@@ -46,6 +46,7 @@ class ByteBuffer {
     void commit(size_t n) { end_ += n; }
 
     void append(std::string_view bytes) {
+        if (bytes.empty()) return;  // (an unallocated buffer has no pointer to copy to)
         std::memcpy(prepare(bytes.size()), bytes.data(), bytes.size());
         end_ += bytes.size();
     }
