@@ -48,9 +48,8 @@ bool parseTimeout(CommandContext& ctx, std::string_view arg, int64_t& deadline_m
 }
 
 // Nothing to pop: wait for one of `keys` (inside EXEC, answer nil at once, as Redis does).
-template <class Keys>
-void blockOrNil(CommandContext& ctx, ValueType type, const Keys& keys, int64_t deadline_ms,
-                bool nil_bulk = false) {
+void blockOrNil(CommandContext& ctx, ValueType type, std::span<const std::string_view> keys,
+                int64_t deadline_ms, bool nil_bulk) {
     if (ctx.block == nullptr) {
         nil_bulk ? ctx.reply.nil() : ctx.reply.nilArray();
         return;
@@ -84,6 +83,17 @@ bool firstOf(CommandContext& ctx, std::span<const std::string_view> keys, ValueT
     return true;
 }
 
+// The first of `keys` holding `type` (true), or else the wait is asked for, or the error
+// answered (false: nothing to pop now).
+bool findOrWait(CommandContext& ctx, std::span<const std::string_view> keys, ValueType type,
+                int64_t deadline, KeyTable::Entry*& e, std::string_view& key,
+                bool nil_bulk = false) {
+    if (!firstOf(ctx, keys, type, e, key)) return false;
+    if (e != nullptr) return true;
+    blockOrNil(ctx, type, keys, deadline, nil_bulk);
+    return false;
+}
+
 // BLPOP/BRPOP key [key ...] timeout: [key, element] from the first non-empty list.
 void blockingPop(CommandContext& ctx, End end) {
     int64_t deadline = 0;
@@ -91,11 +101,7 @@ void blockingPop(CommandContext& ctx, End end) {
     auto keys = ctx.argv.subspan(1, ctx.argv.size() - 2);
     KeyTable::Entry* e = nullptr;
     std::string_view key;
-    if (!firstOf(ctx, keys, ValueType::List, e, key)) return;
-    if (e == nullptr) {
-        blockOrNil(ctx, ValueType::List, keys, deadline);
-        return;
-    }
+    if (!findOrWait(ctx, keys, ValueType::List, deadline, e, key)) return;
     popAndReply(ctx, ctx.db(), key, *static_cast<ListValue*>(KeyTable::collection(e)), end, 1,
                 PopReply::KeyAndSingle);
 }
@@ -117,11 +123,7 @@ void blockingMove(CommandContext& ctx, End from, End to, std::string_view timeou
     const std::string_view dst_key = ctx.argv[2];
     KeyTable::Entry* e = nullptr;
     std::string_view key;
-    if (!firstOf(ctx, ctx.argv.subspan(1, 1), ValueType::List, e, key)) return;
-    if (e == nullptr) {
-        blockOrNil(ctx, ValueType::List, ctx.argv.subspan(1, 1), deadline, true);
-        return;
-    }
+    if (!findOrWait(ctx, ctx.argv.subspan(1, 1), ValueType::List, deadline, e, key, true)) return;
     ListValue* src = static_cast<ListValue*>(KeyTable::collection(e));
     Lookup dst = ctx.scope.find(db, dst_key, ValueType::List);
     if (dst.wrong_type) {
@@ -157,11 +159,7 @@ void blmpopCommand(CommandContext& ctx) {
     if (!parseTimeout(ctx, ctx.argv[1], deadline)) return;
     KeyTable::Entry* e = nullptr;
     std::string_view key;
-    if (!firstOf(ctx, a.keys, ValueType::List, e, key)) return;
-    if (e == nullptr) {
-        blockOrNil(ctx, ValueType::List, a.keys, deadline);
-        return;
-    }
+    if (!findOrWait(ctx, a.keys, ValueType::List, deadline, e, key)) return;
     popAndReply(ctx, ctx.db(), key, *static_cast<ListValue*>(KeyTable::collection(e)),
                 a.second ? End::Tail : End::Head, static_cast<size_t>(a.count),
                 PopReply::KeyAndArray);
@@ -174,11 +172,7 @@ void blockingZPop(CommandContext& ctx, bool max) {
     auto keys = ctx.argv.subspan(1, ctx.argv.size() - 2);
     KeyTable::Entry* e = nullptr;
     std::string_view key;
-    if (!firstOf(ctx, keys, ValueType::ZSet, e, key)) return;
-    if (e == nullptr) {
-        blockOrNil(ctx, ValueType::ZSet, keys, deadline);
-        return;
-    }
+    if (!findOrWait(ctx, keys, ValueType::ZSet, deadline, e, key)) return;
     PopShape shape;
     shape.emit_key = true;
     const std::string_view one[] = {key};
@@ -203,11 +197,7 @@ void bzmpopCommand(CommandContext& ctx) {
     if (!parseTimeout(ctx, ctx.argv[1], deadline)) return;
     KeyTable::Entry* e = nullptr;
     std::string_view key;
-    if (!firstOf(ctx, a.keys, ValueType::ZSet, e, key)) return;
-    if (e == nullptr) {
-        blockOrNil(ctx, ValueType::ZSet, a.keys, deadline);
-        return;
-    }
+    if (!findOrWait(ctx, a.keys, ValueType::ZSet, deadline, e, key)) return;
     const std::string_view one[] = {key};
     popMembers(ctx, one, a.second, a.count, PopShape{true, true, true});
 }
