@@ -128,6 +128,16 @@ TEST_CASE("the switch by count: more than max_listpack_entries pairs") {
     CHECK(h.encoding() == "hashtable");
 }
 
+TEST_CASE("an update converts a listpack hash over a lowered entry limit, as Redis does") {
+    HashValue h;
+    for (int i = 0; i < 3; ++i) h.set(named("f", i), "v", HashLimits{128, 64});
+    CHECK(h.encoding() == "listpack");
+    CHECK_FALSE(h.set("f0", "again", HashLimits{2, 64}));  // CONFIG SET lowered it meanwhile
+    CHECK(h.encoding() == "hashtable");
+    CHECK(h.length() == 3);
+    CHECK(*h.get("f0") == "again");
+}
+
 TEST_CASE("the switch by length: a field or a value longer than max_listpack_value") {
     const HashLimits limits{512, 64};
     HashValue a;

@@ -29,6 +29,11 @@ bool HashValue::set(std::string_view field, std::string_view value, const HashLi
             const size_t pos = list().find(field, list().begin(), 2);
             if (pos != list().end()) {
                 list().replace(list().next(pos), value);
+                // As Redis: any write to a listpack hash longer than the (possibly lowered)
+                // entry limit converts it, an update included.
+                if (static_cast<int64_t>(length()) > limits.max_listpack_entries) {
+                    toTable(length());
+                }
                 return false;
             }
             list().insertPair(list().end(), field, value);
