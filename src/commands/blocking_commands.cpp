@@ -104,6 +104,8 @@ void blockingPop(CommandContext& ctx, End end) {
     if (!findOrWait(ctx, keys, ValueType::List, deadline, e, key)) return;
     popAndReply(ctx, ctx.db(), key, *static_cast<ListValue*>(KeyTable::collection(e)), end, 1,
                 PopReply::KeyAndSingle);
+    // Every blocking pop is logged as its non-blocking form on the key it took from.
+    ctx.scope.logAs(ctx.db(), {end == End::Head ? "LPOP" : "RPOP", key});
 }
 
 void blpopCommand(CommandContext& ctx) {
@@ -131,6 +133,8 @@ void blockingMove(CommandContext& ctx, End from, End to, std::string_view timeou
         return;
     }
     moveAndReply(ctx, db, src_key, *src, from, dst_key, listOf(dst), to);
+    ctx.scope.logAs(db, {"LMOVE", src_key, dst_key, from == End::Head ? "LEFT" : "RIGHT",
+                         to == End::Head ? "LEFT" : "RIGHT"});
 }
 
 // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
@@ -163,6 +167,8 @@ void blmpopCommand(CommandContext& ctx) {
     popAndReply(ctx, ctx.db(), key, *static_cast<ListValue*>(KeyTable::collection(e)),
                 a.second ? End::Tail : End::Head, static_cast<size_t>(a.count),
                 PopReply::KeyAndArray);
+    ctx.scope.logAs(ctx.db(), {"LMPOP", "1", key, a.second ? "RIGHT" : "LEFT", "COUNT",
+                               std::to_string(a.count)});
 }
 
 // BZPOPMIN/BZPOPMAX key [key ...] timeout: [key, member, score].
@@ -177,6 +183,7 @@ void blockingZPop(CommandContext& ctx, bool max) {
     shape.emit_key = true;
     const std::string_view one[] = {key};
     popMembers(ctx, one, max, -1, shape);
+    ctx.scope.logAs(ctx.db(), {max ? "ZPOPMAX" : "ZPOPMIN", key});
 }
 
 void bzpopminCommand(CommandContext& ctx) {
@@ -200,6 +207,8 @@ void bzmpopCommand(CommandContext& ctx) {
     if (!findOrWait(ctx, a.keys, ValueType::ZSet, deadline, e, key)) return;
     const std::string_view one[] = {key};
     popMembers(ctx, one, a.second, a.count, PopShape{true, true, true});
+    ctx.scope.logAs(ctx.db(), {"ZMPOP", "1", key, a.second ? "MAX" : "MIN", "COUNT",
+                               std::to_string(a.count)});
 }
 
 // The key finder for numkeys at argv[2] (BLMPOP, BZMPOP): mpopKeys shifted by the timeout.

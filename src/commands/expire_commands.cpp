@@ -77,12 +77,15 @@ void expireGeneric(CommandContext& ctx, Base base, Unit unit) {
         ctx.reply.integer(0);
         return;
     }
+    // Logged as what happened, in absolute time: a replay later must give the same key.
     if (when <= ctx.scope.now()) {
         ctx.scope.remove(ctx.db(), ctx.argv[1]);
         ctx.scope.notify(ev::kGeneric, "del", ctx.db(), ctx.argv[1]);
+        ctx.scope.logAs(ctx.db(), {"DEL", ctx.argv[1]});
     } else {
         ctx.scope.setExpire(ctx.db(), ctx.argv[1], when);
         ctx.scope.notify(ev::kGeneric, "expire", ctx.db(), ctx.argv[1]);
+        ctx.scope.logAs(ctx.db(), {"PEXPIREAT", ctx.argv[1], std::to_string(when)});
     }
     ctx.reply.integer(1);
 }

@@ -204,6 +204,7 @@ void hincrbyfloatCommand(CommandContext& ctx) {
     const std::string_view text(buf, formatLongDouble(value, buf));
     h->set(ctx.argv[2], text, limitsOf(ctx));
     h.commit(ctx, ctx.argv[1], "hincrbyfloat");
+    ctx.scope.logAs(ctx.db(), {"HSET", ctx.argv[1], ctx.argv[2], text});  // as computed here
     ctx.reply.bulk(text);
 }
 

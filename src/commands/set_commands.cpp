@@ -171,6 +171,21 @@ void smembersCommand(CommandContext& ctx) {
     set->forEach([&](std::string_view m) { ctx.reply.bulk(m); });
 }
 
+// What a random SPOP took, as the deterministic removals that replay it: SREMs of at most
+// 1,024 members each (so no record grows without bound).
+void logPopped(CommandContext& ctx, const std::vector<std::string>& popped) {
+    if (!ctx.scope.logging()) return;
+    constexpr size_t kPerRecord = 1024;
+    std::vector<std::string_view> argv;
+    for (size_t from = 0; from < popped.size(); from += kPerRecord) {
+        argv.assign({"SREM", ctx.argv[1]});
+        for (size_t i = from; i < popped.size() && i < from + kPerRecord; ++i) {
+            argv.push_back(popped[i]);
+        }
+        ctx.scope.logAs(ctx.db(), argv);
+    }
+}
+
 // SPOP key count: the count is parsed before the key is looked at.
 void spopWithCount(CommandContext& ctx) {
     int64_t count = 0;
@@ -191,6 +206,7 @@ void spopWithCount(CommandContext& ctx) {
     setOf(l)->popRandom(static_cast<size_t>(count), rng(), popped);
     ctx.scope.notify(ev::kSet, "spop", ctx.db(), ctx.argv[1]);
     ctx.scope.modified(ctx.db(), ctx.argv[1]);  // deletes the key when it took every member
+    logPopped(ctx, popped);
     replyMembers(ctx, popped, true);
 }
 
@@ -217,6 +233,7 @@ void spopCommand(CommandContext& ctx) {
     setOf(l)->popRandom(1, rng(), popped);
     ctx.scope.notify(ev::kSet, "spop", ctx.db(), ctx.argv[1]);
     ctx.scope.modified(ctx.db(), ctx.argv[1]);
+    logPopped(ctx, popped);
     ctx.reply.bulk(popped.front());
 }
 

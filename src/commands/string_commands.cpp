@@ -68,8 +68,19 @@ void setGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
     }
     ctx.scope.setString(ctx.db(), key, value, expire_at);
     ctx.scope.notify(ev::kString, "set", ctx.db(), key);
-    if (expire_at != kNoExpiry && !keep_ttl)
+    if (expire_at != kNoExpiry && !keep_ttl) {
         ctx.scope.notify(ev::kGeneric, "expire", ctx.db(), key);
+        // A relative TTL replays as the absolute time it gave (Redis 7's form).
+        ctx.scope.logAs(ctx.db(), {"SET", key, value, "PXAT", std::to_string(expire_at)});
+    } else if (kind != SetReply::Ok || cond != SetCondition::Always || keep_ttl) {
+        // SETNX, GETSET, SET ... NX/XX/GET/KEEPTTL: what they did is a plain SET (keeping the
+        // TTL where it was kept).
+        if (keep_ttl && expire_at != kNoExpiry) {
+            ctx.scope.logAs(ctx.db(), {"SET", key, value, "KEEPTTL"});
+        } else {
+            ctx.scope.logAs(ctx.db(), {"SET", key, value});
+        }
+    }
     if (kind == SetReply::Flag) {
         ctx.reply.integer(1);
     } else if (kind == SetReply::Ok) {
@@ -180,13 +191,16 @@ void getexCommand(CommandContext& ctx) {
         if (at <= ctx.scope.now()) {
             ctx.scope.remove(ctx.db(), ctx.argv[1]);
             ctx.scope.notify(ev::kGeneric, "del", ctx.db(), ctx.argv[1]);
+            ctx.scope.logAs(ctx.db(), {"DEL", ctx.argv[1]});
         } else {
             ctx.scope.setExpire(ctx.db(), ctx.argv[1], at);
             ctx.scope.notify(ev::kGeneric, "expire", ctx.db(), ctx.argv[1]);
+            ctx.scope.logAs(ctx.db(), {"PEXPIREAT", ctx.argv[1], std::to_string(at)});
         }
     } else if (args.persist && KeyTable::hasExpire(e)) {
         ctx.scope.setExpire(ctx.db(), ctx.argv[1], kNoExpiry);
         ctx.scope.notify(ev::kGeneric, "persist", ctx.db(), ctx.argv[1]);
+        ctx.scope.logAs(ctx.db(), {"PERSIST", ctx.argv[1]});
     }
 }
 

@@ -195,6 +195,8 @@ void incrbyfloatCommand(CommandContext& ctx) {
     const int64_t ttl = cur ? KeyTable::expireAt(cur.entry) : kNoExpiry;
     ctx.scope.setString(ctx.db(), key, text, ttl, StringEncoding::NoInt);
     ctx.scope.notify(ev::kString, "incrbyfloat", ctx.db(), key);
+    // The sum as computed here, not the increment: a replay gives the same text (Redis's form).
+    ctx.scope.logAs(ctx.db(), {"SET", key, text, "KEEPTTL"});
     ctx.reply.bulk(text);
 }
 

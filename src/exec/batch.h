@@ -45,6 +45,9 @@ struct Batch {
     bool retrying = false;
     // Keys this batch's writes left ready for blocked clients (posted as KeyReady).
     std::vector<ReadyKey> ready_keys;
+    // The append-only log's position just past this pass's records (0: it wrote none). With
+    // appendfsync always the reactor holds the replies until the log is synced to it.
+    uint64_t aof_seq = 0;
 
     size_t requests() const { return argc.size(); }
     // More requests to run in a later pass.
@@ -66,6 +69,7 @@ struct Batch {
         block.clear();
         retrying = false;
         ready_keys.clear();
+        aof_seq = 0;
     }
 };
 

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "command_args.h"
@@ -123,7 +124,15 @@ bool CommandExecutor::invoke(const CommandSpec& spec, std::span<const std::strin
     const uint64_t errors_before = worker_stats.errors.total();
     auto started = SteadyClock::now();
     scope.setReadLookups((spec.flags & kCmdReadOnly) != 0);  // "keymiss" events (m)
+    const uint64_t writes_before = scope.writes();
+    const int db_before = session.db;
+    scope.takeCustomLogged();
     spec.handler(ctx);
+    // APPEND-ONLY LOG: a write command that wrote is recorded as sent, unless its handler
+    // recorded a replayable form itself (lock_scope.h).
+    if ((spec.flags & kCmdWrite) && !scope.takeCustomLogged() && scope.writes() != writes_before) {
+        scope.logDefault(db_before, argv);
+    }
     const auto ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() - started).count();
     recordCall(counters[table_.index(spec)], static_cast<uint64_t>(ns),
@@ -185,6 +194,8 @@ void CommandExecutor::execQueued(CommandContext& ctx) const {
     for (const auto& w : tx.watched()) keys.push_back(w.second);
     LockScope scope(store_);
     scope.setReadySink(ctx.scope.readySink());  // clients blocked on its keys: after EXEC
+    scope.setLogSeqSink(ctx.scope.logSeqSink());
+    scope.setTransactionLog();
     scope.setClient(ctx.session.id);
     if (everything) {
         scope.lockAll();
@@ -291,6 +302,17 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
             continue;
         }
+        // MISCONF: while the append-only file cannot be written, write commands (an EXEC
+        // with one queued, and PING, as in Redis) are refused; reads go on.
+        if (const WriteLog* log = store_.writeLog();
+            log != nullptr && log->active() && log->writeError() != 0 &&
+            ((spec->flags & kCmdWrite) || spec->name == "ping" ||
+             (spec->name == "exec" && batch.tx && batch.tx->holdsWrite()))) [[unlikely]] {
+            reply.errorf(errors::kMisconfAofFmt, std::strerror(log->writeError()));
+            bumpCounter(counters[table_.index(*spec)].rejected);
+            if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
+            continue;
+        }
         // Redis's pub/sub mode: a RESP2 client with subscriptions may only (un)subscribe, PING,
         // QUIT and RESET (a RESP3 client, whose messages are push frames, may run anything).
         if (batch.session.subscriptions > 0 && batch.session.resp == 2 &&
@@ -321,6 +343,7 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         }
         LockScope scope(store_);
         scope.setReadySink(&batch.ready_keys);
+        scope.setLogSeqSink(&batch.aof_seq);
         scope.setClient(batch.session.id);
         if (!(spec->flags & kCmdKeyspace)) {
             thread_local std::vector<std::string_view> keys;

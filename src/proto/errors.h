@@ -179,6 +179,8 @@ inline constexpr const char* kCachingNoNotOptout =
 // MONITOR: a monitoring client is a replica to Redis and may not touch the keyspace; MONITOR
 // queued in MULTI is refused when EXEC runs it.
 inline constexpr const char* kMonitorKeyspace = "ERR Replica can't interact with the keyspace";
+// A write or sync of the append-only file failed (%s: strerror of its errno).
+inline constexpr const char* kMisconfAofFmt = "MISCONF Errors writing to the AOF file: %s";
 inline constexpr const char* kMonitorInMulti = "ERR MONITOR isn't allowed for DENY BLOCKING client";
 
 // CLIENT PAUSE

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "command_args.h"
 #include "keyspace_event_flags.h"
 
 namespace mini_redis {
@@ -82,6 +83,64 @@ Option intOption(const char* name, int64_t Config::*member, int64_t min, int64_t
     opt.toString = [=](const Config& c) { return std::to_string(c.*member); };
     opt.toJson = [=](const Config& c) { return Json(c.*member); };
     return opt;
+}
+
+// A yes/no key: JSON true/false; CONFIG GET/SET and the command line speak "yes"/"no".
+Option boolOption(const char* name, bool Config::*member, bool live) {
+    Option opt;
+    opt.name = name;
+    opt.live = live;
+    opt.fromJson = [=](Config& c, const Json& v) -> Error {
+        if (!v.is_boolean()) return std::string("true or false");
+        c.*member = v.get<bool>();
+        return std::nullopt;
+    };
+    opt.fromString = [=](Config& c, std::string_view s) -> Error {
+        if (equalsNoCase(s, "yes")) {
+            c.*member = true;
+        } else if (equalsNoCase(s, "no")) {
+            c.*member = false;
+        } else {
+            return std::string("yes or no");
+        }
+        return std::nullopt;
+    };
+    opt.toString = [=](const Config& c) { return std::string(c.*member ? "yes" : "no"); };
+    opt.toJson = [=](const Config& c) { return Json(c.*member); };
+    return opt;
+}
+
+// A string key; `check` says what was expected when it rejects a value (nullptr: any).
+Option stringOption(const char* name, std::string Config::*member, bool live,
+                    const char* (*check)(std::string_view) = nullptr) {
+    Option opt;
+    opt.name = name;
+    opt.live = live;
+    opt.fromString = [=](Config& c, std::string_view s) -> Error {
+        if (check != nullptr) {
+            if (const char* expected = check(s)) return std::string(expected);
+        }
+        c.*member = std::string(s);
+        return std::nullopt;
+    };
+    opt.fromJson = [=, f = opt.fromString](Config& c, const Json& v) -> Error {
+        if (!v.is_string()) {
+            if (check != nullptr) return std::string(check(""));
+            return std::string("a string");
+        }
+        return f(c, v.get<std::string>());
+    };
+    opt.toString = [=](const Config& c) { return c.*member; };
+    opt.toJson = [=](const Config& c) { return Json(c.*member); };
+    return opt;
+}
+
+// A file name inside a directory (appendfilename, appenddirname): no path, as Redis requires.
+const char* plainFileName(std::string_view s) {
+    if (s.empty() || s.find('/') != std::string_view::npos || s == "." || s == "..") {
+        return "a file name without '/'";
+    }
+    return nullptr;
 }
 
 const std::vector<Option>& options() {
@@ -245,6 +304,36 @@ const std::vector<Option>& options() {
             };
             t.push_back(opt);
         }
+        // The append-only file (src/persist/). Turning it on or off, and the sync policy,
+        // take effect at once; its directory and file names at the next start.
+        t.push_back(boolOption("appendonly", &Config::appendonly, true));
+        {
+            Option opt;
+            opt.name = "appendfsync";
+            opt.live = true;
+            opt.fromString = [](Config& c, std::string_view s) -> Error {
+                for (const char* policy : {"always", "everysec", "no"}) {
+                    if (equalsNoCase(s, policy)) {
+                        c.appendfsync = policy;
+                        return std::nullopt;
+                    }
+                }
+                return std::string("\"always\", \"everysec\" or \"no\"");
+            };
+            opt.fromJson = [f = opt.fromString](Config& c, const Json& v) -> Error {
+                if (!v.is_string()) return std::string("\"always\", \"everysec\" or \"no\"");
+                return f(c, v.get<std::string>());
+            };
+            opt.toString = [](const Config& c) { return c.appendfsync; };
+            opt.toJson = [](const Config& c) { return Json(c.appendfsync); };
+            t.push_back(opt);
+        }
+        t.push_back(stringOption("appenddirname", &Config::appenddirname, false, plainFileName));
+        t.push_back(stringOption("appendfilename", &Config::appendfilename, false, plainFileName));
+        t.push_back(intOption("auto-aof-rewrite-percentage", &Config::auto_aof_rewrite_percentage,
+                              0, INT32_MAX, true));
+        t.push_back(intOption("auto-aof-rewrite-min-size", &Config::auto_aof_rewrite_min_size, 0,
+                              INT64_MAX, true));
         return t;
     }();
     return table;

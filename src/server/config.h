@@ -56,6 +56,17 @@ struct Config {
     // notify-keyspace-events as bits (keyspace_event_flags.h); 0 = off.
     uint32_t notify_keyspace_events = 0;
 
+    // The append-only file (Redis's names and defaults): on or off; when it is synced
+    // ("always", "everysec", "no"); its directory (inside `dir`) and the files' base name;
+    // an automatic rewrite once it grew by this percentage over its size after the last
+    // rewrite (0 = never) and is at least this big.
+    bool appendonly = false;
+    std::string appendfsync = "everysec";
+    std::string appenddirname = "appendonlydir";
+    std::string appendfilename = "appendonly.aof";
+    int64_t auto_aof_rewrite_percentage = 100;
+    int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
+
     std::string config_file;  // where it was loaded from; empty for built-in defaults
 
     // Worker threads to start: `workers`, or the CPU count when it is "auto".

@@ -347,7 +347,13 @@ void RequestPipeline::onInbox() {
     touched_.clear();
     for (ReactorMessage& message : drained_) {
         std::visit(Overloaded{
-                       [this](BatchDone& done) { onBatchDone(std::move(done.batch)); },
+                       [this](BatchDone& done) {
+                           if (mustWaitForSync(*done.batch)) {
+                               unsynced_.push_back(std::move(done.batch));
+                           } else {
+                               onBatchDone(std::move(done.batch));
+                           }
+                       },
                        [](RunOnLoop& task) { task.fn(); },
                        [this](KeyReady& ready) { registry_.blocked().keyReady(ready.key); },
                        [this](Invalidate& i) { registry_.tracking().deliver(i.inv); },
@@ -363,6 +369,25 @@ void RequestPipeline::onInbox() {
         processInput(*conn);
         flushConnection(*conn);
     }
+}
+
+bool RequestPipeline::mustWaitForSync(const Batch& batch) const {
+    return batch.aof_seq != 0 && aof_ != nullptr && aof_->active() &&
+           aof_->policy() == FsyncPolicy::Always && batch.aof_seq > aof_->syncedSeq();
+}
+
+void RequestPipeline::releaseSynced() {
+    // Runs inside onInbox() (a RunOnLoop task): the connections go to touched_ and are
+    // written once the drain ends. Kept ones stay in their order.
+    size_t kept = 0;
+    for (size_t i = 0; i < unsynced_.size(); ++i) {
+        if (mustWaitForSync(*unsynced_[i])) {
+            unsynced_[kept++] = std::move(unsynced_[i]);
+        } else {
+            onBatchDone(std::move(unsynced_[i]));
+        }
+    }
+    unsynced_.resize(kept);
 }
 
 void RequestPipeline::onBatchDone(std::unique_ptr<Batch> batch) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "aof_log.h"
 #include "batch.h"
 #include "batch_pool.h"
 #include "client_pause.h"
@@ -43,10 +44,16 @@ class RequestPipeline {
     // Shutdown: nothing more is read or framed; each client closes once its batch out (if
     // any) has come back and its output is written. Idle clients close now.
     void drain();
+    // appendfsync always: the log whose sync a write's replies wait for (null: none).
+    void setAofLog(const AofLog* aof) { aof_ = aof; }
+    // The log was synced further (or stopped holding): batches now covered go out.
+    void releaseSynced();
 
   private:
     void onInbox();
     void onBatchDone(std::unique_ptr<Batch> batch);
+    // SYNC RULE: the batch's writes are in the log but not yet on disk, and must be.
+    bool mustWaitForSync(const Batch& batch) const;
     // Hands the batches picked this loop round to their workers: one enqueue each.
     void flushOutbox();
     // Writes the output of connections pub/sub messages were appended to this round.
@@ -98,6 +105,11 @@ class RequestPipeline {
     std::vector<ReactorMessage> drained_;  // one inbox drain (kept for its capacity)
     std::vector<ConnRef> touched_;         // connections whose batch came back in it
     bool draining_ = false;
+    // SYNC RULE (appendfsync always): a batch whose writes reached the log is kept here,
+    // whole, until the log is synced past them; then it is handled as if it had just come
+    // back. Its connection stays WaitingForBatch, so the ORDER RULE holds unchanged.
+    const AofLog* aof_ = nullptr;
+    std::vector<std::unique_ptr<Batch>> unsynced_;
 };
 
 }  // namespace mini_redis

@@ -28,6 +28,13 @@ LockScope::~LockScope() {
     }
     // Before the unlock: a key's events enter the notifier's queue in its writes' order.
     if (!events_.empty()) store_.notifier().post(events_);
+    // Before the unlock too: the log holds a key's writes in the order they were applied.
+    if (!log_.empty()) {
+        if (WriteLog* log = store_.writeLog()) {
+            const uint64_t end = log->append(log_);
+            if (log_seq_sink_ != nullptr && end > *log_seq_sink_) *log_seq_sink_ = end;
+        }
+    }
     if (all_) {
         for (auto it = store_.shards_.rbegin(); it != store_.shards_.rend(); ++it) (*it)->mu.unlock();
         return;
@@ -76,7 +83,14 @@ void LockScope::erase(Store::Shard& shard, int db, std::string_view key, uint64_
     table(shard, db).erase(key, hash);
     changed(shard, db, key, false);
     Store::publish(shard, db);
-    if (expired) store_.countExpired(1);
+    if (expired) {
+        store_.countExpired(1);
+        ++expired_writes_;
+        if (logging()) {  // replays as the deletion it was, whatever command found it
+            const std::string_view del[] = {"DEL", key};
+            log_.add(db, del);
+        }
+    }
 }
 
 void LockScope::notifyIfNew(KeyTable& t, int db, std::string_view key, uint64_t hash) {
@@ -245,6 +259,7 @@ void LockScope::track(std::string_view key, uint64_t client_id) {
 
 size_t LockScope::flushDb(int db) {
     assert(all_);
+    ++writes_;  // recorded even when empty, as Redis propagates every flush
     size_t removed = 0;
     for (auto& shard : store_.shards_) {
         dropTracking(*shard);
@@ -267,6 +282,7 @@ size_t LockScope::flushAll() {
 
 void LockScope::swapDb(int a, int b) {
     assert(all_);
+    ++writes_;  // recorded, as Redis propagates every SWAPDB that succeeds
     if (a == b) return;
     // One change, as Redis counts it (the first shard carries it).
     store_.shards_.front()->changes.fetch_add(1, std::memory_order_relaxed);
@@ -411,6 +427,7 @@ size_t LockScope::dbSize(int db) {
 
 void LockScope::changed(Store::Shard& shard, int db, std::string_view key, bool may_ready) {
     Store::changed(shard, db, key);
+    ++writes_;
     // CLIENT TRACKING: whoever read the key hears it changed (the entry goes: one-shot).
     if (!shard.tracking.empty()) store_.takeTracked(shard, key, inv_);
     if (store_.broadcasting()) inv_.written.emplace_back(key);

@@ -3,14 +3,17 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "key_table.h"
 #include "small_vector.h"
 #include "store.h"
+#include "write_log.h"
 
 namespace mini_redis {
 
@@ -148,6 +151,37 @@ class LockScope {
     // The client whose command runs in this scope (NOLOOP skips its own writes).
     void setClient(uint64_t client_id) { inv_.by_client = client_id; }
 
+    // APPEND-ONLY LOG (write_log.h). While the store has an active log, every write a command
+    // makes is recorded, and the records go to the log as the scope ends, before its shards
+    // unlock: so the log holds each key's writes in the order they were applied. By default
+    // the executor records a write command's own arguments once it has run, if it wrote
+    // anything (a key that merely expired is recorded as DEL where it expires). A handler whose
+    // arguments would not replay the same (a relative TTL, a random pick, a float computed
+    // here, a blocking form) records what it did instead with logAs(), and the default is
+    // then skipped.
+    bool logging() const { return store_.logging(); }
+    void logAs(int db, std::span<const std::string_view> argv) {
+        if (!logging()) return;
+        log_.add(db, argv);
+        custom_logged_ = true;
+    }
+    void logAs(int db, std::initializer_list<std::string_view> argv) {
+        logAs(db, std::span<const std::string_view>(argv.begin(), argv.size()));
+    }
+    // For the executor: writes made so far other than expiry deletions, and whether a handler
+    // called logAs() since the last call (which clears it).
+    uint64_t writes() const { return writes_ - expired_writes_; }
+    bool takeCustomLogged() { return std::exchange(custom_logged_, false); }
+    void logDefault(int db, std::span<const std::string_view> argv) {
+        if (logging()) log_.add(db, argv);
+    }
+    // EXEC's scope: its records replay as one MULTI ... EXEC.
+    void setTransactionLog() { log_.setTransaction(true); }
+    // Where the log position just past this scope's records is raised to (the batch's, for
+    // the appendfsync-always reply hold); none by default.
+    void setLogSeqSink(uint64_t* sink) { log_seq_sink_ = sink; }
+    uint64_t* logSeqSink() const { return log_seq_sink_; }
+
     // WATCH: `flag` is set when (db, key) is written, expires, or is flushed while watched.
     void watch(int db, std::string_view key, const std::shared_ptr<WatchFlag>& flag);
     void unwatch(int db, std::string_view key, const std::shared_ptr<WatchFlag>& flag);
@@ -191,6 +225,11 @@ class LockScope {
     Invalidation inv_;                        // for the InvalidationListener, as it ends
     std::vector<KeyEvent> events_;   // this scope's keyspace events, posted by the destructor
     bool read_lookups_ = false;
+    ScopeLog log_;                       // records for the append-only log
+    uint64_t* log_seq_sink_ = nullptr;
+    uint64_t writes_ = 0;                // changed() calls
+    uint64_t expired_writes_ = 0;        // of which expiry deletions
+    bool custom_logged_ = false;
 };
 
 }  // namespace mini_redis

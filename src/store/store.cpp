@@ -175,7 +175,17 @@ Store::ExpireStep Store::expireStep(size_t shard_index, size_t samples) {
             if (broadcasting()) inv.written.push_back(key);
             if (notify) events.push_back({keyspace_events::kExpired, "expired", db, key});
         }
-        if (!expired.empty()) publish(shard, db);
+        if (!expired.empty()) {
+            publish(shard, db);
+            if (logging()) {  // before the unlock, as a scope does (write_log.h)
+                ScopeLog log;
+                for (const std::string& key : expired) {
+                    const std::string_view del[] = {"DEL", key};
+                    log.add(db, del);
+                }
+                write_log_->append(log);
+            }
+        }
         if (ttl_n > 0) {
             // A running estimate, as Redis keeps one: new samples weigh 2%.
             auto& avg = avg_ttl_[static_cast<size_t>(db)];

@@ -17,6 +17,7 @@
 #include "key_hash.h"
 #include "key_table.h"
 #include "keyspace_notifier.h"
+#include "write_log.h"
 
 namespace mini_redis {
 
@@ -101,6 +102,12 @@ class Store {
     // Keyspace notifications: the setting's flags and the queue of events for the reactor.
     KeyspaceNotifier& notifier() { return notifier_; }
     const ExpireStats& expireStats() const { return expire_stats_; }
+
+    // The append-only log every scope's writes are recorded to (write_log.h). Set once before
+    // start (null: none); whether it records is its own active().
+    void setWriteLog(WriteLog* log) { write_log_ = log; }
+    WriteLog* writeLog() const { return write_log_; }
+    bool logging() const { return write_log_ != nullptr && write_log_->active(); }
 
     // CLIENT TRACKING. Set once before start (null: nobody is told).
     void setInvalidationListener(InvalidationListener* l) { listener_ = l; }
@@ -189,6 +196,7 @@ class Store {
     std::unique_ptr<std::atomic<int64_t>[]> avg_ttl_;  // per database; written by expireStep
     ExpireStats expire_stats_;
     InvalidationListener* listener_ = nullptr;
+    WriteLog* write_log_ = nullptr;
     std::atomic<size_t> bcast_clients_{0};
     std::atomic<size_t> tracked_keys_{0};
     std::atomic<size_t> tracking_max_keys_{1000000};
