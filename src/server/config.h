@@ -56,6 +56,15 @@ struct Config {
     // notify-keyspace-events as bits (keyspace_event_flags.h); 0 = off.
     uint32_t notify_keyspace_events = 0;
 
+    // RDB snapshots (persist/): the file is dir/dbfilename; `save` holds Redis's save points
+    // as (seconds, changes) pairs, empty = no automatic saves.
+    std::string dir = ".";
+    std::string dbfilename = "dump.rdb";
+    std::vector<std::pair<int64_t, int64_t>> save;
+    bool rdbcompression = true;
+    bool rdbchecksum = true;
+    bool stop_writes_on_bgsave_error = true;
+
     std::string config_file;  // where it was loaded from; empty for built-in defaults
 
     // Worker threads to start: `workers`, or the CPU count when it is "auto".
