@@ -13,7 +13,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Server, binary_from_argv, check, expect_eq, expect_in, expect_true,  # noqa
+from harness import (RespError, Server, binary_from_argv, check, expect_eq, expect_in, expect_true,  # noqa
                      fail, free_port, run_tests, run_tool, skip, spawn, temp_dir, wait_for)
 
 try:
@@ -175,7 +175,7 @@ def test_we_load_what_redis_wrote():
             real.client.delete("expired-soon")
             compare(real.client, ours(srv), "mini-redis loading redis-server's dump.rdb")
             info = srv.info("persistence")
-            expect_eq(info["rdb_changes_since_last_save"], 0, "no changes after the load")
+            expect_eq(info["rdb_changes_since_last_save"], "0", "no changes after the load")
     finally:
         real.stop()
 
@@ -208,14 +208,14 @@ def test_dump_restore_both_ways():
             payload = mine.dump("s")
             check("BUSYKEY", lambda: expect_eq(
                 c.call("RESTORE", "s", "0", payload),
-                "BUSYKEY Target key name already exists."))
+                RespError("BUSYKEY Target key name already exists.")))
             check("bad checksum", lambda: expect_eq(
                 c.call("RESTORE", "new", "0", payload[:-1] + b"x"),
-                "ERR DUMP payload version or checksum are wrong"))
+                RespError("ERR DUMP payload version or checksum are wrong")))
             check("negative ttl", lambda: expect_eq(
-                c.call("RESTORE", "new", "-1", payload), "ERR Invalid TTL value, must be >= 0"))
+                c.call("RESTORE", "new", "-1", payload), RespError("ERR Invalid TTL value, must be >= 0")))
             check("syntax", lambda: expect_eq(
-                c.call("RESTORE", "new", "0", payload, "bogus"), "ERR syntax error"))
+                c.call("RESTORE", "new", "0", payload, "bogus"), RespError("ERR syntax error")))
             check("replace + absttl in the past", lambda: expect_eq(
                 c.call("RESTORE", "s", "1", payload, "REPLACE", "ABSTTL"), "OK"))
             expect_eq(c.call("EXISTS", "s"), 0, "a key restored already expired is gone")
@@ -241,18 +241,18 @@ def test_save_bgsave_lastsave_and_settings():
         before = c.call("LASTSAVE")
         expect_true(isinstance(before, int) and before > 0, "LASTSAVE is a time")
         c.call("SET", "k", "v")
-        expect_eq(srv.info("persistence")["rdb_changes_since_last_save"], 1, "one change")
+        expect_eq(srv.info("persistence")["rdb_changes_since_last_save"], "1", "one change")
         time.sleep(1.1)
         expect_eq(c.call("BGSAVE"), "Background saving started", "BGSAVE")
-        wait_for(lambda: srv.info("persistence")["rdb_bgsave_in_progress"] == 0,
+        wait_for(lambda: srv.info("persistence")["rdb_bgsave_in_progress"] == "0",
                  what="BGSAVE done")
         info = srv.info("persistence")
         expect_eq(info["rdb_last_bgsave_status"], "ok", "status")
-        expect_eq(info["rdb_changes_since_last_save"], 0, "changes after the save")
+        expect_eq(info["rdb_changes_since_last_save"], "0", "changes after the save")
         expect_true(c.call("LASTSAVE") > before, "LASTSAVE moved")
-        expect_eq(c.call("BGSAVE", "bogus"), "ERR syntax error", "BGSAVE bogus")
+        expect_eq(c.call("BGSAVE", "bogus"), RespError("ERR syntax error"), "BGSAVE bogus")
         expect_eq(c.call("MULTI"), "OK")
-        expect_eq(c.call("SAVE"), "ERR Command not allowed inside a transaction", "SAVE in MULTI")
+        expect_eq(c.call("SAVE"), RespError("ERR Command not allowed inside a transaction"), "SAVE in MULTI")
         c.call("DISCARD")
         expect_eq(c.call("SAVE"), "OK", "SAVE")
         res = run_tool([CHECK_RDB, os.path.join(d, "dump.rdb")])
@@ -264,11 +264,11 @@ def test_save_points_fire():
     with Server(BINARY, config={"dir": d, "save": [[1, 2]]}) as srv, srv.conn() as c:
         c.call("SET", "a", "1")
         time.sleep(1.5)
-        expect_eq(srv.info("persistence")["rdb_saves"], 0, "one change is below the point")
+        expect_eq(srv.info("persistence")["rdb_saves"], "0", "one change is below the point")
         c.call("SET", "b", "2")
-        wait_for(lambda: srv.info("persistence")["rdb_saves"] >= 1, timeout=10,
+        wait_for(lambda: int(srv.info("persistence")["rdb_saves"]) >= 1, timeout=10,
                  what="a save point's BGSAVE")
-        wait_for(lambda: srv.info("persistence")["rdb_changes_since_last_save"] == 0,
+        wait_for(lambda: srv.info("persistence")["rdb_changes_since_last_save"] == "0",
                  what="changes counted as saved")
         expect_true(os.path.exists(os.path.join(d, "dump.rdb")), "dump.rdb written")
 
@@ -301,7 +301,7 @@ def test_bgsave_while_clients_write():
                             errors.append(replies)
                             return
                         done["n"] = n + 1
-                        if srv.info("persistence")["rdb_bgsave_in_progress"] == 1:
+                        if srv.info("persistence")["rdb_bgsave_in_progress"] == "1":
                             done["during"] += 1
             except Exception as e:  # noqa: BLE001
                 errors.append(repr(e))
@@ -311,7 +311,7 @@ def test_bgsave_while_clients_write():
         wait_for(lambda: done["n"] > 50, what="writer running")
         at_start = done["n"]
         expect_eq(c.call("BGSAVE"), "Background saving started", "BGSAVE")
-        wait_for(lambda: srv.info("persistence")["rdb_bgsave_in_progress"] == 0, timeout=60,
+        wait_for(lambda: srv.info("persistence")["rdb_bgsave_in_progress"] == "0", timeout=60,
                  what="BGSAVE done")
         time.sleep(0.2)
         stop.set()
@@ -332,9 +332,9 @@ def test_shutdown_save_nosave_and_sigterm():
     srv = Server(BINARY, config={"dir": d})
     with srv.conn() as c:
         c.call("SET", "k1", "v1")
-        expect_eq(c.call("SHUTDOWN", "SAVE", "NOSAVE"), "ERR syntax error", "both")
-        expect_eq(c.call("SHUTDOWN", "ABORT"), "ERR No shutdown in progress.", "ABORT")
-        expect_eq(c.call("SHUTDOWN", "bogus"), "ERR syntax error", "bogus")
+        expect_eq(c.call("SHUTDOWN", "SAVE", "NOSAVE"), RespError("ERR syntax error"), "both")
+        expect_eq(c.call("SHUTDOWN", "ABORT"), RespError("ERR No shutdown in progress."), "ABORT")
+        expect_eq(c.call("SHUTDOWN", "bogus"), RespError("ERR syntax error"), "bogus")
         c.send_cmd("SHUTDOWN", "SAVE")
         c.expect_closed(what="SHUTDOWN's connection")
     expect_eq(srv.wait_exit(20), 0, "exit status after SHUTDOWN SAVE")
@@ -366,7 +366,7 @@ def test_failed_bgsave_misconf_and_recovery():
         c.call("SET", "k", "v")
         os.rmdir(sub)  # the temp file cannot be created: the child fails
         expect_eq(c.call("BGSAVE"), "Background saving started", "BGSAVE")
-        wait_for(lambda: srv.info("persistence")["rdb_bgsave_in_progress"] == 0,
+        wait_for(lambda: srv.info("persistence")["rdb_bgsave_in_progress"] == "0",
                  what="BGSAVE done")
         expect_eq(srv.info("persistence")["rdb_last_bgsave_status"], "err", "status err")
         reply = c.call("SET", "k", "w")
@@ -376,7 +376,7 @@ def test_failed_bgsave_misconf_and_recovery():
         expect_eq(c.call("GET", "k"), b"v", "reads still served")
         os.mkdir(sub)
         expect_eq(c.call("BGSAVE"), "Background saving started", "BGSAVE again")
-        wait_for(lambda: srv.info("persistence")["rdb_bgsave_in_progress"] == 0,
+        wait_for(lambda: srv.info("persistence")["rdb_bgsave_in_progress"] == "0",
                  what="BGSAVE done")
         expect_eq(srv.info("persistence")["rdb_last_bgsave_status"], "ok", "status ok")
         expect_eq(c.call("SET", "k", "w"), "OK", "writes again")
