@@ -47,19 +47,21 @@ void putString(Store& store, int db, std::string_view key, std::string_view v,
 // Everything about a key that a round trip must keep: type, encoding, TTL, contents (in order
 // for lists and sorted sets, sorted for sets and hashes).
 std::string describe(const KeyTable::Entry* e) {
-    std::string out = std::string(typeName(KeyTable::type(e))) + " ttl=" +
-                      std::to_string(KeyTable::expireAt(e)) + " ";
+    std::string out = std::string(typeName(KeyTable::type(e))) +
+                      " ttl=" + std::to_string(KeyTable::expireAt(e)) + " ";
     const Collection* c = KeyTable::collection(e);
     std::vector<std::string> items;
     switch (KeyTable::type(e)) {
-        case ValueType::String: return out + std::string(KeyTable::value(e));
+        case ValueType::String:
+            return out + std::string(KeyTable::value(e));
         case ValueType::List: {
             auto* l = static_cast<const ListValue*>(c);
             l->forRange(0, l->length(), [&](std::string_view v) { items.emplace_back(v); });
             break;
         }
         case ValueType::Set:
-            static_cast<const SetValue*>(c)->forEach([&](std::string_view m) { items.emplace_back(m); });
+            static_cast<const SetValue*>(c)->forEach(
+                [&](std::string_view m) { items.emplace_back(m); });
             std::sort(items.begin(), items.end());
             break;
         case ValueType::Hash:
@@ -110,7 +112,8 @@ void fill(Store& s) {
     for (auto v : {"a", "1", "-300", "b"}) small_list->push(ListValue::End::Tail, v);
     put(s, 0, "list", std::move(small_list), ValueType::List);
     auto big_list = std::make_unique<ListValue>(-2);
-    for (int i = 0; i < 5000; ++i) big_list->push(ListValue::End::Tail, "element-" + std::to_string(i));
+    for (int i = 0; i < 5000; ++i)
+        big_list->push(ListValue::End::Tail, "element-" + std::to_string(i));
     REQUIRE(big_list->nodeCount() > 1);
     put(s, 1, "biglist", std::move(big_list), ValueType::List, kNow + 1000000);
 

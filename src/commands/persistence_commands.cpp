@@ -33,12 +33,16 @@ void bgsaveCommand(CommandContext& ctx) {
     const bool in_exec = ctx.tx && ctx.tx->inMulti();
     std::string err;
     switch (rdb->bgsave(ctx.config, schedule, &err, in_exec)) {
-        case RdbService::BgsaveResult::Started: return ctx.reply.simple("Background saving started");
+        case RdbService::BgsaveResult::Started:
+            return ctx.reply.simple("Background saving started");
         case RdbService::BgsaveResult::Scheduled:
             return ctx.reply.simple("Background saving scheduled");
-        case RdbService::BgsaveResult::InProgress: return ctx.reply.error(errors::kBgsaveInProgress);
-        case RdbService::BgsaveResult::OtherChild: return ctx.reply.error(errors::kBgsaveOtherChild);
-        case RdbService::BgsaveResult::Failed: return ctx.reply.error("ERR");
+        case RdbService::BgsaveResult::InProgress:
+            return ctx.reply.error(errors::kBgsaveInProgress);
+        case RdbService::BgsaveResult::OtherChild:
+            return ctx.reply.error(errors::kBgsaveOtherChild);
+        case RdbService::BgsaveResult::Failed:
+            return ctx.reply.error("ERR");
     }
 }
 

@@ -15,7 +15,9 @@
 
 namespace mini_redis {
 
-ChildProcess::~ChildProcess() { kill(); }
+ChildProcess::~ChildProcess() {
+    kill();
+}
 
 std::string ChildProcess::start(Purpose purpose, const std::function<int()>& work, Done done,
                                 LockScope* held) {

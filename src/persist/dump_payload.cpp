@@ -20,7 +20,8 @@ std::string DumpPayload::make(const KeyTable::Entry* e) {
 
 bool DumpPayload::verify(std::string_view payload) {
     if (payload.size() < 10) return false;
-    const auto* footer = reinterpret_cast<const unsigned char*>(payload.data() + payload.size() - 10);
+    const auto* footer =
+        reinterpret_cast<const unsigned char*>(payload.data() + payload.size() - 10);
     const int version = footer[0] | (footer[1] << 8);
     if (version > kRdbVersion) return false;
     uint64_t want = 0;

@@ -39,7 +39,9 @@ bool RdbDecoder::length(uint64_t& out, bool* encoded) {
     uint8_t b;
     if (!byte(b)) return false;
     switch (b >> 6) {
-        case 0: out = b & 0x3f; return true;
+        case 0:
+            out = b & 0x3f;
+            return true;
         case 1: {
             uint8_t c;
             if (!byte(c)) return false;
@@ -48,9 +50,12 @@ bool RdbDecoder::length(uint64_t& out, bool* encoded) {
         }
         case 2: {
             size_t n;
-            if (b == 0x80) n = 4;
-            else if (b == 0x81) n = 8;
-            else return fail("bad length encoding");
+            if (b == 0x80)
+                n = 4;
+            else if (b == 0x81)
+                n = 8;
+            else
+                return fail("bad length encoding");
             std::string_view v;
             if (!fixed(n, v)) return false;
             out = 0;
@@ -81,7 +86,8 @@ bool RdbDecoder::string(std::string& out) {
         std::string_view v;
         if (!fixed(w, v)) return false;
         uint64_t u = 0;
-        for (size_t i = 0; i < w; ++i) u |= static_cast<uint64_t>(static_cast<uint8_t>(v[i])) << (8 * i);
+        for (size_t i = 0; i < w; ++i)
+            u |= static_cast<uint64_t>(static_cast<uint8_t>(v[i])) << (8 * i);
         if (w < 8 && (u & (uint64_t{1} << (8 * w - 1)))) u |= ~uint64_t{0} << (8 * w);
         out = std::to_string(static_cast<int64_t>(u));
         return true;
@@ -103,9 +109,12 @@ bool RdbDecoder::string(std::string& out) {
 bool RdbDecoder::textDouble(double& out) {
     uint8_t n;
     if (!byte(n)) return false;
-    if (n == 253) out = NAN;
-    else if (n == 254) out = INFINITY;
-    else if (n == 255) out = -INFINITY;
+    if (n == 253)
+        out = NAN;
+    else if (n == 254)
+        out = INFINITY;
+    else if (n == 255)
+        out = -INFINITY;
     else {
         std::string_view v;
         if (!fixed(n, v)) return false;
@@ -121,7 +130,8 @@ bool RdbDecoder::binaryDouble(double& out) {
     std::string_view v;
     if (!fixed(8, v)) return false;
     uint64_t bits = 0;
-    for (size_t i = 0; i < 8; ++i) bits |= static_cast<uint64_t>(static_cast<uint8_t>(v[i])) << (8 * i);
+    for (size_t i = 0; i < 8; ++i)
+        bits |= static_cast<uint64_t>(static_cast<uint8_t>(v[i])) << (8 * i);
     std::memcpy(&out, &bits, 8);
     return true;
 }
@@ -130,7 +140,8 @@ bool RdbDecoder::millis(int64_t& out) {
     std::string_view v;
     if (!fixed(8, v)) return false;
     uint64_t u = 0;
-    for (size_t i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<uint8_t>(v[i])) << (8 * i);
+    for (size_t i = 0; i < 8; ++i)
+        u |= static_cast<uint64_t>(static_cast<uint8_t>(v[i])) << (8 * i);
     out = static_cast<int64_t>(u);
     return true;
 }
@@ -139,7 +150,8 @@ bool RdbDecoder::seconds(int64_t& out) {
     std::string_view v;
     if (!fixed(4, v)) return false;
     uint32_t u = 0;
-    for (size_t i = 0; i < 4; ++i) u |= static_cast<uint32_t>(static_cast<uint8_t>(v[i])) << (8 * i);
+    for (size_t i = 0; i < 4; ++i)
+        u |= static_cast<uint32_t>(static_cast<uint8_t>(v[i])) << (8 * i);
     out = static_cast<int32_t>(u);
     return true;
 }

@@ -58,7 +58,9 @@ void RdbEncoder::string(std::string_view s) {
     raw(s);
 }
 
-void RdbEncoder::blob(std::string_view s) { raw(s); }
+void RdbEncoder::blob(std::string_view s) {
+    raw(s);
+}
 
 void RdbEncoder::integerString(int64_t v) {
     std::string text = std::to_string(v);

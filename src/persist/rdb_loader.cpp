@@ -70,8 +70,7 @@ RdbLoadResult loadRdbBytes(std::string_view bytes, Store& store, const RdbProgre
                     for (int i = 0; i < 8; ++i) {
                         want |= static_cast<uint64_t>(static_cast<uint8_t>(stored[i])) << (8 * i);
                     }
-                    if (want != 0 &&
-                        Crc64::update(0, bytes.data(), crc_at) != want) {
+                    if (want != 0 && Crc64::update(0, bytes.data(), crc_at) != want) {
                         return failed("wrong RDB checksum (at offset " + std::to_string(crc_at) +
                                       ")");
                     }
@@ -126,7 +125,8 @@ RdbLoadResult loadRdbBytes(std::string_view bytes, Store& store, const RdbProgre
             case rdb::kOpFunction2:
                 dec.fail("functions are not supported");
                 return failed(dec.error());
-            default: break;
+            default:
+                break;
         }
         // A key: its value type, name and value.
         if (!dec.string(key)) return failed(dec.error());
@@ -155,7 +155,7 @@ RdbLoadResult loadRdbFile(const std::string& path, Store& store, const RdbProgre
                           const CollectionLimits& limits) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return failed(path + ": " + std::strerror(errno));
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd, &st) != 0) {
         int e = errno;
         ::close(fd);
@@ -170,8 +170,8 @@ RdbLoadResult loadRdbFile(const std::string& path, Store& store, const RdbProgre
     ::close(fd);
     if (map == MAP_FAILED) return failed(path + ": mmap: " + std::strerror(errno));
     ::madvise(map, size, MADV_SEQUENTIAL);
-    RdbLoadResult r =
-        loadRdbBytes(std::string_view(static_cast<const char*>(map), size), store, progress, limits);
+    RdbLoadResult r = loadRdbBytes(std::string_view(static_cast<const char*>(map), size), store,
+                                   progress, limits);
     ::munmap(map, size);
     if (!r.ok) r.error = path + ": " + r.error;
     return r;

@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
-#include <optional>
 
 #include "lock_scope.h"
 #include "log.h"
@@ -24,16 +23,20 @@ namespace {
 
 constexpr int64_t kBgsaveRetrySeconds = 5;  // Redis's CONFIG_BGSAVE_RETRY_DELAY
 
-int64_t unixNow() { return static_cast<int64_t>(std::time(nullptr)); }
+int64_t unixNow() {
+    return static_cast<int64_t>(std::time(nullptr));
+}
 
-RdbOptions optionsOf(const Config& c) { return RdbOptions{c.rdbcompression, c.rdbchecksum}; }
+RdbOptions optionsOf(const Config& c) {
+    return RdbOptions{c.rdbcompression, c.rdbchecksum};
+}
 
 }  // namespace
 
 std::string RdbService::loadAtStartup(const Config& config) {
     const std::string file = path(config);
     status_.last_save_unix.store(unixNow(), std::memory_order_relaxed);
-    struct stat st{};
+    struct stat st {};
     if (::stat(file.c_str(), &st) != 0) {
         status_.changes_at_save.store(store_.changes(), std::memory_order_relaxed);
         return {};
@@ -43,9 +46,9 @@ std::string RdbService::loadAtStartup(const Config& config) {
     status_.changes_at_save.store(store_.changes(), std::memory_order_relaxed);
     if (!r.ok) return "Short read or OOM loading DB. " + r.error;
     status_.last_load_keys.store(r.keys, std::memory_order_relaxed);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - t0)
-                        .count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
     LOG_INFO("DB loaded from disk: %s, %llu keys in %.3f seconds", file.c_str(),
              static_cast<unsigned long long>(r.keys), static_cast<double>(ms) / 1000.0);
     return {};
@@ -84,7 +87,7 @@ bool RdbService::writeFile(Store& store, const std::string& dir, const std::stri
     return true;
 }
 
-std::string RdbService::save(const Config& config, LockScope* held) {
+std::string RdbService::save(const Config& config) {
     if (child_.running() && child_.purpose() == ChildProcess::Purpose::Rdb) {
         return "ERR Background save already in progress";
     }
@@ -92,11 +95,8 @@ std::string RdbService::save(const Config& config, LockScope* held) {
     bool ok;
     uint64_t changes;
     {
-        std::optional<LockScope> own;
-        if (held == nullptr || !held->holdsAll()) {
-            own.emplace(store_);
-            own->lockAll();
-        }
+        LockScope scope(store_);
+        scope.lockAll();
         changes = store_.changes();
         ok = writeFile(store_, config.dir, path(config), optionsOf(config), &error);
     }
@@ -112,8 +112,8 @@ std::string RdbService::save(const Config& config, LockScope* held) {
     return {};
 }
 
-RdbService::BgsaveResult RdbService::bgsave(const Config& config, bool schedule,
-                                            std::string* error, bool in_exec) {
+RdbService::BgsaveResult RdbService::bgsave(const Config& config, bool schedule, std::string* error,
+                                            bool in_exec) {
     if (child_.running() && child_.purpose() == ChildProcess::Purpose::Rdb) {
         return BgsaveResult::InProgress;
     }
@@ -139,7 +139,9 @@ RdbService::BgsaveResult RdbService::bgsave(const Config& config, bool schedule,
             (void)n;
             return 1;
         },
-        [this, changes, started](bool ok, int status) { bgsaveDone(ok, status, changes, started); });
+        [this, changes, started](bool ok, int status) {
+            bgsaveDone(ok, status, changes, started);
+        });
     if (!err.empty()) {
         status_.last_bgsave_ok.store(false, std::memory_order_relaxed);
         LOG_WARNING("Can't save in background: %s", err.c_str());

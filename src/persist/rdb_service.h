@@ -33,8 +33,7 @@ class RdbService {
     std::string loadAtStartup(const Config& config);
 
     // SAVE: writes the snapshot in the foreground with every shard locked. Empty on success.
-    // `held`: the command's scope when it holds every shard already (inside EXEC).
-    std::string save(const Config& config, LockScope* held = nullptr);
+    std::string save(const Config& config);
     // `in_exec`: asked inside EXEC, where Redis only schedules it.
     BgsaveResult bgsave(const Config& config, bool schedule, std::string* error,
                         bool in_exec = false);

@@ -50,7 +50,9 @@ bool RedisZiplist::parse(std::string_view bytes, const std::function<bool(std::s
         int64_t iv = 0;
         const size_t left = size - q;
         switch (b >> 6) {
-            case 0: len = b & 0x3f; break;
+            case 0:
+                len = b & 0x3f;
+                break;
             case 1:
                 if (left < 2) return bad("entry runs past its end");
                 head = 2, len = ((b & 0x3fu) << 8) | p[q + 1];
@@ -64,13 +66,20 @@ bool RedisZiplist::parse(std::string_view bytes, const std::function<bool(std::s
             default: {
                 is_int = true;
                 size_t n = 0;
-                if (b == 0xC0) n = 2;
-                else if (b == 0xD0) n = 4;
-                else if (b == 0xE0) n = 8;
-                else if (b == 0xF0) n = 3;
-                else if (b == 0xFE) n = 1;
-                else if (b >= 0xF1 && b <= 0xFD) iv = (b & 0x0f) - 1;
-                else return bad("entry with an unknown encoding");
+                if (b == 0xC0)
+                    n = 2;
+                else if (b == 0xD0)
+                    n = 4;
+                else if (b == 0xE0)
+                    n = 8;
+                else if (b == 0xF0)
+                    n = 3;
+                else if (b == 0xFE)
+                    n = 1;
+                else if (b >= 0xF1 && b <= 0xFD)
+                    iv = (b & 0x0f) - 1;
+                else
+                    return bad("entry with an unknown encoding");
                 if (left < 1 + n) return bad("entry runs past its end");
                 if (n > 0) {
                     uint64_t u = loadLE(p + q + 1, n);

@@ -16,8 +16,8 @@ class RedisZiplist {
     static bool parse(std::string_view bytes, const std::function<bool(std::string_view)>& fn,
                       std::string& error);
     // A zipmap's keys and values, alternating.
-    static bool parseZipmap(std::string_view bytes,
-                            const std::function<bool(std::string_view)>& fn, std::string& error);
+    static bool parseZipmap(std::string_view bytes, const std::function<bool(std::string_view)>& fn,
+                            std::string& error);
 };
 
 }  // namespace mini_redis

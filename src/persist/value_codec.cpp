@@ -130,7 +130,8 @@ bool readListElements(std::string_view blob, bool ziplist, ListValue& list, RdbD
         list.push(ListValue::End::Tail, v);
         return true;
     };
-    bool ok = ziplist ? RedisZiplist::parse(blob, push, err) : RedisListpack::parse(blob, push, err);
+    bool ok =
+        ziplist ? RedisZiplist::parse(blob, push, err) : RedisListpack::parse(blob, push, err);
     return ok || dec.fail(err.empty() ? "bad list node" : err);
 }
 
@@ -179,7 +180,8 @@ bool readSet(uint8_t type, RdbDecoder& dec, const CollectionLimits& limits, Deco
                   : std::make_unique<SetValue>();
         while (n-- > 0) {
             if (!dec.string(s)) return false;
-            if (!set->add(s, limits.set_max_intset_entries)) return dec.fail("duplicate set member");
+            if (!set->add(s, limits.set_max_intset_entries))
+                return dec.fail("duplicate set member");
         }
     } else {
         if (!dec.string(s)) return false;
@@ -294,8 +296,10 @@ bool readZSet(uint8_t type, RdbDecoder& dec, const CollectionLimits& limits, Dec
 
 uint8_t ValueCodec::rdbType(const KeyTable::Entry* e) {
     switch (KeyTable::type(e)) {
-        case ValueType::String: return rdb::kTypeString;
-        case ValueType::List: return rdb::kTypeListQuicklist2;
+        case ValueType::String:
+            return rdb::kTypeString;
+        case ValueType::List:
+            return rdb::kTypeListQuicklist2;
         case ValueType::Set:
             return static_cast<const SetValue*>(KeyTable::collection(e))->isIntset()
                        ? rdb::kTypeSetIntset
@@ -315,11 +319,21 @@ uint8_t ValueCodec::rdbType(const KeyTable::Entry* e) {
 void ValueCodec::write(const KeyTable::Entry* e, RdbEncoder& enc) {
     const Collection* c = KeyTable::collection(e);
     switch (KeyTable::type(e)) {
-        case ValueType::String: enc.string(KeyTable::value(e)); return;
-        case ValueType::List: writeList(*static_cast<const ListValue*>(c), enc); return;
-        case ValueType::Set: writeSet(*static_cast<const SetValue*>(c), enc); return;
-        case ValueType::Hash: writeHash(*static_cast<const HashValue*>(c), enc); return;
-        case ValueType::ZSet: writeZSet(*static_cast<const ZSetValue*>(c), enc); return;
+        case ValueType::String:
+            enc.string(KeyTable::value(e));
+            return;
+        case ValueType::List:
+            writeList(*static_cast<const ListValue*>(c), enc);
+            return;
+        case ValueType::Set:
+            writeSet(*static_cast<const SetValue*>(c), enc);
+            return;
+        case ValueType::Hash:
+            writeHash(*static_cast<const HashValue*>(c), enc);
+            return;
+        case ValueType::ZSet:
+            writeZSet(*static_cast<const ZSetValue*>(c), enc);
+            return;
     }
 }
 
@@ -333,17 +347,21 @@ bool ValueCodec::read(uint8_t type, RdbDecoder& dec, const CollectionLimits& lim
         case rdb::kTypeList:
         case rdb::kTypeListZiplist:
         case rdb::kTypeListQuicklist:
-        case rdb::kTypeListQuicklist2: return readList(type, dec, limits, out);
+        case rdb::kTypeListQuicklist2:
+            return readList(type, dec, limits, out);
         case rdb::kTypeSet:
-        case rdb::kTypeSetIntset: return readSet(type, dec, limits, out);
+        case rdb::kTypeSetIntset:
+            return readSet(type, dec, limits, out);
         case rdb::kTypeHash:
         case rdb::kTypeHashZipmap:
         case rdb::kTypeHashZiplist:
-        case rdb::kTypeHashListpack: return readHash(type, dec, limits, out);
+        case rdb::kTypeHashListpack:
+            return readHash(type, dec, limits, out);
         case rdb::kTypeZSet:
         case rdb::kTypeZSet2:
         case rdb::kTypeZSetZiplist:
-        case rdb::kTypeZSetListpack: return readZSet(type, dec, limits, out);
+        case rdb::kTypeZSetListpack:
+            return readZSet(type, dec, limits, out);
         case rdb::kTypeStreamListpacks:
         case rdb::kTypeStreamListpacks2:
             return dec.fail("streams are not supported (RDB type " + std::to_string(type) + ")");
@@ -351,7 +369,8 @@ bool ValueCodec::read(uint8_t type, RdbDecoder& dec, const CollectionLimits& lim
         case rdb::kTypeModule2:
             return dec.fail("module values are not supported (RDB type " + std::to_string(type) +
                             ")");
-        default: return dec.fail("unknown value type " + std::to_string(type));
+        default:
+            return dec.fail("unknown value type " + std::to_string(type));
     }
 }
 
