@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -113,7 +114,7 @@ void fill(Store& s) {
     put(s, 0, "list", std::move(small_list), ValueType::List);
     auto big_list = std::make_unique<ListValue>(-2);
     for (int i = 0; i < 5000; ++i)
-        big_list->push(ListValue::End::Tail, "element-" + std::to_string(i));
+        big_list->push(ListValue::End::Tail, std::string("element-").append(std::to_string(i)));
     REQUIRE(big_list->nodeCount() > 1);
     put(s, 1, "biglist", std::move(big_list), ValueType::List, kNow + 1000000);
 
@@ -129,7 +130,8 @@ void fill(Store& s) {
     lph->set("n", "42", hl);
     put(s, 0, "hash", std::move(lph), ValueType::Hash);
     auto bigh = std::make_unique<HashValue>();
-    for (int i = 0; i < 600; ++i) bigh->set("field" + std::to_string(i), std::to_string(i), hl);
+    for (int i = 0; i < 600; ++i)
+        bigh->set(std::string("field").append(std::to_string(i)), std::to_string(i), hl);
     REQUIRE_FALSE(bigh->isListpack());
     put(s, 2, "bighash", std::move(bigh), ValueType::Hash);
 
@@ -140,7 +142,8 @@ void fill(Store& s) {
     lpz->add("inf", INFINITY, 0, zl);
     put(s, 0, "zset", std::move(lpz), ValueType::ZSet);
     auto bigz = ZSetValue::forFirstMember("m0", zl);
-    for (int i = 0; i < 300; ++i) bigz->add("m" + std::to_string(i), i * 0.5, 0, zl);
+    for (int i = 0; i < 300; ++i)
+        bigz->add(std::string("m").append(std::to_string(i)), i * 0.5, 0, zl);
     REQUIRE_FALSE(bigz->compact());
     put(s, 0, "bigzset", std::move(bigz), ValueType::ZSet);
 }
@@ -239,4 +242,23 @@ TEST_CASE("streams and modules are refused by name; an unknown version too") {
     r = loadRdbBytes("REDIS0011\xff", b.store, nullptr);
     CHECK_FALSE(r.ok);
     CHECK(r.error.find("version 11") != std::string::npos);
+}
+
+TEST_CASE("random value bytes behind every type byte: an error or a value, never a crash") {
+    std::mt19937 rng(12345);
+    const CollectionLimits limits;
+    for (int type = 0; type < 22; ++type) {
+        for (int round = 0; round < 300; ++round) {
+            std::string body(rng() % 64, '\0');
+            for (char& c : body) c = static_cast<char>(rng());
+            RdbDecoder dec(body);
+            DecodedValue out;
+            ValueCodec::read(static_cast<uint8_t>(type), dec, limits, out);
+        }
+    }
+    // An LZF string claiming a huge length from a few bytes is refused before any allocation.
+    std::string lie("\xc3\x02\x80\xff\xff\xff\xf0\x00\x00", 9);
+    RdbDecoder dec(lie);
+    std::string s;
+    CHECK_FALSE(dec.string(s));
 }

@@ -96,6 +96,9 @@ bool RdbDecoder::string(std::string& out) {
         uint64_t clen, len;
         if (!length(clen) || !length(len)) return false;
         if (len > kMaxString || clen > kMaxString) return fail("string too long");
+        // LZF expands at most 264 bytes per 3-byte back reference: a larger claim is corrupt
+        // (and must not make us allocate it).
+        if (len > clen * 100 + 64) return fail("corrupt LZF-compressed string length");
         std::string_view v;
         if (!fixed(static_cast<size_t>(clen), v)) return false;
         if (!LzfCodec::decompress(v, static_cast<size_t>(len), out)) {
