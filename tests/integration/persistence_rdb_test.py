@@ -13,8 +13,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (RespError, Server, binary_from_argv, check, expect_eq, expect_in, expect_true,  # noqa
-                     fail, free_port, run_tests, run_tool, skip, spawn, temp_dir, wait_for)
+from harness import (RespError, Server, binary_from_argv, check, expect_eq,  # noqa: E402
+                     expect_in, expect_true, free_port, run_tests, run_tool, skip, spawn,
+                     temp_dir, wait_for)
 
 try:
     import redis
@@ -213,7 +214,8 @@ def test_dump_restore_both_ways():
                 c.call("RESTORE", "new", "0", payload[:-1] + b"x"),
                 RespError("ERR DUMP payload version or checksum are wrong")))
             check("negative ttl", lambda: expect_eq(
-                c.call("RESTORE", "new", "-1", payload), RespError("ERR Invalid TTL value, must be >= 0")))
+                c.call("RESTORE", "new", "-1", payload),
+                RespError("ERR Invalid TTL value, must be >= 0")))
             check("syntax", lambda: expect_eq(
                 c.call("RESTORE", "new", "0", payload, "bogus"), RespError("ERR syntax error")))
             check("replace + absttl in the past", lambda: expect_eq(
@@ -252,7 +254,8 @@ def test_save_bgsave_lastsave_and_settings():
         expect_true(c.call("LASTSAVE") > before, "LASTSAVE moved")
         expect_eq(c.call("BGSAVE", "bogus"), RespError("ERR syntax error"), "BGSAVE bogus")
         expect_eq(c.call("MULTI"), "OK")
-        expect_eq(c.call("SAVE"), RespError("ERR Command not allowed inside a transaction"), "SAVE in MULTI")
+        expect_eq(c.call("SAVE"), RespError("ERR Command not allowed inside a transaction"),
+                  "SAVE in MULTI")
         c.call("DISCARD")
         expect_eq(c.call("SAVE"), "OK", "SAVE")
         res = run_tool([CHECK_RDB, os.path.join(d, "dump.rdb")])
@@ -382,8 +385,25 @@ def test_failed_bgsave_misconf_and_recovery():
         expect_eq(c.call("SET", "k", "w"), "OK", "writes again")
 
 
+def test_corrupt_file_refused_at_start():
+    d = temp_dir()
+    with Server(BINARY, config={"dir": d}) as srv:
+        srv.call("SET", "k", "v" * 100)
+        expect_eq(srv.call("SAVE"), "OK", "SAVE")
+    path = os.path.join(d, "dump.rdb")
+    with open(path, "rb") as f:
+        data = f.read()
+    with open(path, "wb") as f:
+        f.write(data[:len(data) // 2])  # cut in the middle of the value
+    srv = Server(BINARY, config={"dir": d}, wait=False)
+    expect_eq(srv.wait_exit(20), 1, "exit status on a truncated dump.rdb")
+    expect_in("at offset", srv.log(), "the error names the offset")
+    srv.kill()
+
+
 if __name__ == "__main__":
     run_tests([test_our_file_checks_and_loads_in_redis, test_we_load_what_redis_wrote,
                test_dump_restore_both_ways, test_save_bgsave_lastsave_and_settings,
                test_save_points_fire, test_bgsave_while_clients_write,
-               test_shutdown_save_nosave_and_sigterm, test_failed_bgsave_misconf_and_recovery])
+               test_shutdown_save_nosave_and_sigterm, test_failed_bgsave_misconf_and_recovery,
+               test_corrupt_file_refused_at_start])
