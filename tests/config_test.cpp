@@ -425,3 +425,30 @@ TEST_CASE("collection thresholds: Redis's defaults, and the older ziplist names 
     for (const auto& [name, value] : c.all()) listed = listed || name == "zset-max-ziplist-value";
     CHECK(listed);
 }
+
+TEST_CASE("RDB settings: save points in JSON and Redis's string form, yes/no booleans") {
+    Config c;
+    CHECK(c.save.empty());
+    CHECK(c.get("save") == "");
+    CHECK(c.get("rdbcompression") == "yes");
+    CHECK(c.get("dbfilename") == "dump.rdb");
+    CHECK_FALSE(Config::loadJson(R"({"save": [[3600, 1], [300, 100]], "rdbchecksum": false})",
+                                 "t.json", c));
+    CHECK(c.get("save") == "3600 1 300 100");
+    CHECK(c.get("rdbchecksum") == "no");
+    CHECK_FALSE(c.set("save", "60 10000"));
+    REQUIRE(c.save.size() == 1);
+    CHECK(c.save[0] == std::pair<int64_t, int64_t>{60, 10000});
+    CHECK_FALSE(c.set("save", ""));
+    CHECK(c.save.empty());
+    CHECK(c.set("save", "60"));  // odd count
+    CHECK(c.set("save", "a b"));
+    CHECK(Config::loadJson(R"({"save": [[1]]})", "t.json", c));
+    CHECK_FALSE(c.set("stop-writes-on-bgsave-error", "NO"));
+    CHECK_FALSE(c.stop_writes_on_bgsave_error);
+    CHECK(c.set("rdbcompression", "maybe"));
+    CHECK(c.set("dbfilename", "a/b.rdb"));
+    CHECK(c.set("dir", "/no/such/dir/here"));
+    CHECK_FALSE(c.set("dir", "/tmp"));
+    CHECK(c.get("dir") == "/tmp");
+}

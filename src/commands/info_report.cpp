@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -243,12 +244,11 @@ void InfoReport::memory(std::string& out) {
 }
 
 void InfoReport::persistence(std::string& out) {
-    // No RDB or AOF yet: what Redis shows with `save ""` and appendonly off. Redis sets its
-    // last save time at start-up.
-    const auto uptime = std::chrono::steady_clock::now() - ctx_.stats.started;
-    const auto started_unix = std::chrono::duration_cast<std::chrono::seconds>(
-                                  (std::chrono::system_clock::now() - uptime).time_since_epoch())
-                                  .count();
+    // The RDB fields from RdbStatus (persist/rdb_status.h); no AOF yet: appendonly off.
+    const RdbStatus& rdb = ctx_.stats.rdb;
+    const auto relaxed = std::memory_order_relaxed;
+    const int64_t now_unix = static_cast<int64_t>(std::time(nullptr));
+    const int64_t bgsave_started = rdb.bgsave_started_unix.load(relaxed);
     for (const char* name : {"loading", "async_loading", "current_cow_peak", "current_cow_size",
                              "current_cow_size_age"}) {
         field(out, name, "0");
@@ -256,15 +256,19 @@ void InfoReport::persistence(std::string& out) {
     field(out, "current_fork_perc", "0.00");
     field(out, "current_save_keys_processed", "0");
     field(out, "current_save_keys_total", "0");
-    field(out, "rdb_changes_since_last_save", facts_.dirty);
-    field(out, "rdb_bgsave_in_progress", "0");
-    fieldInt(out, "rdb_last_save_time", started_unix);
-    field(out, "rdb_last_bgsave_status", "ok");
-    field(out, "rdb_last_bgsave_time_sec", "-1");
-    field(out, "rdb_current_bgsave_time_sec", "-1");
-    for (const char* name : {"rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired",
-                             "rdb_last_load_keys_loaded", "aof_enabled", "aof_rewrite_in_progress",
-                             "aof_rewrite_scheduled"}) {
+    fieldInt(out, "rdb_changes_since_last_save",
+             static_cast<int64_t>(facts_.dirty - rdb.changes_at_save.load(relaxed)));
+    field(out, "rdb_bgsave_in_progress", rdb.bgsave_in_progress.load(relaxed) ? "1" : "0");
+    fieldInt(out, "rdb_last_save_time", rdb.last_save_unix.load(relaxed));
+    field(out, "rdb_last_bgsave_status", rdb.last_bgsave_ok.load(relaxed) ? "ok" : "err");
+    fieldInt(out, "rdb_last_bgsave_time_sec", rdb.last_bgsave_secs.load(relaxed));
+    fieldInt(out, "rdb_current_bgsave_time_sec",
+             bgsave_started < 0 ? -1 : now_unix - bgsave_started);
+    fieldInt(out, "rdb_saves", static_cast<int64_t>(rdb.saves.load(relaxed)));
+    field(out, "rdb_last_cow_size", "0");
+    field(out, "rdb_last_load_keys_expired", "0");
+    fieldInt(out, "rdb_last_load_keys_loaded", static_cast<int64_t>(rdb.last_load_keys.load(relaxed)));
+    for (const char* name : {"aof_enabled", "aof_rewrite_in_progress", "aof_rewrite_scheduled"}) {
         field(out, name, "0");
     }
     field(out, "aof_last_rewrite_time_sec", "-1");

@@ -292,6 +292,7 @@ void flushallCommand(CommandContext& ctx) {
 
 void registerKeyspaceCommands(CommandTable& t) {
     constexpr uint32_t kK = kCmdKeyspace;
+    registerDumpCommands(t);
     t.add({"del", -2, kCmdWrite, 1, -1, 1, delCommand, "keyspace", "key [key ...]",
            "Delete keys; returns how many existed"});
     t.add({"unlink", -2, kCmdWrite | kCmdFast, 1, -1, 1, delCommand, "keyspace", "key [key ...]",

@@ -169,7 +169,6 @@ void commandHelp(CommandContext& ctx) {
 
 // Redis settings that clients and tools ask about, with the values that describe mini-redis.
 constexpr std::pair<std::string_view, std::string_view> kFixedSettings[] = {
-    {"save", ""},
     {"appendonly", "no"},
     {"databases", "1"},
     {"maxmemory", "0"},
@@ -340,6 +339,7 @@ const CommandSpec kSlowlogSubcommands[] = {
 }  // namespace
 
 void registerServerCommands(CommandTable& t) {
+    registerPersistenceCommands(t);
     t.add({"help", -1, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, helpCommand, "server",
            "[command ...]", "List commands with their arguments and purpose"});
     t.add({"command", -1, kAnyTime, 0, 0, 0, commandCommand, "server",

@@ -323,9 +323,22 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
             continue;
         }
+        // MISCONF: the last background save failed and stop-writes-on-bgsave-error is on (with
+        // save points set), so writes (and PING, as Redis) are refused until a save succeeds.
+        if ((spec->flags & kCmdWrite || spec->name == "ping") && writesDeniedByDiskError(*config)) {
+            reply.error(errors::kMisconfRdb);
+            bumpCounter(counters[table_.index(*spec)].rejected);
+            if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
+            continue;
+        }
         batch.session.last_command = spec->name;
         // Inside MULTI, everything but the transaction commands themselves is queued.
         if (batch.tx && batch.tx->inMulti() && !(spec->flags & kCmdNoQueue)) {
+            if (spec->flags & kCmdNoMulti) {
+                reply.error(errors::kNotInTransaction);
+                batch.tx->abort();
+                continue;
+            }
             // Commands that need the reactor's view of clients (CLIENT, PUBLISH, SUBSCRIBE)
             // are queued on the reactor (where they run), and the transaction notes it: its
             // EXEC then runs on the reactor too (RequestPipeline routes it). Without a client

@@ -37,6 +37,12 @@ class CommandExecutor {
 
     SlowLog& slowlog() const { return slowlog_; }
 
+    // Whether write commands get -MISCONF now (Redis's writeCommandsDeniedByDiskError for RDB).
+    bool writesDeniedByDiskError(const Config& config) const {
+        return config.stop_writes_on_bgsave_error && !config.save.empty() &&
+               !stats_.rdb.last_bgsave_ok.load(std::memory_order_relaxed);
+    }
+
     // EXEC: runs the transaction's queued requests in one scope over all their keys (every
     // shard if one of them walks the keyspace) and the watched keys, one reply each, unless a
     // watched key changed. The caller (EXEC's handler) has checked MULTI and EXECABORT.

@@ -154,6 +154,7 @@ std::vector<std::string_view> CommandTable::flagNames(uint32_t flags) {
         {kCmdNoAuth, "no_auth"},
         {kCmdLoading, "loading"},
         {kCmdStale, "stale"},
+        {kCmdNoMulti, "no_multi"},
     };
     std::vector<std::string_view> out;
     for (const auto& [bit, name] : kNames) {

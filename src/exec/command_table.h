@@ -37,6 +37,8 @@ enum CommandFlag : uint32_t {
     kCmdPubSub = 1u << 11,  // a pub/sub command (COMMAND INFO's "pubsub" flag)
     // May wait for a key (BLPOP, BZPOPMIN, ...): COMMAND INFO's "blocking" flag.
     kCmdBlocking = 1u << 12,
+    // Refused inside MULTI (Redis's no-multi: SAVE, SHUTDOWN): the transaction is aborted.
+    kCmdNoMulti = 1u << 13,
 };
 
 struct CommandSpec;
@@ -143,8 +145,10 @@ class CommandTable {
 void registerStringCommands(CommandTable& table);
 void registerStringRangeCommands(CommandTable& table);
 void registerKeyspaceCommands(CommandTable& table);
+void registerDumpCommands(CommandTable& table);  // called by registerKeyspaceCommands
 void registerConnectionCommands(CommandTable& table);
 void registerServerCommands(CommandTable& table);
+void registerPersistenceCommands(CommandTable& table);  // called by registerServerCommands
 void registerExpireCommands(CommandTable& table);
 void registerListCommands(CommandTable& table);
 void registerBlockingCommands(CommandTable& table);

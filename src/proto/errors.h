@@ -192,4 +192,26 @@ inline constexpr const char* kPauseMode = "ERR CLIENT PAUSE mode must be WRITE o
 // SORT
 inline constexpr const char* kSortNotDouble = "ERR One or more scores can't be converted into double";
 
+// A failed background save with stop-writes-on-bgsave-error (Redis's shared.bgsaveerr).
+inline constexpr const char* kMisconfRdb =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "
+    "disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
+    "error.";
+inline constexpr const char* kBgsaveInProgress = "ERR Background save already in progress";
+inline constexpr const char* kBgsaveOtherChild =
+    "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in "
+    "order to schedule a BGSAVE whenever possible.";
+inline constexpr const char* kShutdownErrors = "ERR Errors trying to SHUTDOWN. Check logs.";
+inline constexpr const char* kNoShutdownInProgress = "ERR No shutdown in progress.";
+
+// DUMP / RESTORE (Redis 7.0's texts).
+inline constexpr const char* kBusyKey = "BUSYKEY Target key name already exists.";
+inline constexpr const char* kDumpPayload = "ERR DUMP payload version or checksum are wrong";
+inline constexpr const char* kBadDataFormat = "ERR Bad data format";
+inline constexpr const char* kInvalidTtl = "ERR Invalid TTL value, must be >= 0";
+inline constexpr const char* kInvalidIdletime = "ERR Invalid IDLETIME value, must be >= 0";
+inline constexpr const char* kInvalidFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
+
 }  // namespace mini_redis::errors

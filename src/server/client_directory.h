@@ -13,6 +13,7 @@
 namespace mini_redis {
 
 class ClientPause;
+class RdbService;
 
 // Which clients CLIENT KILL / CLIENT LIST select; empty fields match everything.
 struct ClientFilter {
@@ -53,6 +54,13 @@ class ClientDirectory {
     virtual void setMonitor(ConnRef ref, bool on) = 0;
     // CLIENT PAUSE / UNPAUSE.
     virtual ClientPause& clientPause() = 0;
+
+    // Persistence (SAVE, BGSAVE, SHUTDOWN): the server's RDB snapshots; null without a server
+    // (unit tests).
+    virtual RdbService* rdbService() { return nullptr; }
+    // SHUTDOWN: asks the server to shut down once this command is done; `final_save` says
+    // whether it saves again at the end (writes that landed after the command's own save).
+    virtual void requestShutdown(bool final_save) { (void)final_save; }
 };
 
 }  // namespace mini_redis

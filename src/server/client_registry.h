@@ -92,6 +92,15 @@ class ClientRegistry : public ClientDirectory {
     void setMonitor(ConnRef ref, bool on) override;
     // CLIENT PAUSE (ClientDirectory); the pipeline holds and releases requests through it.
     ClientPause& clientPause() override { return pause_; }
+    // Persistence (ClientDirectory): the server hands its RDB service and shutdown hook in.
+    void setPersistence(RdbService* rdb, std::function<void(bool)> request_shutdown) {
+        rdb_ = rdb;
+        request_shutdown_ = std::move(request_shutdown);
+    }
+    RdbService* rdbService() override { return rdb_; }
+    void requestShutdown(bool final_save) override {
+        if (request_shutdown_) request_shutdown_(final_save);
+    }
     // Appends MONITOR lines (one batch's, in the order its commands ran) to every monitor, under
     // the PUSH RULE like a pub/sub message: held on a monitor with a batch out; the pushed
     // list's writer enforces the output limits (a monitor is a normal client there).
@@ -129,6 +138,8 @@ class ClientRegistry : public ClientDirectory {
     std::vector<ConnRef> pushed_;  // see takePushed()
     std::vector<ConnRef> monitors_;  // MONITOR clients, in the order they started
     ClientPause pause_;              // CLIENT PAUSE and the requests it holds
+    RdbService* rdb_ = nullptr;
+    std::function<void(bool)> request_shutdown_;
 };
 
 }  // namespace mini_redis

@@ -1,6 +1,9 @@
 // The option table and the JSON loader built on it.
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -90,20 +93,25 @@ Option boolOption(const char* name, bool Config::*member, bool live) {
     Option opt;
     opt.name = name;
     opt.live = live;
-    opt.fromJson = [=](Config& c, const Json& v) -> Error {
-        if (!v.is_boolean()) return std::string("true or false");
-        c.*member = v.get<bool>();
-        return std::nullopt;
-    };
     opt.fromString = [=](Config& c, std::string_view s) -> Error {
-        if (equalsNoCase(s, "yes")) {
+        std::string v(s);
+        for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (v == "yes") {
             c.*member = true;
-        } else if (equalsNoCase(s, "no")) {
+        } else if (v == "no") {
             c.*member = false;
         } else {
-            return std::string("yes or no");
+            return "\"yes\" or \"no\" (a boolean in JSON)";
         }
         return std::nullopt;
+    };
+    opt.fromJson = [=, f = opt.fromString](Config& c, const Json& v) -> Error {
+        if (v.is_boolean()) {
+            c.*member = v.get<bool>();
+            return std::nullopt;
+        }
+        if (v.is_string()) return f(c, v.get<std::string>());
+        return "a boolean (or \"yes\" / \"no\")";
     };
     opt.toString = [=](const Config& c) { return std::string(c.*member ? "yes" : "no"); };
     opt.toJson = [=](const Config& c) { return Json(c.*member); };
@@ -141,6 +149,38 @@ const char* plainFileName(std::string_view s) {
         return "a file name without '/'";
     }
     return nullptr;
+}
+
+// Redis's "save" string: "seconds changes [seconds changes ...]", "" = off.
+Error parseSavePoints(std::string_view s, std::vector<std::pair<int64_t, int64_t>>& out) {
+    std::vector<int64_t> nums;
+    size_t i = 0;
+    while (i < s.size()) {
+        if (s[i] == ' ') {
+            ++i;
+            continue;
+        }
+        size_t j = s.find(' ', i);
+        if (j == std::string_view::npos) j = s.size();
+        int64_t v = 0;
+        auto [end, ec] = std::from_chars(s.data() + i, s.data() + j, v);
+        if (ec != std::errc() || end != s.data() + j || v < 0) return "Invalid save parameters";
+        nums.push_back(v);
+        i = j;
+    }
+    if (nums.size() % 2 != 0) return "Invalid save parameters";
+    out.clear();
+    for (size_t k = 0; k < nums.size(); k += 2) out.emplace_back(nums[k], nums[k + 1]);
+    return std::nullopt;
+}
+
+std::string formatSavePoints(const std::vector<std::pair<int64_t, int64_t>>& points) {
+    std::string out;
+    for (const auto& [sec, changes] : points) {
+        if (!out.empty()) out += ' ';
+        out += std::to_string(sec) + " " + std::to_string(changes);
+    }
+    return out;
 }
 
 const std::vector<Option>& options() {
@@ -334,6 +374,81 @@ const std::vector<Option>& options() {
                               0, INT32_MAX, true));
         t.push_back(intOption("auto-aof-rewrite-min-size", &Config::auto_aof_rewrite_min_size, 0,
                               INT64_MAX, true));
+        // RDB snapshots (persist/).
+        {
+            Option opt;
+            opt.name = "dir";
+            opt.live = true;
+            opt.fromString = [](Config& c, std::string_view s) -> Error {
+                struct stat st{};
+                if (s.empty() || ::stat(std::string(s).c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+                    return "an existing directory";
+                }
+                c.dir = std::string(s);
+                return std::nullopt;
+            };
+            opt.fromJson = [f = opt.fromString](Config& c, const Json& v) -> Error {
+                if (!v.is_string()) return "a string (an existing directory)";
+                return f(c, v.get<std::string>());
+            };
+            opt.toString = [](const Config& c) { return c.dir; };
+            opt.toJson = [](const Config& c) { return Json(c.dir); };
+            t.push_back(opt);
+        }
+        {
+            Option opt;
+            opt.name = "dbfilename";
+            opt.live = true;
+            opt.fromString = [](Config& c, std::string_view s) -> Error {
+                if (s.empty() || s.find('/') != std::string_view::npos) {
+                    return "dbfilename can't be a path, just a filename";
+                }
+                c.dbfilename = std::string(s);
+                return std::nullopt;
+            };
+            opt.fromJson = [f = opt.fromString](Config& c, const Json& v) -> Error {
+                if (!v.is_string()) return "a string (a file name)";
+                return f(c, v.get<std::string>());
+            };
+            opt.toString = [](const Config& c) { return c.dbfilename; };
+            opt.toJson = [](const Config& c) { return Json(c.dbfilename); };
+            t.push_back(opt);
+        }
+        {
+            Option opt;
+            opt.name = "save";
+            opt.live = true;
+            opt.fromString = [](Config& c, std::string_view s) -> Error {
+                return parseSavePoints(s, c.save);
+            };
+            opt.fromJson = [f = opt.fromString](Config& c, const Json& v) -> Error {
+                const char* expected = "a list of [seconds, changes] pairs ([] = off)";
+                if (v.is_string()) return f(c, v.get<std::string>());
+                if (!v.is_array()) return expected;
+                std::vector<std::pair<int64_t, int64_t>> points;
+                for (const auto& p : v) {
+                    if (!p.is_array() || p.size() != 2 || !p[0].is_number_integer() ||
+                        !p[1].is_number_integer() || p[0].get<int64_t>() < 0 ||
+                        p[1].get<int64_t>() < 0) {
+                        return expected;
+                    }
+                    points.emplace_back(p[0].get<int64_t>(), p[1].get<int64_t>());
+                }
+                c.save = std::move(points);
+                return std::nullopt;
+            };
+            opt.toString = [](const Config& c) { return formatSavePoints(c.save); };
+            opt.toJson = [](const Config& c) {
+                Json out = Json::array();
+                for (const auto& [sec, changes] : c.save) out.push_back(Json::array({sec, changes}));
+                return out;
+            };
+            t.push_back(opt);
+        }
+        t.push_back(boolOption("rdbcompression", &Config::rdbcompression, true));
+        t.push_back(boolOption("rdbchecksum", &Config::rdbchecksum, true));
+        t.push_back(boolOption("stop-writes-on-bgsave-error", &Config::stop_writes_on_bgsave_error,
+                               true));
         return t;
     }();
     return table;

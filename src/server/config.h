@@ -66,6 +66,14 @@ struct Config {
     std::string appendfilename = "appendonly.aof";
     int64_t auto_aof_rewrite_percentage = 100;
     int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
+    // RDB snapshots (persist/): the file is dir/dbfilename; `save` holds Redis's save points
+    // as (seconds, changes) pairs, empty = no automatic saves.
+    std::string dir = ".";
+    std::string dbfilename = "dump.rdb";
+    std::vector<std::pair<int64_t, int64_t>> save;
+    bool rdbcompression = true;
+    bool rdbchecksum = true;
+    bool stop_writes_on_bgsave_error = true;
 
     std::string config_file;  // where it was loaded from; empty for built-in defaults
 

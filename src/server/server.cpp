@@ -42,6 +42,8 @@ Server::Server(Config config, std::vector<std::pair<std::string, std::string>> o
       registry_(loop_, cfg_, stats_, store_,
                 [this](ConnRef ref, uint32_t events) { pipeline_.onConnectionEvent(ref, events); }),
       pipeline_(loop_, registry_, cfg_, table_, executor_, stats_, heap_, workers_, inbox_),
+      child_(loop_, store_),
+      rdb_(store_, child_, stats_.rdb),
       ops_samples_(10, 0) {
     stats_.config_file = config.config_file;
     store_.setInvalidationListener(this);
@@ -57,7 +59,19 @@ Server::~Server() {
     for (auto& w : workers_) w->stop();
 }
 
+std::string Server::loadData() {
+    // appendonly is the AOF side's (not here yet): until then the RDB file is the dataset.
+    std::string err = rdb_.loadAtStartup(*cfg_);
+    if (!err.empty()) return "loading " + RdbService::path(*cfg_) + ": " + err;
+    return {};
+}
+
 std::string Server::start() {
+    if (std::string err = loadData(); !err.empty()) return err;
+    registry_.setPersistence(&rdb_, [this](bool final_save) {
+        final_save_ = final_save ? FinalSave::IfDirty : FinalSave::None;
+        loop_.defer([this] { beginShutdown("SHUTDOWN"); });
+    });
     std::string err = listener_.open(cfg_->bind, static_cast<int>(cfg_->port), kListenBacklog);
     if (!err.empty()) return err;
     stats_.tcp_port = listener_.port();
@@ -78,7 +92,10 @@ std::string Server::start() {
     expire_cycle_.start();
     loop_.add(listener_.fd(), EPOLLIN, [this](uint32_t) { registry_.acceptAll(listener_); });
     loop_.watchSignals({SIGINT, SIGTERM, SIGHUP}, [this](int signo) { onSignal(signo); });
-    loop_.runEvery(std::chrono::milliseconds(100), [this] { sampleStats(); });
+    loop_.runEvery(std::chrono::milliseconds(100), [this] {
+        sampleStats();
+        rdb_.cron(*cfg_);
+    });
     loop_.runEvery(std::chrono::milliseconds(1000), [this] {
         registry_.cron();
         notifier_.status(statusLine());
@@ -128,6 +145,9 @@ void Server::onSignal(int signo) {
         reload();
         return;
     }
+    // Redis saves at SIGTERM / SIGINT when save points are set (in finishShutdown: after the
+    // replies in flight, so every acknowledged write is in the file).
+    if (!shutting_down_) final_save_ = cfg_->save.empty() ? FinalSave::None : FinalSave::Always;
     beginShutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
@@ -220,6 +240,15 @@ void Server::finishShutdown(const char* why) {
         std::chrono::steady_clock::now() - shutdown_started_);
     LOG_INFO("shutdown: %s after %lld ms (%zu clients closed unfinished); stopping workers", why,
              static_cast<long long>(waited.count()), dropped);
+    cfg_.refresh();
+    if (final_save_ == FinalSave::Always ||
+        (final_save_ == FinalSave::IfDirty && rdb_.dirty() > 0)) {
+        if (std::string err = rdb_.saveForShutdown(*cfg_); !err.empty()) {
+            LOG_WARNING("Error trying to save the DB before exiting");
+        }
+    } else {
+        rdb_.abortBgsave(*cfg_);  // a BGSAVE in flight is not waited for (Redis kills it too)
+    }
     loop_.stop();
 }
 

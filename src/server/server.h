@@ -10,6 +10,7 @@
 
 #include "client_registry.h"
 #include "command_executor.h"
+#include "child_process.h"
 #include "command_table.h"
 #include "config.h"
 #include "event_loop.h"
@@ -17,6 +18,7 @@
 #include "listener.h"
 #include "load_heap.h"
 #include "reactor_config.h"
+#include "rdb_service.h"
 #include "reactor_inbox.h"
 #include "request_pipeline.h"
 #include "server_stats.h"
@@ -54,6 +56,9 @@ class Server : private InvalidationListener {
     // Publishes every queued keyspace event (a task the notifier's wake-up posts).
     void publishKeyEvents();
     void startWatchdog();
+    // Start-up: loads the dataset (the RDB file; the AOF once appendonly exists) before the
+    // server listens. Returns an error text.
+    std::string loadData();
     std::string statusLine() const;
 
     const std::vector<std::pair<std::string, std::string>> overrides_;
@@ -72,6 +77,12 @@ class Server : private InvalidationListener {
     Listener listener_;
     ClientRegistry registry_;
     RequestPipeline pipeline_;
+    ChildProcess child_;  // BGSAVE's (and the AOF rewrite's) forked child
+    RdbService rdb_;
+    // What finishShutdown saves: nothing, always (a signal with save points set), or only
+    // writes that landed after SHUTDOWN's own save.
+    enum class FinalSave : uint8_t { None, Always, IfDirty };
+    FinalSave final_save_ = FinalSave::None;
     bool shutting_down_ = false;
     bool shutdown_finished_ = false;
     std::chrono::steady_clock::time_point shutdown_started_;

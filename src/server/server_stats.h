@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "command_stats.h"
+#include "rdb_status.h"
 
 namespace mini_redis {
 
@@ -47,6 +48,7 @@ struct ServerStats {
     std::atomic<uint32_t> monitors{0};
     std::vector<WorkerStats> workers;                      // sized once before start
     WorkerStats reactor;  // commands run on the reactor thread (CLIENT); writer: reactor
+    RdbStatus rdb;        // INFO persistence's rdb_* fields and MISCONF; writer: reactor
 
     explicit ServerStats(size_t worker_count) : workers(worker_count) {}
 

@@ -120,6 +120,14 @@ class Store {
     size_t trackedKeys() const { return tracked_keys_.load(std::memory_order_relaxed); }
     void setTrackingMaxKeys(size_t n) { tracking_max_keys_.store(n, std::memory_order_relaxed); }
 
+    // Calls fn(entry) for every entry of database `db`, expired ones too, WITHOUT locking: the
+    // caller holds every shard (a LockScope after lockAll()) or is a child forked while one
+    // did (rdb_writer.h: the snapshot a BGSAVE child writes). Entries are read-only here.
+    template <class Fn>
+    void forEachEntryHeld(int db, Fn&& fn) const {
+        for (const auto& shard : shards_) shard->dbs[static_cast<size_t>(db)]->forEach(fn);
+    }
+
     // Probe lengths over every table (the longest; the sum over all keys), for tests and
     // diagnostics. Locks one shard at a time.
     KeyTable::ProbeStats probeStats() const;
