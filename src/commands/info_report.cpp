@@ -249,8 +249,11 @@ void InfoReport::persistence(std::string& out) {
     const auto started_unix = std::chrono::duration_cast<std::chrono::seconds>(
                                   (std::chrono::system_clock::now() - uptime).time_since_epoch())
                                   .count();
-    for (const char* name : {"loading", "async_loading", "current_cow_peak", "current_cow_size",
-                             "current_cow_size_age"}) {
+    const LoadingStats& loading = ctx_.stats.loading;
+    const bool is_loading = loading.active.load(std::memory_order_relaxed);
+    field(out, "loading", is_loading ? "1" : "0");
+    for (const char* name :
+         {"async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"}) {
         field(out, name, "0");
     }
     field(out, "current_fork_perc", "0.00");
@@ -263,8 +266,11 @@ void InfoReport::persistence(std::string& out) {
     field(out, "rdb_last_bgsave_time_sec", "-1");
     field(out, "rdb_current_bgsave_time_sec", "-1");
     for (const char* name : {"rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired",
-                             "rdb_last_load_keys_loaded", "aof_enabled", "aof_rewrite_in_progress",
-                             "aof_rewrite_scheduled"}) {
+                             "rdb_last_load_keys_loaded"}) {
+        field(out, name, "0");
+    }
+    field(out, "aof_enabled", ctx_.config.appendonly ? "1" : "0");
+    for (const char* name : {"aof_rewrite_in_progress", "aof_rewrite_scheduled"}) {
         field(out, name, "0");
     }
     field(out, "aof_last_rewrite_time_sec", "-1");
@@ -276,6 +282,28 @@ void InfoReport::persistence(std::string& out) {
     field(out, "aof_last_cow_size", "0");
     field(out, "module_fork_in_progress", "0");
     field(out, "module_fork_last_cow_size", "0");
+    if (is_loading) {  // as Redis: only while loading, at the end of the section
+        const int64_t start = loading.start_time.load(std::memory_order_relaxed);
+        const uint64_t total = loading.total_bytes.load(std::memory_order_relaxed);
+        const uint64_t done = loading.loaded_bytes.load(std::memory_order_relaxed);
+        const int64_t now_unix =
+            std::chrono::duration_cast<std::chrono::seconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        const int64_t elapsed = std::max<int64_t>(now_unix - start, 0);
+        // Redis's estimate: the time so far, scaled by what is left over what is done.
+        const int64_t eta =
+            done == 0 ? 1
+                      : static_cast<int64_t>(static_cast<double>(elapsed) *
+                                             static_cast<double>(total > done ? total - done : 0) /
+                                             static_cast<double>(done));
+        fieldInt(out, "loading_start_time", start);
+        field(out, "loading_total_bytes", total);
+        field(out, "loading_rdb_used_mem", "0");
+        field(out, "loading_loaded_bytes", done);
+        fieldFixed(out, "loading_loaded_perc", loading.percent());
+        fieldInt(out, "loading_eta_seconds", eta);
+    }
 }
 
 void InfoReport::stats(std::string& out) {

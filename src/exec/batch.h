@@ -45,6 +45,8 @@ struct Batch {
     bool retrying = false;
     // Keys this batch's writes left ready for blocked clients (posted as KeyReady).
     std::vector<ReadyKey> ready_keys;
+    // The start-up loader's batch (AOF replay): runs while clients still get -LOADING.
+    bool replay = false;
 
     size_t requests() const { return argc.size(); }
     // More requests to run in a later pass.
@@ -66,6 +68,7 @@ struct Batch {
         block.clear();
         retrying = false;
         ready_keys.clear();
+        replay = false;
     }
 };
 

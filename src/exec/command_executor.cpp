@@ -285,6 +285,15 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             bumpCounter(counters[table_.index(*spec)].rejected);
             continue;
         }
+        // Start-up loading: only commands flagged "loading" run (Redis's order: after AUTH,
+        // before MULTI queues anything; a refused command aborts the transaction).
+        if (!batch.replay && stats_.loading.active.load(std::memory_order_acquire) &&
+            !(spec->flags & kCmdLoading)) {
+            reply.error(errors::kLoading);
+            bumpCounter(counters[table_.index(*spec)].rejected);
+            if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
+            continue;
+        }
         if (batch.session.monitor && refusedToMonitor(*spec)) {
             reply.error(errors::kMonitorKeyspace);
             bumpCounter(counters[table_.index(*spec)].rejected);

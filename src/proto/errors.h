@@ -31,6 +31,8 @@ inline constexpr const char* kStringTooLong =
 inline constexpr const char* kQueryBufferLimit =
     "Protocol error: client query buffer limit reached";
 inline constexpr const char* kNoAuth = "NOAUTH Authentication required.";
+// Any command not flagged "loading" while the dataset is loaded at start-up.
+inline constexpr const char* kLoading = "LOADING Redis is loading the dataset in memory";
 inline constexpr const char* kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr const char* kAuthNotConfigured =

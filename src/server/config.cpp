@@ -84,6 +84,56 @@ Option intOption(const char* name, int64_t Config::*member, int64_t min, int64_t
     return opt;
 }
 
+// A yes/no key: CONFIG GET/SET speak Redis's "yes"/"no"; JSON takes true/false (or the words).
+Option yesNoOption(const char* name, bool Config::*member, bool live) {
+    Option opt;
+    opt.name = name;
+    opt.live = live;
+    opt.fromString = [=](Config& c, std::string_view s) -> Error {
+        if (s == "yes") {
+            c.*member = true;
+        } else if (s == "no") {
+            c.*member = false;
+        } else {
+            return "\"yes\" or \"no\"";
+        }
+        return std::nullopt;
+    };
+    opt.fromJson = [=, f = opt.fromString](Config& c, const Json& v) -> Error {
+        if (v.is_boolean()) {
+            c.*member = v.get<bool>();
+            return std::nullopt;
+        }
+        if (v.is_string()) return f(c, v.get<std::string>());
+        return "true or false";
+    };
+    opt.toString = [=](const Config& c) { return std::string(c.*member ? "yes" : "no"); };
+    opt.toJson = [=](const Config& c) { return Json(c.*member); };
+    return opt;
+}
+
+// A string key; `plain_name`: a file name inside a directory (no '/', not empty).
+Option textOption(const char* name, std::string Config::*member, bool plain_name, bool live) {
+    Option opt;
+    opt.name = name;
+    opt.live = live;
+    opt.fromString = [=](Config& c, std::string_view s) -> Error {
+        if (s.empty() || s.size() > 4096) return "a non-empty string of at most 4096 bytes";
+        if (plain_name && (s.find('/') != std::string_view::npos || s == "." || s == "..")) {
+            return "a file name, not a path";
+        }
+        c.*member = std::string(s);
+        return std::nullopt;
+    };
+    opt.fromJson = [=, f = opt.fromString](Config& c, const Json& v) -> Error {
+        if (!v.is_string()) return plain_name ? "a file name (a string)" : "a string";
+        return f(c, v.get<std::string>());
+    };
+    opt.toString = [=](const Config& c) { return c.*member; };
+    opt.toJson = [=](const Config& c) { return Json(c.*member); };
+    return opt;
+}
+
 const std::vector<Option>& options() {
     static const std::vector<Option> table = [] {
         std::vector<Option> t;
@@ -245,6 +295,12 @@ const std::vector<Option>& options() {
             };
             t.push_back(opt);
         }
+        // Persistence: where the AOF lives and how start-up treats a torn tail.
+        t.push_back(textOption("dir", &Config::dir, false, false));
+        t.push_back(yesNoOption("appendonly", &Config::appendonly, false));
+        t.push_back(textOption("appenddirname", &Config::appenddirname, true, false));
+        t.push_back(textOption("appendfilename", &Config::appendfilename, true, false));
+        t.push_back(yesNoOption("aof-load-truncated", &Config::aof_load_truncated, true));
         return t;
     }();
     return table;

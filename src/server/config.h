@@ -55,6 +55,14 @@ struct Config {
     int64_t zset_max_listpack_value = 64;
     // notify-keyspace-events as bits (keyspace_event_flags.h); 0 = off.
     uint32_t notify_keyspace_events = 0;
+    // Persistence (Redis's names and defaults). The AOF lives in dir/appenddirname, its files
+    // named after appendfilename; aof-load-truncated: a torn last command is cut off at
+    // start-up (else the server refuses to start).
+    std::string dir = ".";
+    bool appendonly = false;
+    std::string appenddirname = "appendonlydir";
+    std::string appendfilename = "appendonly.aof";
+    bool aof_load_truncated = true;
 
     std::string config_file;  // where it was loaded from; empty for built-in defaults
 

@@ -42,7 +42,8 @@ Server::Server(Config config, std::vector<std::pair<std::string, std::string>> o
       registry_(loop_, cfg_, stats_, store_,
                 [this](ConnRef ref, uint32_t events) { pipeline_.onConnectionEvent(ref, events); }),
       pipeline_(loop_, registry_, cfg_, table_, executor_, stats_, heap_, workers_, inbox_),
-      ops_samples_(10, 0) {
+      ops_samples_(10, 0),
+      loader_(table_, executor_, store_, stats_.loading) {
     stats_.config_file = config.config_file;
     store_.setInvalidationListener(this);
     store_.setTrackingMaxKeys(static_cast<size_t>(config.tracking_table_max_keys));
@@ -90,15 +91,41 @@ std::string Server::start() {
             cfg_->bind.c_str());
     }
     startWatchdog();
-    notifier_.ready(statusLine());
+    // The dataset loads on its own thread while clients already connect (they get -LOADING);
+    // the service manager hears READY=1 only once it is in (onLoaded).
+    if (StartupLoader::needed(*cfg_)) {
+        LOG_INFO("loading the dataset from %s",
+                 cfg_->appendonly ? "the append only file" : "the RDB file");
+        loader_.start(*cfg_, [this](bool ok, const std::string& error) {
+            inbox_.post(RunOnLoop{[this, ok, error] { onLoaded(ok, error); }});
+        });
+        notifier_.status(statusLine());
+    } else {
+        notifier_.ready(statusLine());
+    }
     LOG_INFO("mini-redis %s ready: listening on %s:%d, %zu workers, pid %d, config %s",
              MINI_REDIS_VERSION, cfg_->bind.c_str(), listener_.port(), workers_.size(), getpid(),
              cfg_->config_file.empty() ? "(built-in defaults)" : cfg_->config_file.c_str());
     return {};
 }
 
+void Server::onLoaded(bool ok, const std::string& error) {
+    if (ok) {
+        notifier_.ready(statusLine());
+        LOG_INFO("dataset loaded: ready to accept commands (%zu keys)", store_.size());
+        return;
+    }
+    LOG_WARNING("cannot start: %s", error.c_str());
+    exit_code_ = 1;
+    notifier_.stopping("the dataset could not be loaded");
+    shutting_down_ = true;
+    shutdown_started_ = std::chrono::steady_clock::now();
+    finishShutdown("the dataset could not be loaded");
+}
+
 int Server::run() {
     loop_.run();
+    loader_.cancelAndJoin();  // a load still running stops at its next batch
     // Workers finish whatever is queued, then exit. What they post meanwhile is dropped
     // here, explicitly: every client is closed, so no reply has anywhere to go.
     expire_cycle_.stop();
@@ -107,7 +134,7 @@ int Server::run() {
     inbox_.drain(dropped);
     dropped.clear();
     LOG_INFO("all %zu workers joined; bye", workers_.size());
-    return 0;
+    return exit_code_;
 }
 
 void Server::publishKeyEvents() {
@@ -251,6 +278,11 @@ void Server::startWatchdog() {
 
 std::string Server::statusLine() const {
     char line[160];
+    if (stats_.loading.active.load(std::memory_order_relaxed)) {
+        std::snprintf(line, sizeof line, "loading %d%%",
+                      static_cast<int>(stats_.loading.percent()));
+        return line;
+    }
     std::snprintf(line, sizeof line, "serving %zu clients, %llu ops/s, %zu keys", registry_.size(),
                   static_cast<unsigned long long>(stats_.ops_per_sec.load()), store_.size());
     return line;

@@ -22,6 +22,7 @@
 #include "server_stats.h"
 #include "service_notifier.h"
 #include "shared_config.h"
+#include "startup_loader.h"
 #include "store.h"
 #include "worker.h"
 
@@ -54,6 +55,8 @@ class Server : private InvalidationListener {
     // Publishes every queued keyspace event (a task the notifier's wake-up posts).
     void publishKeyEvents();
     void startWatchdog();
+    // Start-up loading is over (posted by the loader's thread): READY=1, or exit non-zero.
+    void onLoaded(bool ok, const std::string& error);
     std::string statusLine() const;
 
     const std::vector<std::pair<std::string, std::string>> overrides_;
@@ -78,6 +81,10 @@ class Server : private InvalidationListener {
     // instantaneous_ops_per_sec: total commands sampled every 100 ms, over the last second.
     std::vector<uint64_t> ops_samples_;
     size_t ops_sample_pos_ = 0;
+    // Loads the AOF or the RDB at start-up on its own thread; joined in run(). Declared last:
+    // destroyed (joined) first, while everything it uses still exists.
+    StartupLoader loader_;
+    int exit_code_ = 0;  // what run() returns: 1 when the dataset could not be loaded
 };
 
 }  // namespace mini_redis

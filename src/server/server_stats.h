@@ -23,6 +23,24 @@ struct alignas(64) WorkerStats {
     ErrorCounters errors;            // INFO errorstats; writer: the worker
 };
 
+// Start-up loading (the AOF or the RDB): -LOADING, INFO persistence's loading_* fields, the
+// service manager's STATUS. Writer: the loader thread (`active` is also set by the reactor
+// before the loader starts); readers: anyone.
+struct LoadingStats {
+    std::atomic<bool> active{false};
+    std::atomic<int64_t> start_time{0};  // unix seconds
+    std::atomic<uint64_t> total_bytes{0};
+    std::atomic<uint64_t> loaded_bytes{0};
+
+    // Percent done, as Redis prints loading_loaded_perc.
+    double percent() const {
+        uint64_t total = total_bytes.load(std::memory_order_relaxed);
+        if (total == 0) return 0.0;
+        return 100.0 * static_cast<double>(loaded_bytes.load(std::memory_order_relaxed)) /
+               static_cast<double>(total);
+    }
+};
+
 // Any thread may read; the writer of each field is named beside it.
 struct ServerStats {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // const
@@ -47,6 +65,7 @@ struct ServerStats {
     std::atomic<uint32_t> monitors{0};
     std::vector<WorkerStats> workers;                      // sized once before start
     WorkerStats reactor;  // commands run on the reactor thread (CLIENT); writer: reactor
+    LoadingStats loading;  // start-up loading (see LoadingStats)
 
     explicit ServerStats(size_t worker_count) : workers(worker_count) {}
 
