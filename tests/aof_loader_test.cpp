@@ -202,3 +202,74 @@ TEST_CASE("while loading, clients get -LOADING except for commands flagged loadi
     server.stats().loading.active.store(false);
     CHECK(server.cmd({"PING"}) == test::simple("PONG"));
 }
+
+TEST_CASE("a crash at any step of a rewrite leaves a directory that loads the same data") {
+    Fixture writer;
+    AofDirectory dir(writer.root + "/aof", "appendonly.aof");
+    std::string err;
+    REQUIRE(dir.load(&err));
+    auto append = [](int fd, const std::string& bytes) {
+        REQUIRE(::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+        ::close(fd);
+    };
+    // Before: a base and one incr.
+    writer.write("appendonly.aof.1.base.aof", cmd({"SET", "a", "1"}));
+    AofManifest m;
+    m.base = AofFileInfo{"appendonly.aof.1.base.aof", 1, AofFileType::Base};
+    m.base_seq = 1;
+    REQUIRE(dir.persist(m, &err));
+    int fd = dir.openNewIncr(&err);
+    REQUIRE(fd >= 0);
+    append(fd, cmd({"SET", "b", "2"}));
+
+    // Each state a crash can leave is copied and loaded on its own.
+    auto loadsAll = [&](const char* state) {
+        CAPTURE(state);
+        Fixture reader;
+        std::filesystem::remove_all(reader.root + "/aof");
+        std::filesystem::copy(writer.root + "/aof", reader.root + "/aof");
+        AofLoadResult r = reader.load();
+        REQUIRE_MESSAGE(r.ok, r.error);
+        CHECK(reader.server.cmd({"GET", "a"}) == test::bulk("1"));
+        CHECK(reader.server.cmd({"GET", "b"}) == test::bulk("2"));
+        CHECK(reader.server.cmd({"GET", "c"}) == test::bulk("3"));
+    };
+    // The rewrite starts: new writes go to a new incr, named in the manifest first.
+    fd = dir.openNewIncr(&err);
+    REQUIRE(fd >= 0);
+    append(fd, cmd({"SET", "c", "3"}));
+    loadsAll("new incr opened");
+    // The child's snapshot, in a temp file of the directory.
+    const std::string temp = dir.filePath("temp-rewriteaof-bg-1.aof");
+    std::ofstream(temp, std::ios::binary) << cmd({"SET", "a", "1"}) + cmd({"SET", "b", "2"});
+    loadsAll("temp base written");
+    // installRewrite's steps one by one: the rename, then the manifest, then the deletes.
+    const std::string base = dir.filePath(dir.nextBaseName(false));
+    std::filesystem::copy_file(temp, base);
+    loadsAll("new base renamed, manifest not switched");
+    std::filesystem::remove(base);
+    SUBCASE("installRewrite in one go") {
+        REQUIRE(dir.installRewrite(temp, false, &err));
+        loadsAll("rewrite installed");
+    }
+    SUBCASE("the manifest switched, the history files not yet deleted") {
+        std::filesystem::rename(temp, base);
+        AofManifest next = dir.manifest();
+        AofFileInfo old_base = *next.base;
+        old_base.type = AofFileType::History;
+        AofFileInfo old_incr = next.incrs.front();
+        old_incr.type = AofFileType::History;
+        next.history = {old_base, old_incr};
+        next.incrs.erase(next.incrs.begin());
+        next.base = AofFileInfo{dir.nextBaseName(false), 2, AofFileType::Base};
+        next.base_seq = 2;
+        REQUIRE(dir.persist(next, &err));
+        loadsAll("manifest switched, history kept");
+        REQUIRE(dir.deleteHistory(&err));
+        CHECK(!std::filesystem::exists(dir.filePath("appendonly.aof.1.base.aof")));
+        loadsAll("history deleted");
+    }
+    CHECK(dir.manifest().incrs.size() == 1);
+    CHECK(dir.manifest().history.empty());
+    CHECK(dir.manifest().base->name == "appendonly.aof.2.base.aof");
+}
