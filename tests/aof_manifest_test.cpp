@@ -239,3 +239,22 @@ TEST_CASE("AofDirectory: a bad manifest is an error naming its path") {
     CHECK(contains(err, dir.manifestPath()));
     CHECK(contains(err, "line 1"));
 }
+
+TEST_CASE("AofDirectory: at start-up the last incr is reopened for append, else a new one made") {
+    TempDir tmp;
+    AofDirectory dir(tmp.path + "/d", "appendonly.aof");
+    std::string err;
+    REQUIRE(dir.load(&err));
+    int fd = dir.openForAppend(&err);  // nothing yet: incr 1 is made and named
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, "ab", 2) == 2);
+    ::close(fd);
+    AofDirectory again(dir.path(), "appendonly.aof");
+    REQUIRE(again.load(&err));
+    fd = again.openForAppend(&err);  // the same file, appended to
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, "cd", 2) == 2);
+    ::close(fd);
+    CHECK(again.manifest().incrs.size() == 1);
+    CHECK(readFile(dir.filePath("appendonly.aof.1.incr.aof")) == "abcd");
+}

@@ -162,6 +162,14 @@ int AofDirectory::openNewIncr(std::string* error) {
     return fd;
 }
 
+int AofDirectory::openForAppend(std::string* error) {
+    if (manifest_.incrs.empty()) return openNewIncr(error);
+    const std::string path = filePath(manifest_.incrs.back().name);
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0 && error) *error = sysError("cannot open the AOF file", path);
+    return fd;
+}
+
 std::string AofDirectory::nextBaseName(bool rdb) const {
     return AofManifest::baseName(prefix_, manifest_.base_seq + 1, rdb);
 }

@@ -49,6 +49,11 @@ class AofDirectory {
     // made during the rewrite go to the new incr). -1 on error, the manifest unchanged.
     int openNewIncr(std::string* error);
 
+    // At start-up, after loading: the file the AOF writer appends to. As Redis 7.0 does, the
+    // last incr file is reopened (O_WRONLY | O_APPEND, close-on-exec; the caller owns the fd);
+    // with none, a new one is made (openNewIncr). -1 on error.
+    int openForAppend(std::string* error);
+
     // The name the next base gets (seq base_seq + 1); a rewrite writes into a temp file of
     // its own in the directory and hands it to installRewrite().
     std::string nextBaseName(bool rdb) const;
