@@ -8,6 +8,7 @@ is upgraded as Redis 7.0 does; while a big AOF loads, clients get -LOADING, INFO
 loading fields, and the service manager hears STATUS=loading before READY=1."""
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -331,6 +332,41 @@ def test_appendonly_on_with_nothing_to_load():
     with aof_server(d) as srv:
         expect_eq(srv.call("DBSIZE"), 0)
         expect_eq(srv.info("persistence")["aof_enabled"], "1")
+        expect_eq(srv.call("CONFIG", "GET", "appendonly"), [b"appendonly", b"yes"])
+
+
+def test_config_keys_as_redis_shows_them():
+    ref = start_reference_redis()
+    if ref is None:
+        skip("redis-server not installed")
+    port, _ = ref
+    with Server(BINARY) as srv:
+        for key in ("appendonly", "appenddirname", "appendfilename", "aof-load-truncated"):
+            with Conn(port) as c:
+                want = c.call("CONFIG", "GET", key)
+            expect_eq(srv.call("CONFIG", "GET", key), want, "CONFIG GET %s" % key)
+        expect_eq(srv.call("CONFIG", "SET", "aof-load-truncated", "no"), "OK")
+        expect_eq(srv.call("CONFIG", "GET", "aof-load-truncated"), [b"aof-load-truncated", b"no"])
+        expect_true(isinstance(srv.call("CONFIG", "SET", "aof-load-truncated", "maybe"),
+                               RespError), "only yes/no")
+        expect_eq(srv.info("persistence")["aof_enabled"], "0")
+
+
+def test_shutdown_while_loading():
+    d = temp_dir()
+    big_aof(d, 1_000_000)
+    srv = Server(BINARY, config={"dir": d, "appendonly": True}, wait=False)
+
+    def loading():
+        try:
+            with Conn(srv.port, timeout=5) as c:
+                return isinstance(c.call("PING"), RespError)
+        except OSError:
+            return False
+    wait_for(loading, 60, what="-LOADING")
+    srv.signal(signal.SIGTERM)
+    expect_eq(srv.wait_exit(30), 0, "SIGTERM while loading: a clean exit")
+    srv.kill()
 
 
 class NotifySocket:
@@ -434,4 +470,5 @@ if __name__ == "__main__":
                test_torn_tail_is_cut,
                test_torn_tail_refused_without_aof_load_truncated, test_corrupt_middle_refused,
                test_missing_file_and_bad_manifest_refused, test_legacy_single_aof_upgraded,
-               test_appendonly_on_with_nothing_to_load, test_loading_replies_and_status])
+               test_appendonly_on_with_nothing_to_load, test_config_keys_as_redis_shows_them,
+               test_loading_replies_and_status, test_shutdown_while_loading])
