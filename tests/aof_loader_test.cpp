@@ -49,8 +49,7 @@ struct Fixture {
 
     AofLoadResult load(bool load_truncated = true) {
         AofDirectory dir(root + "/aof", "appendonly.aof");
-        AofLoader loader(server.table(), server.executor(), server.store(),
-                         server.stats().loading);
+        AofLoader loader(server.table(), server.executor(), server.store(), server.stats().loading);
         server.store().setLoading(true);
         AofLoadResult r = loader.load(dir, root + "/appendonly.aof", load_truncated);
         server.store().setLoading(false);
@@ -70,9 +69,8 @@ TEST_CASE("base then incr, several databases, a transaction") {
     f.write("appendonly.aof.1.base.aof", cmd({"SELECT", "0"}) + cmd({"SET", "a", "1"}) +
                                              cmd({"SELECT", "3"}) + cmd({"RPUSH", "l", "x", "y"}));
     // The incr file starts in database 0 again (each file gets a fresh client, as in Redis).
-    f.write("appendonly.aof.1.incr.aof", cmd({"INCR", "a"}) + cmd({"MULTI"}) +
-                                             cmd({"INCR", "a"}) + cmd({"SADD", "s", "m"}) +
-                                             cmd({"EXEC"}));
+    f.write("appendonly.aof.1.incr.aof", cmd({"INCR", "a"}) + cmd({"MULTI"}) + cmd({"INCR", "a"}) +
+                                             cmd({"SADD", "s", "m"}) + cmd({"EXEC"}));
     AofLoadResult r = f.load();
     REQUIRE_MESSAGE(r.ok, r.error);
     CHECK(r.found);
@@ -89,8 +87,7 @@ TEST_CASE("expiry times past by now are replayed as they were written, then expi
     const std::string past = std::to_string(f.server.nowMs() - 60000);
     // When written, k was alive when APPEND ran: replay must not expire it in between.
     f.write("appendonly.aof.1.incr.aof", cmd({"SET", "k", "v"}) + cmd({"PEXPIREAT", "k", past}) +
-                                             cmd({"APPEND", "k", "w"}) +
-                                             cmd({"SET", "keep", "1"}));
+                                             cmd({"APPEND", "k", "w"}) + cmd({"SET", "keep", "1"}));
     AofLoadResult r = f.load();
     REQUIRE_MESSAGE(r.ok, r.error);
     CHECK(f.server.cmd({"EXISTS", "k"}) == test::integer(0));  // expired once loading is over

@@ -76,9 +76,14 @@ TEST_CASE("an empty file is a clean end") {
 TEST_CASE("a cut at every byte boundary is a torn tail at the last whole command") {
     // Commands, a transaction, and an annotation: the cut may land anywhere.
     std::vector<std::string> parts = {
-        cmd({"SELECT", "0"}),     cmd({"SET", "a", "1"}),  cmd({"MULTI"}),
-        cmd({"INCR", "a"}),       cmd({"RPUSH", "l", "x", "yy"}), cmd({"EXEC"}),
-        "#TS:1700000000\r\n",     cmd({"DEL", "a"}),
+        cmd({"SELECT", "0"}),
+        cmd({"SET", "a", "1"}),
+        cmd({"MULTI"}),
+        cmd({"INCR", "a"}),
+        cmd({"RPUSH", "l", "x", "yy"}),
+        cmd({"EXEC"}),
+        "#TS:1700000000\r\n",
+        cmd({"DEL", "a"}),
     };
     std::string file;
     std::vector<size_t> ends;  // where each part ends

@@ -286,10 +286,9 @@ void InfoReport::persistence(std::string& out) {
         const int64_t start = loading.start_time.load(std::memory_order_relaxed);
         const uint64_t total = loading.total_bytes.load(std::memory_order_relaxed);
         const uint64_t done = loading.loaded_bytes.load(std::memory_order_relaxed);
-        const int64_t now_unix =
-            std::chrono::duration_cast<std::chrono::seconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count();
+        const int64_t now_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
         const int64_t elapsed = std::max<int64_t>(now_unix - start, 0);
         // Redis's estimate: the time so far, scaled by what is left over what is done.
         const int64_t eta =

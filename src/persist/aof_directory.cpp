@@ -20,7 +20,7 @@ std::string sysError(const std::string& what, const std::string& path) {
 }
 
 bool exists(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     return ::stat(path.c_str(), &st) == 0;
 }
 
@@ -50,7 +50,7 @@ bool AofDirectory::load(std::string* error) {
         if (error) *error = sysError("cannot open the AOF manifest", path);
         return false;
     }
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd, &st) != 0 || st.st_size > kMaxManifestBytes) {
         if (error) *error = "the AOF manifest " + path + " is unreadable or too big";
         ::close(fd);

@@ -1,8 +1,8 @@
 // AOF replay: each file read by AofReader, its commands run in batches by CommandExecutor.
 #include "aof_loader.h"
 
-#include <sys/stat.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,7 +23,7 @@ constexpr size_t kBatchCommands = 512;
 constexpr size_t kBatchBytes = 1024 * 1024;
 
 uint64_t fileSize(const std::string& path, bool* exists) {
-    struct stat st{};
+    struct stat st {};
     *exists = ::stat(path.c_str(), &st) == 0;
     return *exists ? static_cast<uint64_t>(st.st_size) : 0;
 }
@@ -50,9 +50,10 @@ AofLoadResult AofLoader::load(AofDirectory& dir, const std::string& legacy_path,
         return result;
     }
     if (upgraded) {
-        LOG_WARNING("AOF: moved the old single AOF %s into %s and wrote a manifest for it "
-                    "(the multi-part layout of Redis 7.0)",
-                    legacy_path.c_str(), dir.path().c_str());
+        LOG_WARNING(
+            "AOF: moved the old single AOF %s into %s and wrote a manifest for it "
+            "(the multi-part layout of Redis 7.0)",
+            legacy_path.c_str(), dir.path().c_str());
     }
     const AofManifest& m = dir.manifest();
     if (m.empty()) {
@@ -141,8 +142,8 @@ bool AofLoader::replayFile(const std::string& path, const std::string& name, boo
         AofReader::Status s = reader.next(argv, &at);
         if (s == AofReader::Status::Command) {
             if (table_.resolve(argv) == nullptr) {
-                result.error = "unknown command '" + printable(argv[0]) + "' in AOF file " +
-                               path + " at offset " + std::to_string(at);
+                result.error = "unknown command '" + printable(argv[0]) + "' in AOF file " + path +
+                               " at offset " + std::to_string(at);
                 return false;
             }
             for (std::string_view a : argv) batch.args.append(a);
@@ -195,10 +196,11 @@ bool AofLoader::replayFile(const std::string& path, const std::string& name, boo
             return false;
         }
         ::close(fd);
-        LOG_WARNING("AOF file %s ends in a torn command (the process died mid-write): truncated "
-                    "it at offset %llu, dropping %llu bytes, as aof-load-truncated is yes",
-                    path.c_str(), static_cast<unsigned long long>(good),
-                    static_cast<unsigned long long>(size - good));
+        LOG_WARNING(
+            "AOF file %s ends in a torn command (the process died mid-write): truncated "
+            "it at offset %llu, dropping %llu bytes, as aof-load-truncated is yes",
+            path.c_str(), static_cast<unsigned long long>(good),
+            static_cast<unsigned long long>(size - good));
         result.truncated = true;
         break;
     }

@@ -46,18 +46,30 @@ std::optional<std::vector<std::string>> splitWords(std::string_view line) {
                     char q = line[i];
                     if (q == '\\' && i + 3 < n && line[i + 1] == 'x' &&
                         hexDigit(line[i + 2]) >= 0 && hexDigit(line[i + 3]) >= 0) {
-                        word += static_cast<char>(hexDigit(line[i + 2]) * 16 +
-                                                  hexDigit(line[i + 3]));
+                        word +=
+                            static_cast<char>(hexDigit(line[i + 2]) * 16 + hexDigit(line[i + 3]));
                         i += 4;
                     } else if (q == '\\' && i + 1 < n) {
                         char e = line[i + 1];
                         switch (e) {
-                            case 'n': word += '\n'; break;
-                            case 'r': word += '\r'; break;
-                            case 't': word += '\t'; break;
-                            case 'b': word += '\b'; break;
-                            case 'a': word += '\a'; break;
-                            default: word += e; break;
+                            case 'n':
+                                word += '\n';
+                                break;
+                            case 'r':
+                                word += '\r';
+                                break;
+                            case 't':
+                                word += '\t';
+                                break;
+                            case 'b':
+                                word += '\b';
+                                break;
+                            case 'a':
+                                word += '\a';
+                                break;
+                            default:
+                                word += e;
+                                break;
                         }
                         i += 2;
                     } else if (q == '"') {
@@ -225,13 +237,27 @@ std::string AofManifest::quoteName(std::string_view name) {
     std::string out = "\"";
     for (char c : name) {
         switch (c) {
-            case '\\': out += "\\\\"; break;
-            case '"': out += "\\\""; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\a': out += "\\a"; break;
-            case '\b': out += "\\b"; break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\a':
+                out += "\\a";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
             default:
                 if (std::isprint(static_cast<unsigned char>(c))) {
                     out += c;

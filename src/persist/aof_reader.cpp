@@ -49,7 +49,7 @@ bool AofReader::open(const std::string& path, std::string* error) {
         if (error) *error = "cannot open " + path + ": " + std::strerror(errno);
         return false;
     }
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd, &st) != 0) {
         if (error) *error = "cannot stat " + path + ": " + std::strerror(errno);
         ::close(fd);
@@ -114,7 +114,8 @@ AofReader::Parse AofReader::parseNumber(size_t& pos, char prefix, int64_t& value
     if (digits == 0) return bad(pos, "expected a digit, found " + shown(bytes_[pos]));
     if (bytes_[pos] != '\r') return bad(pos, "expected a digit or CR, found " + shown(bytes_[pos]));
     if (pos + 1 >= n) return Parse::NeedMore;
-    if (bytes_[pos + 1] != '\n') return bad(pos + 1, "expected LF, found " + shown(bytes_[pos + 1]));
+    if (bytes_[pos + 1] != '\n')
+        return bad(pos + 1, "expected LF, found " + shown(bytes_[pos + 1]));
     pos += 2;
     return Parse::Ok;
 }
@@ -124,8 +125,8 @@ AofReader::Parse AofReader::parseCommand(size_t& pos, std::vector<std::string_vi
     const size_t start = pos;
     int64_t count = 0;
     if (Parse p = parseNumber(pos, '*', count); p != Parse::Ok) return p;
-    if (count < 1 || count > kMaxArgs) return bad(start, "a command of " + std::to_string(count) +
-                                                             " arguments");
+    if (count < 1 || count > kMaxArgs)
+        return bad(start, "a command of " + std::to_string(count) + " arguments");
     for (int64_t i = 0; i < count; ++i) {
         const size_t at = pos;
         int64_t len = 0;

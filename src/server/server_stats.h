@@ -65,7 +65,8 @@ struct ServerStats {
     std::atomic<uint32_t> monitors{0};
     std::vector<WorkerStats> workers;                      // sized once before start
     WorkerStats reactor;  // commands run on the reactor thread (CLIENT); writer: reactor
-    LoadingStats loading;  // start-up loading (see LoadingStats)
+    // Start-up loading (see LoadingStats).
+    LoadingStats loading;
 
     explicit ServerStats(size_t worker_count) : workers(worker_count) {}
 
