@@ -231,6 +231,37 @@ def test_loads_real_redis_aof_with_rdb_preamble():
         srv.stop()
 
 
+def test_quoted_file_names():
+    """appendfilename with spaces and quotes: Redis quotes the names in its manifest; we read
+    them back, and our upgrade writes a manifest redis-check-aof reads the same way."""
+    name = 'my "file" x.aof'
+    d = temp_dir()
+    ref = start_reference_redis(["--appendonly", "yes", "--aof-use-rdb-preamble", "no",
+                                 "--appendfsync", "always", "--dir", d, "--appendfilename", name])
+    if ref is None:
+        skip("redis-server not installed")
+    port, proc = ref
+    with Conn(port) as c:
+        expect_eq(c.call("SET", "q", "1"), "OK")
+        expect_eq(c.call("RPUSH", "ql", "a"), 1)
+        c.send(resp("SHUTDOWN", "NOSAVE"))
+    proc.wait(30)
+    with open(os.path.join(d, "appendonlydir", name + ".manifest")) as f:
+        expect_in('"my \\"file\\" x.aof.1.', f.read(), "Redis quotes the name")
+    with aof_server(d, appendfilename=name) as srv:
+        expect_eq(srv.call("GET", "q"), b"1")
+        expect_eq(srv.call("LRANGE", "ql", 0, -1), [b"a"])
+    legacy = temp_dir()
+    with open(os.path.join(legacy, name), "wb") as f:
+        f.write(resp("SET", "old", "1"))
+    with aof_server(legacy, appendfilename=name) as srv:
+        expect_eq(srv.call("GET", "old"), b"1")
+    manifest = os.path.join(legacy, "appendonlydir", name + ".manifest")
+    res = check_aof(manifest)
+    expect_eq(res.returncode, 0, "redis-check-aof on our quoted manifest: %s" % res.stdout)
+    expect_in(b"is valid", res.stdout)
+
+
 def test_torn_tail_is_cut():
     src, snap = reference_dir()
     size = os.path.getsize(last_incr(os.path.join(src, "appendonlydir")))
@@ -467,7 +498,7 @@ def test_loading_replies_and_status():
 
 if __name__ == "__main__":
     run_tests([test_loads_real_redis_aof, test_loads_real_redis_aof_with_rdb_preamble,
-               test_torn_tail_is_cut,
+               test_quoted_file_names, test_torn_tail_is_cut,
                test_torn_tail_refused_without_aof_load_truncated, test_corrupt_middle_refused,
                test_missing_file_and_bad_manifest_refused, test_legacy_single_aof_upgraded,
                test_appendonly_on_with_nothing_to_load, test_config_keys_as_redis_shows_them,
