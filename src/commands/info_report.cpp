@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "allocator.h"
+#include "aof_log.h"
 #include "build_config.h"
 #include "command_args.h"
 #include "command_context.h"
@@ -244,13 +245,18 @@ void InfoReport::memory(std::string& out) {
 }
 
 void InfoReport::persistence(std::string& out) {
-    // The RDB fields from RdbStatus (persist/rdb_status.h); no AOF yet: appendonly off.
+    // The RDB fields from RdbStatus (persist/rdb_status.h), the AOF's from AofStatus
+    // (persist/aof_status.h) and its log, loading from LoadingStats.
     const RdbStatus& rdb = ctx_.stats.rdb;
+    const AofStatus& aof = ctx_.stats.aof;
     const auto relaxed = std::memory_order_relaxed;
     const int64_t now_unix = static_cast<int64_t>(std::time(nullptr));
     const int64_t bgsave_started = rdb.bgsave_started_unix.load(relaxed);
-    for (const char* name : {"loading", "async_loading", "current_cow_peak", "current_cow_size",
-                             "current_cow_size_age"}) {
+    const LoadingStats& loading = ctx_.stats.loading;
+    const bool is_loading = loading.active.load(relaxed);
+    field(out, "loading", is_loading ? "1" : "0");
+    for (const char* name :
+         {"async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"}) {
         field(out, name, "0");
     }
     field(out, "current_fork_perc", "0.00");
@@ -268,18 +274,54 @@ void InfoReport::persistence(std::string& out) {
     field(out, "rdb_last_cow_size", "0");
     field(out, "rdb_last_load_keys_expired", "0");
     fieldInt(out, "rdb_last_load_keys_loaded", static_cast<int64_t>(rdb.last_load_keys.load(relaxed)));
-    for (const char* name : {"aof_enabled", "aof_rewrite_in_progress", "aof_rewrite_scheduled"}) {
-        field(out, name, "0");
-    }
-    field(out, "aof_last_rewrite_time_sec", "-1");
-    field(out, "aof_current_rewrite_time_sec", "-1");
-    field(out, "aof_last_bgrewrite_status", "ok");
-    field(out, "aof_rewrites", "0");
-    field(out, "aof_rewrites_consecutive_failures", "0");
-    field(out, "aof_last_write_status", "ok");
+    const bool aof_on = aof.enabled.load(relaxed);
+    const int64_t rewrite_started = aof.rewrite_started_unix.load(relaxed);
+    field(out, "aof_enabled", aof_on ? "1" : "0");
+    field(out, "aof_rewrite_in_progress", aof.rewrite_in_progress.load(relaxed) ? "1" : "0");
+    field(out, "aof_rewrite_scheduled", aof.rewrite_scheduled.load(relaxed) ? "1" : "0");
+    fieldInt(out, "aof_last_rewrite_time_sec", aof.last_rewrite_secs.load(relaxed));
+    fieldInt(out, "aof_current_rewrite_time_sec",
+             rewrite_started < 0 ? -1 : now_unix - rewrite_started);
+    field(out, "aof_last_bgrewrite_status", aof.last_rewrite_ok.load(relaxed) ? "ok" : "err");
+    fieldInt(out, "aof_rewrites", static_cast<int64_t>(aof.rewrites.load(relaxed)));
+    fieldInt(out, "aof_rewrites_consecutive_failures",
+             static_cast<int64_t>(aof.consecutive_failures.load(relaxed)));
+    const bool write_ok = aof.log == nullptr || aof.log->writeError() == 0;
+    field(out, "aof_last_write_status", write_ok ? "ok" : "err");
     field(out, "aof_last_cow_size", "0");
     field(out, "module_fork_in_progress", "0");
     field(out, "module_fork_last_cow_size", "0");
+    if (aof_on && aof.log != nullptr) {  // as Redis: only while the AOF is on
+        const AofLog::Facts f = aof.log->facts();
+        const uint64_t base = aof.base_size.load(relaxed);
+        fieldInt(out, "aof_current_size", static_cast<int64_t>(base + f.file_bytes));
+        fieldInt(out, "aof_base_size", static_cast<int64_t>(base));
+        field(out, "aof_pending_rewrite", aof.rewrite_scheduled.load(relaxed) ? "1" : "0");
+        fieldInt(out, "aof_buffer_length", static_cast<int64_t>(f.buffer_bytes));
+        field(out, "aof_pending_bio_fsync", f.fsync_pending ? "1" : "0");
+        field(out, "aof_delayed_fsync", "0");
+    }
+    if (is_loading) {  // as Redis: only while loading, at the end of the section
+        const int64_t start = loading.start_time.load(std::memory_order_relaxed);
+        const uint64_t total = loading.total_bytes.load(std::memory_order_relaxed);
+        const uint64_t done = loading.loaded_bytes.load(std::memory_order_relaxed);
+        const int64_t now_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+        const int64_t elapsed = std::max<int64_t>(now_unix - start, 0);
+        // Redis's estimate: the time so far, scaled by what is left over what is done.
+        const int64_t eta =
+            done == 0 ? 1
+                      : static_cast<int64_t>(static_cast<double>(elapsed) *
+                                             static_cast<double>(total > done ? total - done : 0) /
+                                             static_cast<double>(done));
+        fieldInt(out, "loading_start_time", start);
+        field(out, "loading_total_bytes", total);
+        field(out, "loading_rdb_used_mem", "0");
+        field(out, "loading_loaded_bytes", done);
+        fieldFixed(out, "loading_loaded_perc", loading.percent());
+        fieldInt(out, "loading_eta_seconds", eta);
+    }
 }
 
 void InfoReport::stats(std::string& out) {

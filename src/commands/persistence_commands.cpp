@@ -5,6 +5,7 @@
 #include "command_args.h"
 #include "command_context.h"
 #include "errors.h"
+#include "append_only_file.h"
 #include "rdb_service.h"
 
 namespace mini_redis {
@@ -44,6 +45,24 @@ void bgsaveCommand(CommandContext& ctx) {
         case RdbService::BgsaveResult::Failed:
             return ctx.reply.error("ERR");
     }
+}
+
+// BGREWRITEAOF: Redis 7.0's replies. While another child (a BGSAVE) runs, or inside EXEC,
+// the rewrite is scheduled for when it can fork.
+void bgrewriteaofCommand(CommandContext& ctx) {
+    AppendOnlyFile* aof = ctx.clients ? ctx.clients->appendOnlyFile() : nullptr;
+    if (aof == nullptr || !aof->enabled()) {
+        return ctx.reply.error(errors::kBgrewriteAofOff);
+    }
+    if (aof->rewriting()) return ctx.reply.error(errors::kBgrewriteInProgress);
+    const bool in_exec = ctx.tx && ctx.tx->inMulti();
+    if (in_exec || aof->childRunning()) {
+        aof->schedule();
+        return ctx.reply.simple("Background append only file rewriting scheduled");
+    }
+    std::string err = aof->rewrite();
+    if (!err.empty()) return ctx.reply.error(errors::kBgrewriteFailed);
+    ctx.reply.simple("Background append only file rewriting started");
 }
 
 void lastsaveCommand(CommandContext& ctx) {
@@ -93,6 +112,8 @@ void registerPersistenceCommands(CommandTable& t) {
            "Save the dataset to disk, synchronously"});
     t.add({"bgsave", -1, kReactorAdmin, 0, 0, 0, bgsaveCommand, "server", "[SCHEDULE]",
            "Save the dataset to disk in a forked child"});
+    t.add({"bgrewriteaof", 1, kReactorAdmin, 0, 0, 0, bgrewriteaofCommand, "server", "",
+           "Asynchronously rewrite the append-only file"});
     t.add({"lastsave", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, lastsaveCommand, "server",
            "", "The Unix time of the last successful save"});
     t.add({"shutdown", -1, kReactorAdmin | kCmdNoMulti | kCmdLoading | kCmdStale, 0, 0, 0,

@@ -48,6 +48,8 @@ struct Batch {
     // The append-only log's position just past this pass's records (0: it wrote none). With
     // appendfsync always the reactor holds the replies until the log is synced to it.
     uint64_t aof_seq = 0;
+    // The start-up loader's batch (AOF replay): runs while clients still get -LOADING.
+    bool replay = false;
 
     size_t requests() const { return argc.size(); }
     // More requests to run in a later pass.
@@ -70,6 +72,7 @@ struct Batch {
         retrying = false;
         ready_keys.clear();
         aof_seq = 0;
+        replay = false;
     }
 };
 

@@ -225,6 +225,15 @@ void CommandExecutor::execQueued(CommandContext& ctx) const {
     tx.reset(&scope);
 }
 
+std::string CommandExecutor::diskErrorText(const Config& config) const {
+    if (writesDeniedByDiskError(config)) return errors::kMisconfRdb;
+    const WriteLog* log = store_.writeLog();
+    if (log == nullptr || !log->active() || log->writeError() == 0) return {};
+    char text[256];
+    std::snprintf(text, sizeof text, errors::kMisconfAofFmt, std::strerror(log->writeError()));
+    return text;
+}
+
 void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirectory* clients) const {
     // Each thread keeps its snapshot until the config changes: no lock per batch.
     thread_local std::shared_ptr<const Config> config;
@@ -296,19 +305,17 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             bumpCounter(counters[table_.index(*spec)].rejected);
             continue;
         }
-        if (batch.session.monitor && refusedToMonitor(*spec)) {
-            reply.error(errors::kMonitorKeyspace);
+        // Start-up loading: only commands flagged "loading" run (Redis's order: after AUTH,
+        // before MULTI queues anything; a refused command aborts the transaction).
+        if (!batch.replay && stats_.loading.active.load(std::memory_order_acquire) &&
+            !(spec->flags & kCmdLoading)) {
+            reply.error(errors::kLoading);
             bumpCounter(counters[table_.index(*spec)].rejected);
             if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
             continue;
         }
-        // MISCONF: while the append-only file cannot be written, write commands (an EXEC
-        // with one queued, and PING, as in Redis) are refused; reads go on.
-        if (const WriteLog* log = store_.writeLog();
-            log != nullptr && log->active() && log->writeError() != 0 &&
-            ((spec->flags & kCmdWrite) || spec->name == "ping" ||
-             (spec->name == "exec" && batch.tx && batch.tx->holdsWrite()))) [[unlikely]] {
-            reply.errorf(errors::kMisconfAofFmt, std::strerror(log->writeError()));
+        if (batch.session.monitor && refusedToMonitor(*spec)) {
+            reply.error(errors::kMonitorKeyspace);
             bumpCounter(counters[table_.index(*spec)].rejected);
             if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
             continue;
@@ -323,13 +330,18 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
             if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
             continue;
         }
-        // MISCONF: the last background save failed and stop-writes-on-bgsave-error is on (with
-        // save points set), so writes (and PING, as Redis) are refused until a save succeeds.
-        if ((spec->flags & kCmdWrite || spec->name == "ping") && writesDeniedByDiskError(*config)) {
-            reply.error(errors::kMisconfRdb);
-            bumpCounter(counters[table_.index(*spec)].rejected);
-            if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
-            continue;
+        // MISCONF, Redis's two cases in its order: the last background save failed and
+        // stop-writes-on-bgsave-error is on (with save points set), or the append-only file
+        // cannot be written. Writes (an EXEC holding one, and PING, as Redis) are refused until
+        // the save or the write succeeds again; reads go on.
+        if ((spec->flags & kCmdWrite) || spec->name == "ping" ||
+            (spec->name == "exec" && batch.tx && batch.tx->holdsWrite())) {
+            if (std::string misconf = diskErrorText(*config); !misconf.empty()) [[unlikely]] {
+                reply.error(misconf);
+                bumpCounter(counters[table_.index(*spec)].rejected);
+                if (batch.tx && batch.tx->inMulti()) batch.tx->abort();
+                continue;
+            }
         }
         batch.session.last_command = spec->name;
         // Inside MULTI, everything but the transaction commands themselves is queued.

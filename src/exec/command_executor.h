@@ -42,6 +42,9 @@ class CommandExecutor {
         return config.stop_writes_on_bgsave_error && !config.save.empty() &&
                !stats_.rdb.last_bgsave_ok.load(std::memory_order_relaxed);
     }
+    // MISCONF's text when writes are refused for a disk error (the RDB's first, as Redis
+    // checks), else empty.
+    std::string diskErrorText(const Config& config) const;
 
     // EXEC: runs the transaction's queued requests in one scope over all their keys (every
     // shard if one of them walks the keyspace) and the watched keys, one reply each, unless a

@@ -33,25 +33,16 @@ RdbOptions optionsOf(const Config& c) {
 
 }  // namespace
 
-std::string RdbService::loadAtStartup(const Config& config) {
-    const std::string file = path(config);
+void RdbService::startupStatus() {
+    // As Redis: the last save time starts at start-up, and nothing is unsaved yet.
     status_.last_save_unix.store(unixNow(), std::memory_order_relaxed);
-    struct stat st {};
-    if (::stat(file.c_str(), &st) != 0) {
-        status_.changes_at_save.store(store_.changes(), std::memory_order_relaxed);
-        return {};
-    }
-    const auto t0 = std::chrono::steady_clock::now();
-    RdbLoadResult r = loadRdbFile(file, store_, nullptr, CollectionLimits::fromConfig(config));
     status_.changes_at_save.store(store_.changes(), std::memory_order_relaxed);
-    if (!r.ok) return "Short read or OOM loading DB. " + r.error;
-    status_.last_load_keys.store(r.keys, std::memory_order_relaxed);
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
-            .count();
-    LOG_INFO("DB loaded from disk: %s, %llu keys in %.3f seconds", file.c_str(),
-             static_cast<unsigned long long>(r.keys), static_cast<double>(ms) / 1000.0);
-    return {};
+}
+
+void RdbService::loadedStatus() {
+    // What start-up loaded (the RDB file or the AOF) counts as saved.
+    status_.changes_at_save.store(store_.changes(), std::memory_order_relaxed);
+    status_.last_load_keys.store(store_.size(), std::memory_order_relaxed);
 }
 
 bool RdbService::writeFile(Store& store, const std::string& dir, const std::string& target,

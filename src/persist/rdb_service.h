@@ -28,9 +28,10 @@ class RdbService {
     RdbService(Store& store, ChildProcess& child, RdbStatus& status)
         : store_(store), child_(child), status_(status) {}
 
-    // Start-up: loads dir/dbfilename when it exists (before the server listens; the AOF
-    // loader decides whether to call this). Empty on success or when there is no file.
-    std::string loadAtStartup(const Config& config);
+    // Start-up (the file itself is loaded by StartupLoader): the status before loading, and
+    // once the dataset is in (rdb_last_load_keys_loaded, nothing unsaved).
+    void startupStatus();
+    void loadedStatus();
 
     // SAVE: writes the snapshot in the foreground with every shard locked. Empty on success.
     std::string save(const Config& config);

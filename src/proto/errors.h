@@ -31,6 +31,8 @@ inline constexpr const char* kStringTooLong =
 inline constexpr const char* kQueryBufferLimit =
     "Protocol error: client query buffer limit reached";
 inline constexpr const char* kNoAuth = "NOAUTH Authentication required.";
+// Any command not flagged "loading" while the dataset is loaded at start-up.
+inline constexpr const char* kLoading = "LOADING Redis is loading the dataset in memory";
 inline constexpr const char* kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr const char* kAuthNotConfigured =
@@ -179,6 +181,15 @@ inline constexpr const char* kCachingNoNotOptout =
 // MONITOR: a monitoring client is a replica to Redis and may not touch the keyspace; MONITOR
 // queued in MULTI is refused when EXEC runs it.
 inline constexpr const char* kMonitorKeyspace = "ERR Replica can't interact with the keyspace";
+// BGREWRITEAOF.
+inline constexpr const char* kBgrewriteInProgress =
+    "ERR Background append only file rewriting already in progress";
+inline constexpr const char* kBgrewriteFailed =
+    "ERR Can't execute an AOF background rewriting. Please check the server logs for more "
+    "information.";
+inline constexpr const char* kBgrewriteAofOff =
+    "ERR Background append only file rewriting needs appendonly on here (CONFIG SET appendonly "
+    "yes writes the first base)";
 // A write or sync of the append-only file failed (%s: strerror of its errno).
 inline constexpr const char* kMisconfAofFmt = "MISCONF Errors writing to the AOF file: %s";
 inline constexpr const char* kMonitorInMulti = "ERR MONITOR isn't allowed for DENY BLOCKING client";

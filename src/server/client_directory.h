@@ -14,6 +14,7 @@ namespace mini_redis {
 
 class ClientPause;
 class RdbService;
+class AppendOnlyFile;
 
 // Which clients CLIENT KILL / CLIENT LIST select; empty fields match everything.
 struct ClientFilter {
@@ -58,6 +59,8 @@ class ClientDirectory {
     // Persistence (SAVE, BGSAVE, SHUTDOWN): the server's RDB snapshots; null without a server
     // (unit tests).
     virtual RdbService* rdbService() { return nullptr; }
+    // BGREWRITEAOF: the server's append-only file; null without a server (unit tests).
+    virtual AppendOnlyFile* appendOnlyFile() { return nullptr; }
     // SHUTDOWN: asks the server to shut down once this command is done; `final_save` says
     // whether it saves again at the end (writes that landed after the command's own save).
     virtual void requestShutdown(bool final_save) { (void)final_save; }

@@ -93,11 +93,14 @@ class ClientRegistry : public ClientDirectory {
     // CLIENT PAUSE (ClientDirectory); the pipeline holds and releases requests through it.
     ClientPause& clientPause() override { return pause_; }
     // Persistence (ClientDirectory): the server hands its RDB service and shutdown hook in.
-    void setPersistence(RdbService* rdb, std::function<void(bool)> request_shutdown) {
+    void setPersistence(RdbService* rdb, AppendOnlyFile* aof,
+                        std::function<void(bool)> request_shutdown) {
         rdb_ = rdb;
+        aof_ = aof;
         request_shutdown_ = std::move(request_shutdown);
     }
     RdbService* rdbService() override { return rdb_; }
+    AppendOnlyFile* appendOnlyFile() override { return aof_; }
     void requestShutdown(bool final_save) override {
         if (request_shutdown_) request_shutdown_(final_save);
     }
@@ -139,6 +142,7 @@ class ClientRegistry : public ClientDirectory {
     std::vector<ConnRef> monitors_;  // MONITOR clients, in the order they started
     ClientPause pause_;              // CLIENT PAUSE and the requests it holds
     RdbService* rdb_ = nullptr;
+    AppendOnlyFile* aof_ = nullptr;
     std::function<void(bool)> request_shutdown_;
 };
 

@@ -374,6 +374,8 @@ const std::vector<Option>& options() {
                               0, INT32_MAX, true));
         t.push_back(intOption("auto-aof-rewrite-min-size", &Config::auto_aof_rewrite_min_size, 0,
                               INT64_MAX, true));
+        // How start-up treats a torn tail of the AOF (persist/aof_reader.h).
+        t.push_back(boolOption("aof-load-truncated", &Config::aof_load_truncated, true));
         // RDB snapshots (persist/).
         {
             Option opt;

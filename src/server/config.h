@@ -55,17 +55,18 @@ struct Config {
     int64_t zset_max_listpack_value = 64;
     // notify-keyspace-events as bits (keyspace_event_flags.h); 0 = off.
     uint32_t notify_keyspace_events = 0;
-
     // The append-only file (Redis's names and defaults): on or off; when it is synced
     // ("always", "everysec", "no"); its directory (inside `dir`) and the files' base name;
     // an automatic rewrite once it grew by this percentage over its size after the last
-    // rewrite (0 = never) and is at least this big.
+    // rewrite (0 = never) and is at least this big; aof-load-truncated: a torn last command
+    // is cut off at start-up (else the server refuses to start).
     bool appendonly = false;
     std::string appendfsync = "everysec";
     std::string appenddirname = "appendonlydir";
     std::string appendfilename = "appendonly.aof";
     int64_t auto_aof_rewrite_percentage = 100;
     int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
+    bool aof_load_truncated = true;
     // RDB snapshots (persist/): the file is dir/dbfilename; `save` holds Redis's save points
     // as (seconds, changes) pairs, empty = no automatic saves.
     std::string dir = ".";

@@ -44,10 +44,19 @@ Server::Server(Config config, std::vector<std::pair<std::string, std::string>> o
       pipeline_(loop_, registry_, cfg_, table_, executor_, stats_, heap_, workers_, inbox_),
       child_(loop_, store_),
       rdb_(store_, child_, stats_.rdb),
-      ops_samples_(10, 0) {
+      aof_(store_, child_, stats_.aof),
+      ops_samples_(10, 0),
+      loader_(table_, executor_, store_, stats_.loading) {
     stats_.config_file = config.config_file;
     store_.setInvalidationListener(this);
     store_.setTrackingMaxKeys(static_cast<size_t>(config.tracking_table_max_keys));
+    // The append-only file: every scope's writes go to its log; under appendfsync always a
+    // batch's replies wait for the sync (the SYNC RULE, request_pipeline.h), released on the
+    // loop after each sync.
+    store_.setWriteLog(&aof_.log());
+    pipeline_.setAofLog(&aof_.log());
+    aof_.setSyncedCallback(
+        [this] { inbox_.post(RunOnLoop{[this] { pipeline_.releaseSynced(); }}); });
 }
 
 void Server::invalidated(Invalidation&& inv) {
@@ -59,16 +68,12 @@ Server::~Server() {
     for (auto& w : workers_) w->stop();
 }
 
-std::string Server::loadData() {
-    // appendonly is the AOF side's (not here yet): until then the RDB file is the dataset.
-    std::string err = rdb_.loadAtStartup(*cfg_);
-    if (!err.empty()) return "loading " + RdbService::path(*cfg_) + ": " + err;
-    return {};
-}
-
 std::string Server::start() {
-    if (std::string err = loadData(); !err.empty()) return err;
-    registry_.setPersistence(&rdb_, [this](bool final_save) {
+    // SIGXFSZ would kill the process when a file passes RLIMIT_FSIZE; ignored, the write
+    // fails with EFBIG instead and the AOF answers MISCONF until it succeeds, as on a full disk.
+    ::signal(SIGXFSZ, SIG_IGN);
+    rdb_.startupStatus();
+    registry_.setPersistence(&rdb_, &aof_, [this](bool final_save) {
         final_save_ = final_save ? FinalSave::IfDirty : FinalSave::None;
         loop_.defer([this] { beginShutdown("SHUTDOWN"); });
     });
@@ -95,9 +100,11 @@ std::string Server::start() {
     loop_.runEvery(std::chrono::milliseconds(100), [this] {
         sampleStats();
         rdb_.cron(*cfg_);
+        aof_.apply(*cfg_);  // CONFIG SET / SIGHUP of appendonly, appendfsync
     });
     loop_.runEvery(std::chrono::milliseconds(1000), [this] {
         registry_.cron();
+        aof_.cron(*cfg_);
         notifier_.status(statusLine());
     });
     if (cfg_->requirepass.empty() && !isLoopback(cfg_->bind)) {
@@ -107,15 +114,52 @@ std::string Server::start() {
             cfg_->bind.c_str());
     }
     startWatchdog();
-    notifier_.ready(statusLine());
+    // The dataset loads on its own thread while clients already connect (they get -LOADING);
+    // the service manager hears READY=1 only once it is in (onLoaded).
+    if (StartupLoader::needed(*cfg_)) {
+        LOG_INFO("loading the dataset from %s",
+                 cfg_->appendonly ? "the append only file" : "the RDB file");
+        loader_.start(*cfg_, [this](bool ok, const std::string& error) {
+            inbox_.post(RunOnLoop{[this, ok, error] { onLoaded(ok, error); }});
+        });
+        notifier_.status(statusLine());
+    } else {
+        if (std::string err = aof_.open(*cfg_); !err.empty()) return "AOF: " + err;
+        notifier_.ready(statusLine());
+    }
     LOG_INFO("mini-redis %s ready: listening on %s:%d, %zu workers, pid %d, config %s",
              MINI_REDIS_VERSION, cfg_->bind.c_str(), listener_.port(), workers_.size(), getpid(),
              cfg_->config_file.empty() ? "(built-in defaults)" : cfg_->config_file.c_str());
     return {};
 }
 
+void Server::onLoaded(bool ok, const std::string& error) {
+    std::string why = error;
+    if (ok) {
+        rdb_.loadedStatus();
+        // The AOF records from before the first client write: loading ends after it opens.
+        if (std::string err = aof_.open(*cfg_); !err.empty()) {
+            ok = false;
+            why = "AOF: " + err;
+        }
+    }
+    if (ok) {
+        loader_.finish();
+        notifier_.ready(statusLine());
+        LOG_INFO("dataset loaded: ready to accept commands (%zu keys)", store_.size());
+        return;
+    }
+    LOG_WARNING("cannot start: %s", why.c_str());
+    exit_code_ = 1;
+    notifier_.stopping("the dataset could not be loaded");
+    shutting_down_ = true;
+    shutdown_started_ = std::chrono::steady_clock::now();
+    finishShutdown("the dataset could not be loaded");
+}
+
 int Server::run() {
     loop_.run();
+    loader_.cancelAndJoin();  // a load still running stops at its next batch
     // Workers finish whatever is queued, then exit. What they post meanwhile is dropped
     // here, explicitly: every client is closed, so no reply has anywhere to go.
     expire_cycle_.stop();
@@ -123,8 +167,13 @@ int Server::run() {
     std::vector<ReactorMessage> dropped;
     inbox_.drain(dropped);
     dropped.clear();
+    // Every write made is now in the log: written and synced before the process ends.
+    if (!aof_.close()) {
+        LOG_WARNING("AOF: records could not be written before exiting");
+        exit_code_ = 1;
+    }
     LOG_INFO("all %zu workers joined; bye", workers_.size());
-    return 0;
+    return exit_code_;
 }
 
 void Server::publishKeyEvents() {
@@ -280,6 +329,11 @@ void Server::startWatchdog() {
 
 std::string Server::statusLine() const {
     char line[160];
+    if (stats_.loading.active.load(std::memory_order_relaxed)) {
+        std::snprintf(line, sizeof line, "loading %d%%",
+                      static_cast<int>(stats_.loading.percent()));
+        return line;
+    }
     std::snprintf(line, sizeof line, "serving %zu clients, %llu ops/s, %zu keys", registry_.size(),
                   static_cast<unsigned long long>(stats_.ops_per_sec.load()), store_.size());
     return line;

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "append_only_file.h"
 #include "client_registry.h"
 #include "command_executor.h"
 #include "child_process.h"
@@ -24,6 +25,7 @@
 #include "server_stats.h"
 #include "service_notifier.h"
 #include "shared_config.h"
+#include "startup_loader.h"
 #include "store.h"
 #include "worker.h"
 
@@ -56,9 +58,8 @@ class Server : private InvalidationListener {
     // Publishes every queued keyspace event (a task the notifier's wake-up posts).
     void publishKeyEvents();
     void startWatchdog();
-    // Start-up: loads the dataset (the RDB file; the AOF once appendonly exists) before the
-    // server listens. Returns an error text.
-    std::string loadData();
+    // Start-up loading is over (posted by the loader's thread): READY=1, or exit non-zero.
+    void onLoaded(bool ok, const std::string& error);
     std::string statusLine() const;
 
     const std::vector<std::pair<std::string, std::string>> overrides_;
@@ -79,6 +80,7 @@ class Server : private InvalidationListener {
     RequestPipeline pipeline_;
     ChildProcess child_;  // BGSAVE's (and the AOF rewrite's) forked child
     RdbService rdb_;
+    AppendOnlyFile aof_;  // the append-only file (its log is the store's WriteLog)
     // What finishShutdown saves: nothing, always (a signal with save points set), or only
     // writes that landed after SHUTDOWN's own save.
     enum class FinalSave : uint8_t { None, Always, IfDirty };
@@ -89,6 +91,10 @@ class Server : private InvalidationListener {
     // instantaneous_ops_per_sec: total commands sampled every 100 ms, over the last second.
     std::vector<uint64_t> ops_samples_;
     size_t ops_sample_pos_ = 0;
+    // Loads the AOF or the RDB at start-up on its own thread; joined in run(). Declared last:
+    // destroyed (joined) first, while everything it uses still exists.
+    StartupLoader loader_;
+    int exit_code_ = 0;  // what run() returns: 1 when the dataset could not be loaded
 };
 
 }  // namespace mini_redis

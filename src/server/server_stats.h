@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "command_stats.h"
+#include "aof_status.h"
 #include "rdb_status.h"
 
 namespace mini_redis {
@@ -22,6 +23,24 @@ struct alignas(64) WorkerStats {
     std::atomic<int64_t> load{0};    // the load heap's key; writer: reactor
     CommandStats per_command;        // INFO commandstats/latencystats; writer: the worker
     ErrorCounters errors;            // INFO errorstats; writer: the worker
+};
+
+// Start-up loading (the AOF or the RDB): -LOADING, INFO persistence's loading_* fields, the
+// service manager's STATUS. Writer: the loader thread (`active` is also set by the reactor
+// before the loader starts); readers: anyone.
+struct LoadingStats {
+    std::atomic<bool> active{false};
+    std::atomic<int64_t> start_time{0};  // unix seconds
+    std::atomic<uint64_t> total_bytes{0};
+    std::atomic<uint64_t> loaded_bytes{0};
+
+    // Percent done, as Redis prints loading_loaded_perc.
+    double percent() const {
+        uint64_t total = total_bytes.load(std::memory_order_relaxed);
+        if (total == 0) return 0.0;
+        return 100.0 * static_cast<double>(loaded_bytes.load(std::memory_order_relaxed)) /
+               static_cast<double>(total);
+    }
 };
 
 // Any thread may read; the writer of each field is named beside it.
@@ -49,6 +68,9 @@ struct ServerStats {
     std::vector<WorkerStats> workers;                      // sized once before start
     WorkerStats reactor;  // commands run on the reactor thread (CLIENT); writer: reactor
     RdbStatus rdb;        // INFO persistence's rdb_* fields and MISCONF; writer: reactor
+    // Start-up loading (see LoadingStats).
+    LoadingStats loading;
+    AofStatus aof;  // INFO persistence's aof_* fields; writer: reactor
 
     explicit ServerStats(size_t worker_count) : workers(worker_count) {}
 

@@ -49,7 +49,8 @@ void ExpireCycle::loop() {
 }
 
 size_t ExpireCycle::runOnce(int64_t budget_us) {
-    if (store_.expiryPaused()) return 0;  // CLIENT PAUSE: nothing expires meanwhile
+    // CLIENT PAUSE, or the AOF being loaded: nothing expires meanwhile.
+    if (store_.expiryPaused() || store_.loading()) return 0;
     const int64_t started = threadCpuUs();
     const size_t shards = store_.shardCount();
     size_t expired = 0, sampled = 0;

@@ -51,9 +51,9 @@ class LockScope {
     bool holdsNothing() const { return !all_ && locked_.empty(); }
     // The scope's instant: read from the clock on first use and kept, so one command judges
     // every key against the same time, and a command that never needs it (a key without a
-    // TTL, PING) never reads the clock.
+    // TTL, PING) never reads the clock. While the AOF loads it is 0 (Store::setLoading).
     int64_t now() const {
-        if (now_ == kUnread) now_ = store_.clock().nowMs();
+        if (now_ == kUnread) now_ = store_.loading() ? 0 : store_.clock().nowMs();
         return now_;
     }
     Store& store() { return store_; }

@@ -147,6 +147,14 @@ class Store {
     void setExpiryPaused(bool on) { expiry_paused_.store(on, std::memory_order_relaxed); }
     bool expiryPaused() const { return expiry_paused_.load(std::memory_order_relaxed); }
 
+    // While the AOF is replayed at start-up nothing expires, as in Redis: every command's
+    // instant is 0 (LockScope::now()), so no key looks expired and an expiry time that is past
+    // by now is set, not turned into a delete; the active cycle skips its runs. The AOF holds
+    // absolute times only (PEXPIREAT, PXAT), so replay ends in the state the writes left.
+    // Any thread; set by the start-up loader.
+    void setLoading(bool on) { loading_.store(on, std::memory_order_relaxed); }
+    bool loading() const { return loading_.load(std::memory_order_relaxed); }
+
   private:
     friend class LockScope;
 
@@ -201,6 +209,7 @@ class Store {
     std::vector<std::unique_ptr<Shard>> shards_;
     std::atomic<uint64_t> expired_keys_{0};
     std::atomic<bool> expiry_paused_{false};
+    std::atomic<bool> loading_{false};
     std::unique_ptr<std::atomic<int64_t>[]> avg_ttl_;  // per database; written by expireStep
     ExpireStats expire_stats_;
     InvalidationListener* listener_ = nullptr;

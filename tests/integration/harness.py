@@ -648,16 +648,17 @@ def spawn(args, **kwargs):
     return proc
 
 
-def start_reference_redis():
+def start_reference_redis(args=()):
     """Debian's redis-server 7.0 on a free loopback port, for tests that compare bytes with it
-    (no persistence; stopped with the other processes): (port, process), or None when it is
-    not installed."""
+    (no persistence unless `args` turn it on, e.g. "--appendonly", "yes", "--dir", d; stopped
+    with the other processes): (port, process), or None when it is not installed."""
     exe = shutil.which("redis-server")
     if not exe:
         return None
     port = free_port()
     proc = spawn([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                  "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                  "--appendonly", "no"] + list(args),
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def up():
         try:
