@@ -153,3 +153,15 @@ TEST_CASE("nothing is recorded while the log is off") {
     f.log.on = false;
     CHECK(f.logged({"SET", "k", "v"}).empty());
 }
+
+TEST_CASE("RESTORE is recorded with its absolute TTL and REPLACE") {
+    Fixture f;
+    f.server.cmd({"SET", "k", "v"});
+    const Resp dumped = f.server.parsed({"DUMP", "k"});
+    REQUIRE(dumped.type == '$');
+    const int64_t now = f.server.nowMs();
+    CHECK(f.logged({"RESTORE", "r", "5000", dumped.text}) ==
+          "0:RESTORE r " + std::to_string(now + 5000) + " " + dumped.text + " REPLACE ABSTTL");
+    CHECK(f.logged({"RESTORE", "s", "0", dumped.text}) ==
+          "0:RESTORE s 0 " + dumped.text + " REPLACE");
+}

@@ -67,7 +67,10 @@ void restoreCommand(CommandContext& ctx) {
         at = absttl ? ttl : ttl + ctx.scope.now();
         if (at <= ctx.scope.now()) {
             // Already expired: the key is gone (deleted if it was replaced), as Redis does.
-            if (deleted) ctx.scope.notify(ev::kGeneric, "del", ctx.db(), key);
+            if (deleted) {
+                ctx.scope.notify(ev::kGeneric, "del", ctx.db(), key);
+                ctx.scope.logAs(ctx.db(), {"DEL", key});
+            }
             return ctx.reply.ok();
         }
     }
@@ -77,6 +80,12 @@ void restoreCommand(CommandContext& ctx) {
         ctx.scope.setCollection(ctx.db(), key, value.type, std::move(value.coll), at);
     }
     ctx.scope.notify(ev::kGeneric, "restore", ctx.db(), key);
+    // Logged with the absolute time (ABSTTL) and REPLACE: a replay later gives the same key.
+    if (at != kNoExpiry) {
+        ctx.scope.logAs(ctx.db(), {"RESTORE", key, std::to_string(at), argv[3], "REPLACE", "ABSTTL"});
+    } else {
+        ctx.scope.logAs(ctx.db(), {"RESTORE", key, "0", argv[3], "REPLACE"});
+    }
     ctx.reply.ok();
 }
 

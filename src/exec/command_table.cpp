@@ -12,6 +12,7 @@ CommandTable CommandTable::build() {
     registerStringRangeCommands(table);
     registerKeyspaceCommands(table);
     registerConnectionCommands(table);
+    registerClientCommands(table);
     registerPubSubCommands(table);
     registerServerCommands(table);
     registerExpireCommands(table);

@@ -147,6 +147,7 @@ void registerStringRangeCommands(CommandTable& table);
 void registerKeyspaceCommands(CommandTable& table);
 void registerDumpCommands(CommandTable& table);  // called by registerKeyspaceCommands
 void registerConnectionCommands(CommandTable& table);
+void registerClientCommands(CommandTable& table);
 void registerServerCommands(CommandTable& table);
 void registerPersistenceCommands(CommandTable& table);  // called by registerServerCommands
 void registerExpireCommands(CommandTable& table);

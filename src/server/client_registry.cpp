@@ -376,8 +376,11 @@ size_t ClientRegistry::publish(std::string_view channel, std::string_view messag
             pushed_.push_back(ref);
         }
         if (conn->hasBatchOut()) {  // PUSH RULE: after the replies of what is out
-            conn->held_pushes.push_back(
-                {std::string(pattern), std::string(channel), std::string(message)});
+            Connection::HeldPush held;
+            held.pattern = pattern;
+            held.channel = channel;
+            held.message = message;
+            conn->held_pushes.push_back(std::move(held));
             conn->held_push_bytes += pattern.size() + channel.size() + message.size() + 48;
             return;
         }
