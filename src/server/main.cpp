@@ -29,6 +29,8 @@ constexpr const char* kUsage =
     "  --bind ADDR       address to listen on (default 127.0.0.1)\n"
     "  --workers N|auto  worker threads (default: one per CPU)\n"
     "  --loglevel LEVEL  debug, verbose, info, notice or warning\n"
+    "  --KEY VALUE       any other configuration key, in CONFIG SET's form\n"
+    "                    (e.g. --dir data --appendonly yes --appendfsync always)\n"
     "  --check-config    validate the configuration, print it as JSON, and exit 0 (or 1)\n"
     "  --version         print the version and exit\n"
     "  --help            print this help and exit\n";
@@ -68,6 +70,13 @@ int main(int argc, char** argv) {
             } else {
                 overrides.emplace_back(std::string(arg.substr(2)), v);
             }
+        } else if (arg.starts_with("--") && arg.size() > 2 &&
+                   Config{}.get(arg.substr(2)).has_value()) {
+            // Any other configuration key, as redis-server takes them (--dir data --appendonly
+            // yes); the value is checked with the rest, after the file.
+            const char* v = value(argv[i]);
+            if (v == nullptr) return fail(std::string(arg) + " needs a value (see --help)");
+            overrides.emplace_back(std::string(arg.substr(2)), v);
         } else {
             return fail("unknown argument '" + std::string(arg) + "' (see --help)");
         }

@@ -14,6 +14,13 @@ namespace mini_redis {
 // Owned by the scope's thread; allocates nothing until the first record.
 class ScopeLog {
   public:
+    ScopeLog() = default;
+    ~ScopeLog();
+    ScopeLog(const ScopeLog&) = delete;
+    ScopeLog& operator=(const ScopeLog&) = delete;
+    ScopeLog(ScopeLog&&) noexcept = default;
+    ScopeLog& operator=(ScopeLog&&) noexcept = default;
+
     // Appends one command (argv[0] is the name) for database `db`.
     void add(int db, std::span<const std::string_view> argv);
     bool empty() const { return count_ == 0; }
@@ -31,7 +38,7 @@ class ScopeLog {
     bool transaction() const { return transaction_; }
 
   private:
-    std::string bytes_;
+    std::string bytes_;  // taken from the thread's spare on first use, given back after
     std::vector<DbMark> marks_;
     size_t count_ = 0;
     bool transaction_ = false;
