@@ -125,8 +125,9 @@ void AofLog::switchFile(int fd) {
 AofLog::Facts AofLog::facts() const {
     Facts f;
     {
+        // Appended and not yet in the file: the buffers and what the writer holds.
         std::lock_guard lock(mu_);
-        f.buffer_bytes = buffer_.size() + next_buffer_.size();
+        f.buffer_bytes = appended_ - written_.load(std::memory_order_relaxed);
     }
     f.file_bytes = file_bytes_.load(std::memory_order_relaxed);
     f.fsync_pending = fsync_pending_.load(std::memory_order_relaxed);

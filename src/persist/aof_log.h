@@ -62,7 +62,7 @@ class AofLog final : public WriteLog {
     int writeError() const override { return write_errno_.load(std::memory_order_relaxed); }
     // For INFO persistence.
     struct Facts {
-        uint64_t buffer_bytes = 0;   // appended, not yet written
+        uint64_t buffer_bytes = 0;   // appended, not yet written to the file
         uint64_t file_bytes = 0;     // written to the current file
         uint64_t delayed_fsync = 0;  // always 0: the writer thread never skips a due sync
         bool fsync_pending = false;

@@ -34,6 +34,13 @@ def start(data_dir, fsync="always", **extra):
     return Server(BINARY, config=aof_config(data_dir, fsync, **extra))
 
 
+def written_out(srv):
+    """everysec: an acknowledged write may still be in memory for a moment; a test that kills
+    the server and expects it waits until every record is in the file."""
+    wait_for(lambda: srv.info("persistence").get("aof_buffer_length") == "0",
+             what="the AOF buffer written")
+
+
 def manifest_path(data_dir):
     return os.path.join(data_dir, "appendonlydir", "appendonly.aof.manifest")
 
@@ -206,6 +213,7 @@ def test_replay_is_deterministic():
         before = dump_all(c)
         ttls = {k: c.call("PEXPIRETIME", k) for k in ("ttl", "plain", "setex")}
     expect_true(len(popped) == 10, "SPOP 10 popped 10")
+    written_out(srv)
     srv.signal(signal.SIGKILL)
     srv.proc.wait(10)
     srv = start(data_dir, "everysec")
@@ -351,6 +359,7 @@ def test_config_set_appendonly_at_run_time():
         c.ok("SET", "later", "x")
         want = dump_all(c)
     expect_true(len(want) == len(want_before) + 1, "one key more")
+    written_out(srv)
     srv.signal(signal.SIGKILL)
     srv.proc.wait(10)
     srv = start(data_dir, "everysec")
@@ -387,6 +396,7 @@ def test_write_failure_answers_misconf_and_recovers():
         wait_for(lambda: c.call("SET", "after", "1") == "OK", timeout=10,
                  what="writes accepted again")
         expect_eq(srv.info("persistence")["aof_last_write_status"], "ok", "status back")
+        written_out(srv)
     srv.signal(signal.SIGKILL)
     srv.proc.wait(10)
     srv = start(data_dir, "everysec")
