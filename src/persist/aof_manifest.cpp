@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <set>
 
+#include "monitor_line.h"
+
 namespace mini_redis {
 
 namespace {
@@ -234,41 +236,8 @@ std::string AofManifest::format() const {
 
 std::string AofManifest::quoteName(std::string_view name) {
     if (!needsQuoting(name)) return std::string(name);
-    std::string out = "\"";
-    for (char c : name) {
-        switch (c) {
-            case '\\':
-                out += "\\\\";
-                break;
-            case '"':
-                out += "\\\"";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\a':
-                out += "\\a";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            default:
-                if (std::isprint(static_cast<unsigned char>(c))) {
-                    out += c;
-                } else {
-                    char hex[8];
-                    std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(c));
-                    out += hex;
-                }
-        }
-    }
-    out += '"';
+    std::string out;
+    appendQuotedArg(out, name);  // Redis's sdscatrepr, as MONITOR quotes an argument
     return out;
 }
 
