@@ -4,7 +4,7 @@ during a rewrite and during a BGSAVE); under everysec every write acknowledged m
 before the kill survives; what is logged replays to the same data (relative TTLs, SPOP,
 INCRBYFLOAT, blocking pops, MULTI/EXEC, several databases); redis-check-aof accepts our
 directory and a real redis-server loads it with the same data; BGREWRITEAOF while clients
-write; CONFIG SET appendonly yes at run time; a write failure (RLIMIT_FSIZE) answers MISCONF
+write; the automatic rewrite by growth; CONFIG SET appendonly yes at run time; a write failure (RLIMIT_FSIZE) answers MISCONF
 to writes only, and recovers."""
 import os
 import random
@@ -346,6 +346,34 @@ def test_rewrite_while_clients_write():
     expect_eq(len(names), 3, "manifest, base, incr: %s" % sorted(names))
 
 
+def test_automatic_rewrite_by_growth():
+    """auto-aof-rewrite-percentage / -min-size: once the files grew past both, a rewrite
+    starts by itself, and the directory still loads the same data."""
+    data_dir = temp_dir()
+    srv = start(data_dir, "everysec", **{"auto-aof-rewrite-percentage": 100,
+                                         "auto-aof-rewrite-min-size": 200000})
+    wait_for(lambda: srv.info("persistence").get("aof_rewrites") == "1",
+             what="the first base written")
+    with srv.conn() as c:
+        for i in range(20):  # ~400 KB of records: past the minimum and twice the base
+            c.send_cmd("SET", "grow:%d" % i, os.urandom(10000).hex())  # LZF cannot shrink it
+        expect_true(all(r == "OK" for r in c.read_replies(20)), "20 SETs")
+        wait_for(lambda: int(srv.info("persistence")["aof_rewrites"]) >= 2, timeout=15,
+                 what="an automatic rewrite")
+        info = srv.info("persistence")
+        expect_eq(info["aof_last_bgrewrite_status"], "ok", "aof_last_bgrewrite_status")
+        expect_true(int(info["aof_base_size"]) > 300000,
+                    "the new base holds the data (%s bytes)" % info["aof_base_size"])
+        c.ok("SET", "after", "1")
+    written_out(srv)
+    srv.signal(signal.SIGKILL)
+    srv.proc.wait(10)
+    srv = start(data_dir, "everysec")
+    with srv.conn() as c:
+        expect_eq(c.call("STRLEN", "grow:19"), 20000, "data from the base")
+        expect_eq(c.call("GET", "after"), b"1", "data from the incr after it")
+
+
 def test_config_set_appendonly_at_run_time():
     data_dir = temp_dir()
     srv = Server(BINARY, config={"dir": data_dir, "save": []})
@@ -409,5 +437,5 @@ if __name__ == "__main__":
     run_tests([test_always_kill9_loses_no_acknowledged_write,
                test_everysec_loses_at_most_two_seconds, test_replay_is_deterministic,
                test_redis_tools_accept_our_directory, test_rewrite_while_clients_write,
-               test_config_set_appendonly_at_run_time,
+               test_automatic_rewrite_by_growth, test_config_set_appendonly_at_run_time,
                test_write_failure_answers_misconf_and_recovers])
