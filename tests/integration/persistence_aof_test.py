@@ -4,8 +4,8 @@ during a rewrite and during a BGSAVE); under everysec every write acknowledged m
 before the kill survives; what is logged replays to the same data (relative TTLs, SPOP,
 INCRBYFLOAT, blocking pops, MULTI/EXEC, several databases); redis-check-aof accepts our
 directory and a real redis-server loads it with the same data; BGREWRITEAOF while clients
-write; the automatic rewrite by growth; CONFIG SET appendonly yes at run time; a write failure (RLIMIT_FSIZE) answers MISCONF
-to writes only, and recovers."""
+write; the automatic rewrite by growth; CONFIG SET appendonly yes at run time; a write
+failure (RLIMIT_FSIZE) answers MISCONF to writes only, and recovers."""
 import os
 import random
 import shutil
