@@ -11,15 +11,14 @@ import random
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Conn, Incomplete, Server, binary_from_argv, check, encode, expect_eq,  # noqa: E402
-                     expect_true, fail, free_port, parse_reply, run_tests, run_tool, skip,
-                     spawn, temp_dir, wait_for)
+from harness import (Conn, Incomplete, Server, encode, expect_eq, expect_true,  # noqa: E402
+                     fail, parse_reply, run_tests, run_tool, skip, start_reference_redis,
+                     temp_dir, wait_for, binary_from_argv)
 
 BINARY = binary_from_argv()
 
@@ -87,9 +86,9 @@ class Writer(threading.Thread):
                 for kind, n in batch:
                     while True:
                         try:
-                            reply, pos = parse_reply(buf)
+                            _, pos = parse_reply(buf)
                         except Incomplete:
-                            reply, pos = None, 0
+                            pos = 0
                         if pos:
                             buf = buf[pos:]
                             break
@@ -287,34 +286,14 @@ def test_redis_tools_accept_our_directory():
     # A real redis-server loads a copy of the directory with the same data.
     copy = temp_dir()
     shutil.copytree(os.path.join(data_dir, "appendonlydir"), os.path.join(copy, "appendonlydir"))
-    port = free_port()
-    proc = spawn([redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                  "--appendonly", "yes", "--dir", copy],
-                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def up():
-        try:
-            with Conn(port, timeout=2) as c:
-                return c.call("PING") == "PONG"
-        except OSError:
-            return False
-    try:
-        wait_for(up, timeout=20, what="redis-server on our AOF up")
+    port, proc = start_reference_redis(["--appendonly", "yes", "--dir", copy])
+    try:  # up once it answers PONG: loaded
         with Conn(port) as c:
-            wait_for(lambda: parse_info_field(c, "loading") == "0", what="redis loaded")
             expect_eq(dump_all(c), want, "redis-server loaded our AOF with the same data")
             expect_true(c.call("TTL", "ttl") > 900, "and the TTL")
     finally:
         proc.kill()
         proc.wait()
-
-
-def parse_info_field(c, name):
-    text = c.call("INFO", "persistence").decode()
-    for line in text.split("\r\n"):
-        if line.startswith(name + ":"):
-            return line.split(":", 1)[1]
-    return None
 
 
 def test_rewrite_while_clients_write():
