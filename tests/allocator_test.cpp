@@ -1,6 +1,5 @@
 // Unit tests for the allocator unit: the configured malloc (meson -Dallocator) is the one that
 // runs, for malloc() and for operator new, and INFO's name for it is Redis's spelling.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "allocator.h"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,5 @@
 // AofLog: records reach the file in append order, with SELECT and MULTI/EXEC framing; the
 // sync policies; switching files; a failing write (RLIMIT_FSIZE) and its recovery.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sys/resource.h>

@@ -1,5 +1,4 @@
 // Unit tests for AofManifest (Redis 7.0's manifest text) and AofDirectory (the files on disk).
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "aof_manifest.h"
 
 #include <doctest/doctest.h>

@@ -1,5 +1,4 @@
 // Unit tests for AofReader: whole files, a cut at every byte, corruption, transactions.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "aof_reader.h"
 
 #include <doctest/doctest.h>

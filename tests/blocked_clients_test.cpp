@@ -2,7 +2,6 @@
 // writes report a key, judged when the scope ends), first-come first-served queues, one retry
 // per key at a time, a retry that finds nothing keeping its place, ends (timeout, CLIENT
 // UNBLOCK) that arrive while a retry is out, and a client leaving nothing behind.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "blocked_clients.h"
 
 #include <doctest/doctest.h>

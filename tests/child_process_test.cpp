@@ -1,6 +1,5 @@
 // Unit tests for ChildProcess: the child sees the store as it was at the fork (writes after it
 // do not reach it), its exit status reaches the callback on the loop, one child at a time.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "child_process.h"
 
 #include <doctest/doctest.h>

@@ -3,7 +3,6 @@
 // or shortened by a later one, held requests released only once the pause no longer applies,
 // a client that leaves dropping its request, and the listener told of start and end (the
 // timer included, through a real EventLoop).
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "client_pause.h"
 
 #include <doctest/doctest.h>

@@ -2,7 +2,6 @@
 // and generation (a ConnRef to a client that left finds nothing, even once its slot is
 // reused), CLIENT IDs never reused, CLIENT KILL and LIST records, maxclients, shutdown's
 // on_empty, and the legal moves of Connection::State and Connection::ReadSide.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "client_registry.h"
 
 #include <arpa/inet.h>

@@ -1,5 +1,4 @@
 // Unit tests for CommandTable: registration rules, lookup, arity, and every entry's sanity.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "command_table.h"
 
 #include <doctest/doctest.h>

@@ -1,5 +1,4 @@
 // The connection family through the command fixture: PING ECHO QUIT HELLO CLIENT AUTH.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "command_fixture.h"
 
 using namespace std::string_literals;

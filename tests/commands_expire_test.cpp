@@ -1,7 +1,6 @@
 // The expiry family through the command fixture on a ManualClock: EXPIRE PEXPIRE EXPIREAT
 // PEXPIREAT with NX XX GT LT, TTL PTTL EXPIRETIME PEXPIRETIME PERSIST, and the expiry options
 // of SET, SETEX, PSETEX, GETEX. Each expected reply was first checked against Redis 7.0.15.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "command_fixture.h"
 
 using namespace std::string_literals;

@@ -1,7 +1,6 @@
 // The hash family through the command fixture: every command, its errors (texts and the order
 // Redis checks them in), WRONGTYPE, RESP3 shapes, OBJECT ENCODING across the switch, and an
 // emptied hash deleting its key.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <set>
 
 #include "command_fixture.h"

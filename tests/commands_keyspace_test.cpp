@@ -1,6 +1,5 @@
 // The keyspace family through the command fixture: DEL UNLINK EXISTS TYPE KEYS DBSIZE
 // FLUSHDB FLUSHALL, and SELECT's databases.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "command_fixture.h"
 
 using namespace std::string_literals;

@@ -1,6 +1,5 @@
 // The list family through the command fixture: every command, its errors and WRONGTYPE, RESP2
 // and RESP3 nils, and an emptied list deleting its key.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "command_fixture.h"
 
 using namespace std::string_literals;

@@ -1,6 +1,5 @@
 // Dispatch and the server family through the command fixture: unknown commands, arity,
 // batches, HELP, COMMAND, CONFIG, INFO, the output limit.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "command_fixture.h"
 
 using namespace std::string_literals;

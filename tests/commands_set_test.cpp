@@ -1,6 +1,5 @@
 // The set family through the command fixture: every command, its errors, WRONGTYPE, RESP3
 // shapes, encodings, and an emptied set deleting its key.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <set>
 
 #include "command_fixture.h"

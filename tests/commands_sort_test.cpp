@@ -1,5 +1,4 @@
 // Command tests for SORT and SORT_RO (replies as redis-server 7.0.15 gives them).
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "command_fixture.h"
 
 using namespace mini_redis;

@@ -1,6 +1,5 @@
 // The string family through the command fixture: GET SET (without expiry options), MGET MSET
 // MSETNX, the INCR family, SETNX GETSET GETDEL, APPEND STRLEN.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "command_fixture.h"
 
 using namespace std::string_literals;

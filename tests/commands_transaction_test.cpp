@@ -1,6 +1,5 @@
 // MULTI, EXEC, DISCARD, WATCH, UNWATCH through the command fixture; each reply checked against
 // Redis 7.0.15 first.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "command_fixture.h"
 
 using namespace std::string_literals;

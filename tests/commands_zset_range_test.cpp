@@ -1,7 +1,6 @@
 // The sorted-set ranges through the command fixture: ZRANGE (by rank, score and lex, REV,
 // LIMIT, WITHSCORES) and its legacy forms, RESP3 pairs, ZRANGESTORE, ZREM and ZREMRANGEBY*,
 // with their errors and an emptied set deleting its key.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "commands_zset_fixture.h"
 
 using namespace std::string_literals;

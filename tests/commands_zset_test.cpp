@@ -1,7 +1,6 @@
 // The sorted-set family through the command fixture: every command but the ranges, its errors,
 // WRONGTYPE, RESP3 shapes, encodings and the STORE destinations' form. The ranges (ZRANGE and
 // its forms, ZRANGESTORE, ZREM and ZREMRANGEBY*) are in commands_zset_range_test.cpp.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <set>
 
 #include "commands_zset_fixture.h"

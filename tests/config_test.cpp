@@ -1,5 +1,4 @@
 // Unit tests for Config: defaults, the JSON loader and its error messages, string forms.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "config.h"
 
 #include <doctest/doctest.h>

@@ -1,5 +1,4 @@
 // Unit tests for Crc64: Redis's check value, incremental updates, every alignment.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "crc64.h"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,5 @@
 // ExpireCycle::runOnce against a store on a ManualClock: it reclaims expired keys nobody reads,
 // within a bounded number of cycles, and never touches keys without a TTL.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "expire_cycle.h"
 
 #include <doctest/doctest.h>

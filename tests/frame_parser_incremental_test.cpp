@@ -1,7 +1,6 @@
 // Unit tests for the request framer fed in pieces, as a connection feeds it: every split
 // point, byte by byte, pipelines, large arguments read in place, linear work, and a partial
 // request's arguments held in the parser.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "frame_parser.h"
 
 #include <doctest/doctest.h>

@@ -2,7 +2,6 @@
 // errors, pre-AUTH limits, and what a refused or partial parse leaves in the caller's list.
 // Feeding in pieces (every split point, large arguments in place, linear work) is in
 // frame_parser_incremental_test.cpp.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "frame_parser.h"
 
 #include <doctest/doctest.h>

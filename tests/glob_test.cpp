@@ -1,5 +1,4 @@
 // Unit tests for globMatch: Redis's glob syntax, case folding, and linear-time backtracking.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "glob.h"
 
 #include <doctest/doctest.h>

@@ -2,7 +2,6 @@
 // model checked after every step, the listpack -> hashtable switch by count and by length,
 // clone, random picks, memory per pair, and the scan cursor's guarantees across growth and
 // shrinking.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "hash_value.h"
 
 #include <doctest/doctest.h>

@@ -1,5 +1,4 @@
 // Unit tests for IntSet: random operations against a std::set model, width upgrades, copies.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "intset.h"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,5 @@
 // KeyHash: seeds decide placement, and names chosen against the old unkeyed hash flood a table
 // under that hash but not under the keyed one (issue 12).
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "key_hash.h"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,5 @@
 // KeyTable: the packed per-shard hash table of typed values with an optional inline expiry,
 // checked against a std::unordered_map model, with a Collection that counts its own lifetime.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "key_table.h"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,5 @@
 // Keyspace notifications: the flag letters (parsed and written back as Redis 7.0 does), the
 // notifier's queue and wake-up, the channel names, and the events commands collect.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
 #include <string>

@@ -1,7 +1,6 @@
 // Unit tests for ListValue: random operations against a std::deque model, compared after each
 // step, with node bounds small enough that nodes are made, split, merged and dropped all the
 // time; clone and memoryBytes.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "list_value.h"
 
 #include <doctest/doctest.h>

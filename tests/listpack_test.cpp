@@ -1,5 +1,4 @@
 // Unit tests for Listpack: random operations against a std::deque model, walked both ways.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "listpack.h"
 
 #include <doctest/doctest.h>

@@ -1,5 +1,4 @@
 // Unit tests for LoadHeap: least-loaded choice, tie-breaking, and agreement with brute force.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "load_heap.h"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,5 @@
 // LockScope's keyspace walks: SCAN's guarantee under growth and deletion between steps, its
 // end, its COUNT, expired keys; RANDOMKEY; forEachKey.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "lock_scope.h"
 
 #include <doctest/doctest.h>

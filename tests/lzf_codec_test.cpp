@@ -1,5 +1,4 @@
 // Unit tests for LzfCodec: round trips, incompressible input, corrupt input.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "lzf_codec.h"
 
 #include <doctest/doctest.h>

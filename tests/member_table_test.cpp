@@ -1,6 +1,5 @@
 // Unit tests for MemberTable: random operations against a std::set model, the scan cursor's
 // guarantee while the table grows and shrinks, uniform random slots, memory per member.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "member_table.h"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,5 @@
 // Unit tests for MONITOR's line format: Redis's quoting of every byte class, the header's
 // shape (time with microseconds, database, peer) and the CRLF end.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "monitor_line.h"
 
 #include <doctest/doctest.h>

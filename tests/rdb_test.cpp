@@ -1,7 +1,6 @@
 // Unit tests for the RDB writer, loader and value codec: every type in both encodings round
 // trips (value, encoding, TTL, database), DUMP-style value bytes match Redis's, and a file
 // truncated at any byte or damaged anywhere loads as an error, never a crash.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
 #include <algorithm>

@@ -1,6 +1,5 @@
 // Unit tests for ReactorInbox and ReactorMessage: every kind in and out, per-producer order,
 // coalesced wake-ups (one edge per drain), and no message or wake-up lost under many threads.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "reactor_inbox.h"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,5 @@
 // Unit tests for the lazy-free path: big collections leave the table at once and are freed on
 // the reclaimer's thread; the table counts collection memory as it changes.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "reclaimer.h"
 
 #include <doctest/doctest.h>

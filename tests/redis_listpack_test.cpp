@@ -1,6 +1,5 @@
 // Unit tests for the Redis byte formats: listpack (built and parsed), intset, ziplist and
 // zipmap (parsed), each on known bytes and on corrupt input.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "redis_listpack.h"
 
 #include <doctest/doctest.h>

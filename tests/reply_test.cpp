@@ -1,6 +1,5 @@
 // Unit tests for Reply: every type in RESP2 and RESP3, byte for byte as Redis 7.0 writes them,
 // error framing (CR/LF), and the per-code error counters the encoder feeds.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "reply.h"
 
 #include <doctest/doctest.h>

@@ -1,7 +1,6 @@
 // Unit tests for SetValue: random operations against a std::set model after every step (with
 // intset width upgrades and the switch to the table by count and by a non-integer), the
 // canonical-integer rule, clone, random draws, SPOP, and the scan cursor across growth.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "set_value.h"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,5 @@
 // Store + LockScope, expiry: lazy expiry and its boundary, the TTL rules of scope writes, and
 // the expire cycle's step.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "store.h"
 
 #include <doctest/doctest.h>

@@ -1,7 +1,6 @@
 // Store + LockScope: keys and values, the type check, databases, whole-database operations,
 // the lock-free mirrors, WATCH flags and the lock rule under threads. Expiry is in
 // store_expiry_test.cpp.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "store.h"
 
 #include <doctest/doctest.h>

@@ -1,7 +1,6 @@
 // Unit tests for SubscriptionRegistry: subscribe/unsubscribe counts, repeats, receivers of a
 // message in order (channel subscribers, then patterns), PUBSUB's views, and that a closing
 // connection leaves nothing behind.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "subscription_registry.h"
 
 #include <doctest/doctest.h>

@@ -1,7 +1,6 @@
 // What the store records for the append-only log (write_log.h, lock_scope.h): a write command
 // as sent, or the deterministic form its handler chose; nothing for reads and no-ops; an
 // expired key as DEL; EXEC as one transaction; the database of each record.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
 #include <algorithm>

@@ -1,7 +1,6 @@
 // ZSetValue (and the ScoreTree and MemberIndex under its large form) against a simple model:
 // random operations, the whole set compared after each step, both forms and the moves
 // between them; clone; ZSCAN's guarantee.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
 #include <algorithm>
