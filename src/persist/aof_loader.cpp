@@ -119,17 +119,25 @@ bool AofLoader::replayFile(const std::string& path, const std::string& name, boo
         return false;
     }
     if (reader.isRdb()) {
-        // A base written with the RDB preamble: the RDB loader reads it whole.
+        // Written with the RDB preamble: the snapshot first, then any commands after it. A
+        // Redis 7 base ends with the snapshot; an AOF of Redis 4 to 6 (the single file that
+        // upgradeFromLegacy moved in) goes on with the commands written since its rewrite.
         auto progress = [&](uint64_t done, uint64_t) {
             progress_.loaded_bytes.store(done_before + done, std::memory_order_relaxed);
         };
-        RdbLoadResult r = loadRdbBytes(reader.bytes(), store_, progress, limits_);
+        RdbLoadResult r =
+            loadRdbBytes(reader.bytes(), store_, progress, limits_, RdbTrailing::Allow);
         if (!r.ok) {
-            result.error = "cannot load the AOF base " + path + ": " + r.error;
+            result.error = "cannot load the RDB preamble of " + path + ": " + r.error;
             return false;
         }
-        LOG_INFO("AOF: loaded the RDB base %s", name.c_str());
-        return true;
+        if (r.consumed == reader.size()) {
+            LOG_INFO("AOF: loaded the RDB base %s", name.c_str());
+            return true;
+        }
+        LOG_INFO("AOF: loaded the RDB preamble of %s (%llu bytes); replaying the commands after it",
+                 name.c_str(), static_cast<unsigned long long>(r.consumed));
+        reader.seek(r.consumed);
     }
     // Each file is replayed by a client of its own, as Redis does: database 0, no MULTI open.
     Batch batch;

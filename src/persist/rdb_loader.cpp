@@ -31,7 +31,7 @@ RdbLoadResult failed(std::string error) {
 }  // namespace
 
 RdbLoadResult loadRdbBytes(std::string_view bytes, Store& store, const RdbProgress& progress,
-                           const CollectionLimits& limits) {
+                           const CollectionLimits& limits, RdbTrailing trailing) {
     RdbLoadResult result;
     if (bytes.size() < 9 || bytes.substr(0, 5) != "REDIS") {
         return failed("not an RDB file (no REDIS signature)");
@@ -75,10 +75,13 @@ RdbLoadResult loadRdbBytes(std::string_view bytes, Store& store, const RdbProgre
                                       ")");
                     }
                 }
-                if (!dec.atEnd()) dec.fail("bytes after the end of the RDB");
+                if (trailing == RdbTrailing::Refuse && !dec.atEnd()) {
+                    dec.fail("bytes after the end of the RDB");
+                }
                 if (!dec.ok()) return failed(dec.error());
                 scope.reset();
-                if (progress) progress(bytes.size(), bytes.size());
+                result.consumed = dec.pos() + 9;
+                if (progress) progress(result.consumed, bytes.size());
                 result.ok = true;
                 return result;
             }

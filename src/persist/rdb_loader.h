@@ -13,9 +13,14 @@ namespace mini_redis {
 
 struct RdbLoadResult {
     bool ok = false;
-    std::string error;  // what is wrong and at which byte offset
-    uint64_t keys = 0;  // keys loaded (expired ones skipped, as Redis does on a master)
+    std::string error;      // what is wrong and at which byte offset
+    uint64_t keys = 0;      // keys loaded (expired ones skipped, as Redis does on a master)
+    uint64_t consumed = 0;  // bytes the RDB took, through its checksum (when ok)
 };
+
+// What may follow the RDB's EOF opcode and checksum: nothing (a dump.rdb), or an AOF tail (an
+// AOF file written with the RDB preamble, whose later commands follow the snapshot).
+enum class RdbTrailing { Refuse, Allow };
 
 using RdbProgress = std::function<void(uint64_t done_bytes, uint64_t total_bytes)>;
 
@@ -26,6 +31,7 @@ using RdbProgress = std::function<void(uint64_t done_bytes, uint64_t total_bytes
 RdbLoadResult loadRdbFile(const std::string& path, Store& store, const RdbProgress& progress,
                           const CollectionLimits& limits = CollectionLimits());
 RdbLoadResult loadRdbBytes(std::string_view bytes, Store& store, const RdbProgress& progress,
-                           const CollectionLimits& limits = CollectionLimits());
+                           const CollectionLimits& limits = CollectionLimits(),
+                           RdbTrailing trailing = RdbTrailing::Refuse);
 
 }  // namespace mini_redis
