@@ -154,7 +154,7 @@ void RequestPipeline::processInput(Connection& conn) {
     assert(conn.state() == State::Reading);
     if (conn.reactor_next) {  // framed after the batch that just came back: its turn now
         auto held = std::move(conn.reactor_next);
-        runOnReactor(conn, *held);
+        if (!runOnReactor(conn, held)) return;  // its replies wait for the sync
         pool_.recycle(std::move(held));
         if (conn.state() == State::Closing) return;
     }
@@ -165,7 +165,7 @@ void RequestPipeline::processInput(Connection& conn) {
             dispatch(conn, std::move(held));
             return;
         }
-        runOnReactor(conn, *held);
+        if (!runOnReactor(conn, held)) return;
         pool_.recycle(std::move(held));
         if (conn.state() == State::Closing) return;
     }
@@ -219,7 +219,10 @@ void RequestPipeline::processInput(Connection& conn) {
                 break;
             }
             batch->argc.push_back(static_cast<uint32_t>(argc));
-            runOnReactor(conn, *batch);
+            if (!runOnReactor(conn, batch)) {  // its replies wait for the sync: stop here
+                batch = pool_.take();
+                break;
+            }
             batch->reset();
             if (conn.state() == State::Closing) break;
             continue;
@@ -257,21 +260,31 @@ size_t RequestPipeline::inputPauseBytes(const Connection& conn) const {
     return mustAuth(conn) ? kUnauthInputPauseBytes : kInputPauseBytes;
 }
 
-void RequestPipeline::runOnReactor(Connection& conn, Batch& batch) {
+bool RequestPipeline::runOnReactor(Connection& conn, std::unique_ptr<Batch>& batch) {
     assert(conn.state() == State::Reading);  // ORDER RULE: nothing of this client is out
-    batch.conn = conn.ref();
-    batch.session = conn.session();
-    batch.tx = std::move(conn.tx);
-    executor_.run(batch, stats_.reactor, &registry_);
-    // The command may have closed other connections, never this one (it is marked instead).
-    conn.session() = std::move(batch.session);
-    conn.tx = std::move(batch.tx);
-    conn.appendOutput(batch.reply);
-    if (batch.close_after) conn.setState(State::Closing);
+    batch->conn = conn.ref();
+    batch->session = conn.session();
+    batch->tx = std::move(conn.tx);
+    executor_.run(*batch, stats_.reactor, &registry_);
     // Writes made here (an EXEC run on this thread) may wake blocked clients too.
-    for (const ReadyKey& k : batch.ready_keys) registry_.blocked().keyReady(k);
-    batch.ready_keys.clear();
-    feedMonitors(batch);  // after the reply: a monitor sees its own command after its answer
+    for (const ReadyKey& k : batch->ready_keys) registry_.blocked().keyReady(k);
+    batch->ready_keys.clear();
+    if (mustWaitForSync(*batch)) {
+        // SYNC RULE, as for a worker's batch: the connection waits as if this batch were out
+        // (no worker load to give back), and releaseSynced() hands it to onBatchDone.
+        batch->worker = 0;
+        batch->load = 0;
+        conn.setState(State::WaitingForBatch);
+        unsynced_.push_back(std::move(batch));
+        return false;
+    }
+    // The command may have closed other connections, never this one (it is marked instead).
+    conn.session() = std::move(batch->session);
+    conn.tx = std::move(batch->tx);
+    conn.appendOutput(batch->reply);
+    if (batch->close_after) conn.setState(State::Closing);
+    feedMonitors(*batch);  // after the reply: a monitor sees its own command after its answer
+    return true;
 }
 
 bool RequestPipeline::runsOnReactor(const Connection& conn, std::string_view name) const {

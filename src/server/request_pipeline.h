@@ -70,8 +70,10 @@ class RequestPipeline {
     // Puts the connection on the loop's ready list for another read (once).
     void scheduleRead(Connection& conn);
     void processInput(Connection& conn);
-    // Runs one kCmdReactor request (the batch holds just it) right here, in its place.
-    void runOnReactor(Connection& conn, Batch& batch);
+    // Runs one kCmdReactor request (the batch holds just it) right here, in its place. False
+    // when the SYNC RULE holds its replies: `batch` was taken and the connection waits for it
+    // (WaitingForBatch) as for a worker's batch; true when its replies are in the output.
+    bool runOnReactor(Connection& conn, std::unique_ptr<Batch>& batch);
     void dispatch(Connection& conn, std::unique_ptr<Batch> batch);
     // Whether the request named `name` runs on this thread (kCmdReactor, or EXEC of a
     // transaction that queued such a command).
@@ -107,7 +109,8 @@ class RequestPipeline {
     bool draining_ = false;
     // SYNC RULE (appendfsync always): a batch whose writes reached the log is kept here,
     // whole, until the log is synced past them; then it is handled as if it had just come
-    // back. Its connection stays WaitingForBatch, so the ORDER RULE holds unchanged.
+    // back. Its connection stays WaitingForBatch, so the ORDER RULE holds unchanged. A batch
+    // run on this thread (an EXEC holding PUBLISH or CLIENT) waits here the same way.
     const AofLog* aof_ = nullptr;
     std::vector<std::unique_ptr<Batch>> unsynced_;
 };

@@ -5,7 +5,8 @@ before the kill survives; what is logged replays to the same data (relative TTLs
 INCRBYFLOAT, blocking pops, MULTI/EXEC, several databases); redis-check-aof accepts our
 directory and a real redis-server loads it with the same data; BGREWRITEAOF while clients
 write; the automatic rewrite by growth; CONFIG SET appendonly yes at run time; a write
-failure (RLIMIT_FSIZE) answers MISCONF to writes only, and recovers."""
+failure (RLIMIT_FSIZE) answers MISCONF to writes only, and recovers; under always a reply
+waits for its record to be written, whether a worker or the reactor ran the command."""
 import os
 import random
 import shutil
@@ -383,10 +384,14 @@ def test_write_failure_answers_misconf_and_recovers():
         c.ok("SET", "before", "1")
         wait_for(lambda: srv.info("persistence").get("aof_rewrite_in_progress") == "0",
                  what="first base written")
+        # SET before's record must be in the file first: everysec may still hold it for a
+        # moment, and its write would then be the one that fails (and SET big be refused).
+        written_out(srv)
         # Files may not grow past their size now: the next write() fails with EFBIG.
         run_tool(["prlimit", "--pid", str(srv.pid), "--fsize=1:unlimited"])
         value = "x" * 10000
-        c.call("SET", "big", value)  # applied; its record cannot be written
+        expect_eq(c.call("SET", "big", value), "OK",
+                  "SET big applied (its record is the one that cannot be written)")
 
         def refused():
             r = c.call("SET", "probe", "1")
@@ -412,8 +417,44 @@ def test_write_failure_answers_misconf_and_recovers():
         expect_eq(c.call("GET", "after"), b"1", "and the one after")
 
 
+def test_always_reply_waits_for_the_file():
+    """appendfsync always: a write is acknowledged only once its record is on disk, whichever
+    thread ran it: a worker (SET) or the reactor (an EXEC holding PUBLISH runs there). While
+    the file cannot grow the reply waits (one second of silence is checked); once it can, the
+    reply comes, and the write survives a kill -9."""
+    if not shutil.which("prlimit"):
+        skip("prlimit (util-linux) not installed")
+    cases = [
+        ("SET", encode("SET", "k", "v"), []),
+        ("EXEC with PUBLISH", encode("MULTI") + encode("SET", "k", "v") +
+         encode("PUBLISH", "ch", "m") + encode("EXEC"), ["OK", "QUEUED", "QUEUED"]),
+    ]
+    for name, request, first_replies in cases:
+        data_dir = temp_dir()
+        srv = start(data_dir, "always")
+        with srv.conn() as c:
+            c.ok("SET", "before", "1")  # acknowledged, so in the file and synced
+            wait_for(lambda: srv.info("persistence").get("aof_rewrite_in_progress") == "0",
+                     what="first base written")
+            run_tool(["prlimit", "--pid", str(srv.pid), "--fsize=1:unlimited"])
+            c.send(request)
+            expect_eq(c.read_replies(len(first_replies)), first_replies, name + ": queued")
+            expect_true(not c.is_closed(1.0), name + ": connection open")
+            expect_eq(bytes(c.buf[c.pos:]), b"", name + ": no reply while its record cannot "
+                      "be written")
+            run_tool(["prlimit", "--pid", str(srv.pid), "--fsize=unlimited:unlimited"])
+            reply = c.read_reply(timeout=10)
+            expect_eq(reply, ["OK", 0] if first_replies else "OK", name + ": the reply")
+        srv.signal(signal.SIGKILL)
+        srv.proc.wait(10)
+        srv = start(data_dir, "always")
+        expect_eq(srv.call("GET", "k"), b"v", name + ": acknowledged, so kept")
+        srv.signal(signal.SIGTERM)
+        expect_eq(srv.wait_exit(20), 0, "clean exit")
+
+
 if __name__ == "__main__":
-    run_tests([test_always_kill9_loses_no_acknowledged_write,
+    run_tests([test_always_kill9_loses_no_acknowledged_write, test_always_reply_waits_for_the_file,
                test_everysec_loses_at_most_two_seconds, test_replay_is_deterministic,
                test_redis_tools_accept_our_directory, test_rewrite_while_clients_write,
                test_automatic_rewrite_by_growth, test_config_set_appendonly_at_run_time,
