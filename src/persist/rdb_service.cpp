@@ -164,7 +164,9 @@ void RdbService::bgsaveDone(bool ok, int status, uint64_t changes_at_fork, int64
 }
 
 void RdbService::cron(const Config& config) {
-    if (child_.running()) return;
+    // While the dataset loads, the store holds part of it: a save now would put that part
+    // over the file it is being loaded from.
+    if (child_.running() || store_.loading()) return;
     if (scheduled_) {
         bgsave(config, true, nullptr);
         return;
@@ -196,6 +198,12 @@ void RdbService::abortBgsave(const Config& config) {
 
 std::string RdbService::saveForShutdown(const Config& config) {
     abortBgsave(config);
+    if (store_.loading()) {
+        // As Redis: never while loading, whatever was asked (SAVE, save points, a signal).
+        LOG_NOTICE("Not saving the final RDB snapshot: the dataset is still loading, so the "
+                   "files on disk are left as they are.");
+        return {};
+    }
     LOG_INFO("Saving the final RDB snapshot before exiting.");
     return save(config);
 }

@@ -40,10 +40,12 @@ class RdbService {
                         bool in_exec = false);
     // Stops a running BGSAVE child and removes its temp file (shutdown without a save).
     void abortBgsave(const Config& config);
-    // The cron (every 100 ms): a scheduled BGSAVE once no child runs, and the save points.
+    // The cron (every 100 ms): a scheduled BGSAVE once no child runs, and the save points;
+    // nothing while the dataset loads.
     void cron(const Config& config);
     // SHUTDOWN / SIGTERM: stops a running BGSAVE (its temp file removed) and saves in the
-    // foreground. Empty on success.
+    // foreground; while the dataset loads it saves nothing (the files on disk hold more than
+    // the store). Empty on success.
     std::string saveForShutdown(const Config& config);
     // Writes since the last successful save (rdb_changes_since_last_save).
     uint64_t dirty() const;

@@ -194,9 +194,24 @@ void Server::onSignal(int signo) {
         reload();
         return;
     }
-    // Redis saves at SIGTERM / SIGINT when save points are set (in finishShutdown: after the
-    // replies in flight, so every acknowledged write is in the file).
-    if (!shutting_down_) final_save_ = cfg_->save.empty() ? FinalSave::None : FinalSave::Always;
+    // Redis saves at SIGTERM / SIGINT when save points are set, and does not exit when that
+    // save fails: exiting would lose the dataset. So the save comes first, as SHUTDOWN's
+    // does, while everything still runs; what changes while the replies in flight finish is
+    // saved again in finishShutdown (IfDirty), so every acknowledged write is in the file.
+    if (!shutting_down_) {
+        final_save_ = FinalSave::None;
+        cfg_.refresh();
+        if (!cfg_->save.empty()) {
+            if (std::string err = rdb_.saveForShutdown(*cfg_); !err.empty()) {
+                LOG_WARNING("Error trying to save the DB, can't exit.");
+                LOG_WARNING("%s received but errors trying to shut down the server, check the "
+                            "logs for more information",
+                            signo == SIGINT ? "SIGINT" : "SIGTERM");
+                return;
+            }
+            final_save_ = FinalSave::IfDirty;
+        }
+    }
     beginShutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
@@ -290,8 +305,7 @@ void Server::finishShutdown(const char* why) {
     LOG_INFO("shutdown: %s after %lld ms (%zu clients closed unfinished); stopping workers", why,
              static_cast<long long>(waited.count()), dropped);
     cfg_.refresh();
-    if (final_save_ == FinalSave::Always ||
-        (final_save_ == FinalSave::IfDirty && rdb_.dirty() > 0)) {
+    if (final_save_ == FinalSave::IfDirty && rdb_.dirty() > 0) {
         if (std::string err = rdb_.saveForShutdown(*cfg_); !err.empty()) {
             LOG_WARNING("Error trying to save the DB before exiting");
         }

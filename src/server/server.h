@@ -81,9 +81,9 @@ class Server : private InvalidationListener {
     ChildProcess child_;  // BGSAVE's (and the AOF rewrite's) forked child
     RdbService rdb_;
     AppendOnlyFile aof_;  // the append-only file (its log is the store's WriteLog)
-    // What finishShutdown saves: nothing, always (a signal with save points set), or only
-    // writes that landed after SHUTDOWN's own save.
-    enum class FinalSave : uint8_t { None, Always, IfDirty };
+    // What finishShutdown saves: nothing, or the writes that landed after the save made when
+    // the shutdown began (SHUTDOWN's, or a signal's with save points set).
+    enum class FinalSave : uint8_t { None, IfDirty };
     FinalSave final_save_ = FinalSave::None;
     bool shutting_down_ = false;
     bool shutdown_finished_ = false;

@@ -3,7 +3,8 @@ redis-server with the same keys, types, values, TTLs and encodings; we load a du
 Redis wrote (every compact encoding, LZF and integer strings, expiries); DUMP/RESTORE both ways
 (byte for byte where the encoding is deterministic); SAVE, BGSAVE (while clients write: they keep
 being served and the file is one instant), LASTSAVE, save points, SHUTDOWN SAVE/NOSAVE, the save
-at SIGTERM, a failed BGSAVE (rdb_last_bgsave_status:err, MISCONF, recovery) and the settings."""
+at SIGTERM (no exit when it fails), no save while loading, a failed BGSAVE
+(rdb_last_bgsave_status:err, MISCONF, recovery) and the settings."""
 import os
 import shutil
 import signal
@@ -13,9 +14,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (RespError, Server, binary_from_argv, check, expect_eq,  # noqa: E402
-                     expect_in, expect_true, free_port, run_tests, run_tool, skip, spawn,
-                     temp_dir, wait_for)
+from harness import (Conn, RespError, Server, binary_from_argv, check, encode,  # noqa: E402
+                     expect_eq, expect_in, expect_true, free_port, run_tests, run_tool, skip,
+                     spawn, temp_dir, wait_for)
 
 try:
     import redis
@@ -401,9 +402,76 @@ def test_corrupt_file_refused_at_start():
     srv.kill()
 
 
+
+def test_sigterm_does_not_exit_when_its_save_fails():
+    """As Redis: with save points set, SIGTERM saves first, and a failed save means no exit
+    (exiting would lose the dataset); the server goes on serving, and a later SIGTERM, once the
+    save can succeed, exits with the data in the file."""
+    d = temp_dir()
+    sub = os.path.join(d, "sub")
+    os.mkdir(sub)
+    srv = Server(BINARY, config={"dir": sub, "save": [[3600, 1]]})
+    try:
+        expect_eq(srv.call("SET", "k", "v"), "OK")
+        os.rmdir(sub)  # the temp file cannot be created: the save fails
+        srv.signal(signal.SIGTERM)
+        wait_for(lambda: "can't exit" in srv.log(), what="the failed save logged")
+        expect_in("SIGTERM received but errors trying to shut down the server", srv.log())
+        expect_eq(srv.call("PING"), "PONG", "still serving, new connections included")
+        expect_eq(srv.call("SET", "k2", "v2"), "OK", "and writing")
+        os.mkdir(sub)
+        srv.signal(signal.SIGTERM)
+        expect_eq(srv.wait_exit(20), 0, "exit status once the save succeeds")
+    finally:
+        srv.kill()
+    with Server(BINARY, config={"dir": sub}) as srv:
+        expect_eq(srv.call("GET", "k"), b"v", "k saved")
+        expect_eq(srv.call("GET", "k2"), b"v2", "k2 saved")
+
+
+def test_no_save_while_loading():
+    """SIGTERM (with save points set) or SHUTDOWN SAVE while dump.rdb is still loading saves
+    nothing, as Redis: the store holds only part of the file, which is left as it was."""
+    d = temp_dir()
+    with Server(BINARY, config={"dir": d}) as srv, srv.conn() as c:
+        for start in range(0, 1_000_000, 2000):
+            c.send(encode("MSET", *[x for i in range(start, start + 2000)
+                                    for x in ("key:%d" % i, "value:%d" % i)]))
+            expect_eq(c.read_reply(timeout=30), "OK")
+        expect_eq(c.call("SAVE"), "OK")
+    path = os.path.join(d, "dump.rdb")
+    with open(path, "rb") as f:
+        saved = f.read()
+    for how in ("SIGTERM", "SHUTDOWN SAVE"):
+        srv = Server(BINARY, config={"dir": d, "save": [[3600, 1]]}, wait=False)
+        try:
+            def answering():
+                try:
+                    with Conn(srv.port, timeout=5) as probe:
+                        return probe.call("PING")
+                except OSError:
+                    return None
+            first = wait_for(answering, 60, what="the server to answer")
+            expect_true(str(first).startswith("LOADING"),
+                        "%s: still loading when asked (%r)" % (how, first))
+            if how == "SIGTERM":
+                srv.signal(signal.SIGTERM)
+            else:
+                with Conn(srv.port) as c:
+                    c.send_cmd("SHUTDOWN", "SAVE")
+                    c.expect_closed(what="SHUTDOWN's connection")
+            expect_eq(srv.wait_exit(60), 0, "%s while loading: a clean exit" % how)
+            expect_in("the dataset is still loading", srv.log())
+        finally:
+            srv.kill()
+        with open(path, "rb") as f:
+            expect_true(f.read() == saved, "%s while loading: dump.rdb unchanged" % how)
+
+
 if __name__ == "__main__":
     run_tests([test_our_file_checks_and_loads_in_redis, test_we_load_what_redis_wrote,
                test_dump_restore_both_ways, test_save_bgsave_lastsave_and_settings,
                test_save_points_fire, test_bgsave_while_clients_write,
                test_shutdown_save_nosave_and_sigterm, test_failed_bgsave_misconf_and_recovery,
-               test_corrupt_file_refused_at_start])
+               test_corrupt_file_refused_at_start, test_sigterm_does_not_exit_when_its_save_fails,
+               test_no_save_while_loading])
