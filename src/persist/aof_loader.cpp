@@ -124,6 +124,7 @@ bool AofLoader::replayFile(const std::string& path, const std::string& name, boo
         // upgradeFromLegacy moved in) goes on with the commands written since its rewrite.
         auto progress = [&](uint64_t done, uint64_t) {
             progress_.loaded_bytes.store(done_before + done, std::memory_order_relaxed);
+            return cancel_ == nullptr || !cancel_->load(std::memory_order_relaxed);
         };
         RdbLoadResult r =
             loadRdbBytes(reader.bytes(), store_, progress, limits_, RdbTrailing::Allow);

@@ -57,7 +57,9 @@ RdbLoadResult loadRdbBytes(std::string_view bytes, Store& store, const RdbProgre
         uint8_t type;
         if (!dec.byte(type)) return failed(dec.error());
         if (progress && dec.pos() >= next_progress) {
-            progress(dec.pos() + 9, bytes.size());
+            if (!progress(dec.pos() + 9, bytes.size())) {
+                return failed("interrupted at offset " + std::to_string(dec.pos() + 9));
+            }
             next_progress = dec.pos() + kProgressBytes;
         }
         switch (type) {

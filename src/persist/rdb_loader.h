@@ -22,7 +22,8 @@ struct RdbLoadResult {
 // AOF file written with the RDB preamble, whose later commands follow the snapshot).
 enum class RdbTrailing { Refuse, Allow };
 
-using RdbProgress = std::function<void(uint64_t done_bytes, uint64_t total_bytes)>;
+// Called about every MiB read: false stops the load there (an error: "interrupted").
+using RdbProgress = std::function<bool(uint64_t done_bytes, uint64_t total_bytes)>;
 
 // Any thread (start-up, or a loading thread); keys go in through LockScopes of their own. The
 // loader never reads past the input: a truncated or corrupt file gives an error naming the

@@ -80,6 +80,7 @@ bool StartupLoader::run(const Config& config, std::string* error) {
     auto progress = [this](uint64_t done, uint64_t total) {
         progress_.total_bytes.store(total, std::memory_order_relaxed);
         progress_.loaded_bytes.store(done, std::memory_order_relaxed);
+        return !cancel_.load(std::memory_order_relaxed);  // shutting down: stop here
     };
     RdbLoadResult r = loadRdbFile(path, store_, progress, CollectionLimits::fromConfig(config));
     if (!r.ok) {
@@ -99,6 +100,9 @@ void StartupLoader::start(const Config& config, Done done) {
     thread_ = std::thread([this, config, done = std::move(done)] {
         std::string error;
         bool ok = run(config, &error);
+        if (!ok && cancel_.load(std::memory_order_relaxed)) {
+            LOG_NOTICE("loading stopped before the end: the server is shutting down");
+        }
         done(ok, error);  // loading stays marked until the owner calls finish()
     });
     pthread_setname_np(thread_.native_handle(), "loader");

@@ -431,7 +431,8 @@ def test_sigterm_does_not_exit_when_its_save_fails():
 
 def test_no_save_while_loading():
     """SIGTERM (with save points set) or SHUTDOWN SAVE while dump.rdb is still loading saves
-    nothing, as Redis: the store holds only part of the file, which is left as it was."""
+    nothing, as Redis: the store holds only part of the file, which is left as it was. The
+    load stops where it is rather than running on to the end."""
     d = temp_dir()
     with Server(BINARY, config={"dir": d}) as srv, srv.conn() as c:
         for start in range(0, 1_000_000, 2000):
@@ -462,6 +463,8 @@ def test_no_save_while_loading():
                     c.expect_closed(what="SHUTDOWN's connection")
             expect_eq(srv.wait_exit(60), 0, "%s while loading: a clean exit" % how)
             expect_in("the dataset is still loading", srv.log())
+            expect_in("loading stopped before the end", srv.log(), "%s: the load stopped "
+                      "rather than ran on to the end" % how)
         finally:
             srv.kill()
         with open(path, "rb") as f:
