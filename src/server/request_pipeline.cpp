@@ -30,17 +30,6 @@ constexpr size_t kInputPauseBytes = 4 * 1024 * 1024;
 // A client that has not authenticated yet gets far less (its requests run one at a time).
 constexpr size_t kUnauthInputPauseBytes = 64 * 1024;
 
-// EXEC of a transaction that queued a command running on the reactor (CLIENT, PUBLISH,
-// SUBSCRIBE...) runs on the reactor too, where those commands can reach the clients; it
-// locks the store's shards there as a worker would. Decided when EXEC is framed: everything
-// framed before it that could queue such a command has run by then (a reactor command is
-// never framed into a batch with later requests; it runs before they are framed).
-bool execOnReactor(const Connection& conn, std::string_view name) {
-    return conn.tx && conn.tx->holdsReactorCommand() && name.size() == 4 &&
-           (name[0] | 0x20) == 'e' && (name[1] | 0x20) == 'x' && (name[2] | 0x20) == 'e' &&
-           (name[3] | 0x20) == 'c';
-}
-
 template <class... Fs>
 struct Overloaded : Fs... {
     using Fs::operator()...;
@@ -207,11 +196,7 @@ void RequestPipeline::processInput(Connection& conn) {
         // Commands that need the reactor's view of clients run here, in their place in the
         // order: everything before them goes out as a batch, and they run alone once it
         // has come back; then framing goes on. So does the EXEC of a transaction holding one.
-        const CommandSpec* spec = table_.mayRunOnReactor(batch->args[before])
-                                      ? table_.find(batch->args[before])
-                                      : nullptr;
-        if ((spec != nullptr && (spec->flags & kCmdReactor)) ||
-            execOnReactor(conn, batch->args[before])) {
+        if (runsOnReactor(conn, batch->args[before])) {
             if (batch->requests() > 0) {
                 conn.reactor_next = pool_.take();
                 batch->args.moveTailTo(before, conn.reactor_next->args);
@@ -258,39 +243,6 @@ bool RequestPipeline::mustAuth(const Connection& conn) const {
 
 size_t RequestPipeline::inputPauseBytes(const Connection& conn) const {
     return mustAuth(conn) ? kUnauthInputPauseBytes : kInputPauseBytes;
-}
-
-bool RequestPipeline::runOnReactor(Connection& conn, std::unique_ptr<Batch>& batch) {
-    assert(conn.state() == State::Reading);  // ORDER RULE: nothing of this client is out
-    batch->conn = conn.ref();
-    batch->session = conn.session();
-    batch->tx = std::move(conn.tx);
-    executor_.run(*batch, stats_.reactor, &registry_);
-    // Writes made here (an EXEC run on this thread) may wake blocked clients too.
-    for (const ReadyKey& k : batch->ready_keys) registry_.blocked().keyReady(k);
-    batch->ready_keys.clear();
-    if (mustWaitForSync(*batch)) {
-        // SYNC RULE, as for a worker's batch: the connection waits as if this batch were out
-        // (no worker load to give back), and releaseSynced() hands it to onBatchDone.
-        batch->worker = 0;
-        batch->load = 0;
-        conn.setState(State::WaitingForBatch);
-        unsynced_.push_back(std::move(batch));
-        return false;
-    }
-    // The command may have closed other connections, never this one (it is marked instead).
-    conn.session() = std::move(batch->session);
-    conn.tx = std::move(batch->tx);
-    conn.appendOutput(batch->reply);
-    if (batch->close_after) conn.setState(State::Closing);
-    feedMonitors(*batch);  // after the reply: a monitor sees its own command after its answer
-    return true;
-}
-
-bool RequestPipeline::runsOnReactor(const Connection& conn, std::string_view name) const {
-    if (execOnReactor(conn, name)) return true;
-    const CommandSpec* spec = table_.mayRunOnReactor(name) ? table_.find(name) : nullptr;
-    return spec != nullptr && (spec->flags & kCmdReactor);
 }
 
 void RequestPipeline::feedMonitors(Batch& batch) {

@@ -1,5 +1,7 @@
 // The reactor's request pipeline: read, frame, batch, dispatch to the least-loaded worker,
 // take the finished batch back from the inbox, write the replies; under the ORDER RULE.
+// One class in four files: request_pipeline.cpp (the flow), _reactor.cpp (requests run on
+// this thread), _blocked.cpp (blocking commands), _hold.cpp (CLIENT PAUSE, the SYNC RULE).
 #pragma once
 
 #include <cstdint>
