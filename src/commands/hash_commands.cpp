@@ -195,13 +195,12 @@ void hincrbyfloatCommand(CommandContext& ctx) {
             return;
         }
     }
-    value += incr;
-    if (std::isnan(value) || std::isinf(value)) {
+    char buf[kMaxLongDoubleChars];
+    std::string_view text;
+    if (!addLongDouble(value, incr, buf, text)) {
         ctx.reply.error(errors::kNanOrInfinity);
         return;
     }
-    char buf[kMaxLongDoubleChars];
-    const std::string_view text(buf, formatLongDouble(value, buf));
     h->set(ctx.argv[2], text, limitsOf(ctx));
     h.commit(ctx, ctx.argv[1], "hincrbyfloat");
     ctx.scope.logAs(ctx.db(), {"HSET", ctx.argv[1], ctx.argv[2], text});  // as computed here

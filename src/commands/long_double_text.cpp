@@ -45,4 +45,11 @@ size_t formatLongDouble(long double v, char* buf) {
     return len;
 }
 
+bool addLongDouble(long double value, long double incr, char* buf, std::string_view& text) {
+    value += incr;
+    if (std::isnan(value) || std::isinf(value)) return false;
+    text = std::string_view(buf, formatLongDouble(value, buf));
+    return true;
+}
+
 }  // namespace mini_redis

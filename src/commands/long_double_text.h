@@ -19,4 +19,9 @@ bool parseLongDouble(std::string_view s, long double& out);
 // into buf (kMaxLongDoubleChars bytes). Any thread.
 size_t formatLongDouble(long double v, char* buf);
 
+// INCRBYFLOAT's and HINCRBYFLOAT's sum: value + incr, written by formatLongDouble into buf
+// (kMaxLongDoubleChars bytes) and viewed by `text`. False, with nothing written, when the sum
+// is NaN or infinite (Redis stores neither). Any thread.
+bool addLongDouble(long double value, long double incr, char* buf, std::string_view& text);
+
 }  // namespace mini_redis

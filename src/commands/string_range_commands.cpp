@@ -1,7 +1,6 @@
 // The string family's ranges and arithmetic beyond integers: GETRANGE (and its alias SUBSTR),
 // SETRANGE, INCRBYFLOAT and LCS, answering as Redis 7.0 does, edge cases included.
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -185,13 +184,12 @@ void incrbyfloatCommand(CommandContext& ctx) {
         ctx.reply.error(errors::kNotFloat);
         return;
     }
-    value += incr;
-    if (std::isnan(value) || std::isinf(value)) {
+    char buf[kMaxLongDoubleChars];
+    std::string_view text;
+    if (!addLongDouble(value, incr, buf, text)) {
         ctx.reply.error(errors::kNanOrInfinity);
         return;
     }
-    char buf[kMaxLongDoubleChars];
-    std::string_view text(buf, formatLongDouble(value, buf));
     const int64_t ttl = cur ? KeyTable::expireAt(cur.entry) : kNoExpiry;
     ctx.scope.setString(ctx.db(), key, text, ttl, StringEncoding::NoInt);
     ctx.scope.notify(ev::kString, "incrbyfloat", ctx.db(), key);
