@@ -19,6 +19,7 @@ namespace {
 class CapturingLog : public WriteLog {
   public:
     bool active() const override { return on; }
+    uint64_t replyBarrier() const override { return 0; }
     uint64_t append(const ScopeLog& records) override {
         std::string text = records.transaction() ? "TX " : "";
         const auto& marks = records.marks();

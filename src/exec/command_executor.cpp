@@ -1,6 +1,7 @@
 // Dispatch of one batch: the only place unknown commands and wrong arity are rejected.
 #include "command_executor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -400,6 +401,12 @@ void CommandExecutor::run(Batch& batch, WorkerStats& worker_stats, ClientDirecto
         }
     }
     t_monitor_out = nullptr;
+    // SYNC RULE, for reads too: under appendfsync always no reply leaves before the writes it
+    // may have seen are on disk, whoever made them (as Redis answers a loop round only after
+    // its fsync). Every write a command read was appended before the read took its lock.
+    if (store_.logging()) {
+        batch.aof_seq = std::max(batch.aof_seq, store_.writeLog()->replyBarrier());
+    }
     worker_stats.commands.fetch_add(batch.executed - first, std::memory_order_relaxed);
     worker_stats.batches.fetch_add(1, std::memory_order_relaxed);
 }

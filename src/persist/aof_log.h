@@ -37,6 +37,9 @@ class AofLog final : public WriteLog {
 
     bool active() const override { return active_.load(std::memory_order_relaxed); }
     uint64_t append(const ScopeLog& records) override;
+    uint64_t replyBarrier() const override {
+        return policy() == FsyncPolicy::Always ? appendedSeq() : 0;
+    }
 
     // Starts recording into `fd` (open for append, at its end; the log owns it from now) and
     // the writer thread. `synced` is called on the writer thread after each sync that moved

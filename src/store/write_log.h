@@ -55,6 +55,10 @@ class WriteLog {
     // Records a scope's commands; returns the log position just past them (for the
     // appendfsync-always reply hold: the reply may leave once the log is synced to it).
     virtual uint64_t append(const ScopeLog& records) = 0;
+    // The log position a reply made now must wait for: under appendfsync always, everything
+    // appended so far, since what a read saw may be another client's write not yet on disk;
+    // 0 when replies need not wait. Called once per batch.
+    virtual uint64_t replyBarrier() const = 0;
     // 0 while the log is written and synced fine; else the errno of the last failure, and
     // write commands are refused (MISCONF) until it succeeds again.
     virtual int writeError() const = 0;

@@ -6,7 +6,8 @@ INCRBYFLOAT, blocking pops, MULTI/EXEC, several databases); redis-check-aof acce
 directory and a real redis-server loads it with the same data; BGREWRITEAOF while clients
 write; the automatic rewrite by growth; CONFIG SET appendonly yes at run time; a write
 failure (RLIMIT_FSIZE) answers MISCONF to writes only, and recovers; under always a reply
-waits for its record to be written, whether a worker or the reactor ran the command."""
+waits for its record to be written, whether a worker or the reactor ran the command, and so
+does another client's read of the value."""
 import os
 import random
 import shutil
@@ -419,9 +420,10 @@ def test_write_failure_answers_misconf_and_recovers():
 
 def test_always_reply_waits_for_the_file():
     """appendfsync always: a write is acknowledged only once its record is on disk, whichever
-    thread ran it: a worker (SET) or the reactor (an EXEC holding PUBLISH runs there). While
-    the file cannot grow the reply waits (one second of silence is checked); once it can, the
-    reply comes, and the write survives a kill -9."""
+    thread ran it: a worker (SET) or the reactor (an EXEC holding PUBLISH runs there); and no
+    other client reads the value before that either. While the file cannot grow, both wait
+    (one second of silence is checked each); once it can, both replies come, and the write
+    survives a kill -9."""
     if not shutil.which("prlimit"):
         skip("prlimit (util-linux) not installed")
     cases = [
@@ -442,9 +444,15 @@ def test_always_reply_waits_for_the_file():
             expect_true(not c.is_closed(1.0), name + ": connection open")
             expect_eq(bytes(c.buf[c.pos:]), b"", name + ": no reply while its record cannot "
                       "be written")
-            run_tool(["prlimit", "--pid", str(srv.pid), "--fsize=unlimited:unlimited"])
-            reply = c.read_reply(timeout=10)
-            expect_eq(reply, ["OK", 0] if first_replies else "OK", name + ": the reply")
+            with srv.conn() as reader:  # nor may another client read the value yet
+                reader.send_cmd("GET", "k")
+                expect_true(not reader.is_closed(1.0), name + ": reader's connection open")
+                expect_eq(bytes(reader.buf[reader.pos:]), b"", name + ": no GET reply while "
+                          "the value it would show is not on disk")
+                run_tool(["prlimit", "--pid", str(srv.pid), "--fsize=unlimited:unlimited"])
+                reply = c.read_reply(timeout=10)
+                expect_eq(reply, ["OK", 0] if first_replies else "OK", name + ": the reply")
+                expect_eq(reader.read_reply(timeout=10), b"v", name + ": then the GET")
         srv.signal(signal.SIGKILL)
         srv.proc.wait(10)
         srv = start(data_dir, "always")
