@@ -9,25 +9,21 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "command_fixture.h"
 #include "lock_scope.h"
 #include "rdb_writer.h"
+#include "resp_command.h"
 
 using namespace mini_redis;
 using mini_redis::test::Args;
 
 namespace {
 
-// (Built with append: GCC 12 warns falsely on the "literal" + std::string form.)
-std::string cmd(std::initializer_list<std::string> args) {
-    std::string out;
-    out.append("*").append(std::to_string(args.size())).append("\r\n");
-    for (const auto& a : args) {
-        out.append("$").append(std::to_string(a.size())).append("\r\n");
-        out.append(a).append("\r\n");
-    }
-    return out;
+// A command as the AOF records it.
+std::string cmd(const std::vector<std::string>& args) {
+    return test::respCommand(args);
 }
 
 // An RDB snapshot (as SAVE writes it) of a store the commands `cmds` built.

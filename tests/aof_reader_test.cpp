@@ -10,20 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "resp_command.h"
+
 using mini_redis::AofReader;
 using Status = AofReader::Status;
 
 namespace {
 
-// (Built with append: GCC 12 warns falsely on the "literal" + std::string form.)
-std::string cmd(std::initializer_list<std::string> args) {
-    std::string out;
-    out.append("*").append(std::to_string(args.size())).append("\r\n");
-    for (const auto& a : args) {
-        out.append("$").append(std::to_string(a.size())).append("\r\n");
-        out.append(a).append("\r\n");
-    }
-    return out;
+// A command as the AOF records it.
+std::string cmd(const std::vector<std::string>& args) {
+    return mini_redis::test::respCommand(args);
 }
 
 struct Result {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "frame_parser.h"
+#include "resp_command.h"
 
 namespace mini_redis::frame_test {
 
@@ -25,20 +26,9 @@ inline ParseResult parseFrame(std::string_view input, const ParserLimits& limits
     return parser.parse(input, limits, out);
 }
 
-// A frame as a RESP multibulk. (Built with append: GCC 12 warns falsely, -Wrestrict, on the
-// "literal" + std::string form once this is inlined.)
+// A frame as a RESP multibulk.
 inline std::string resp(const Frame& frame) {
-    std::string out(1, '*');
-    out += std::to_string(frame.size());
-    out += "\r\n";
-    for (const auto& arg : frame) {
-        out += '$';
-        out += std::to_string(arg.size());
-        out += "\r\n";
-        out += arg;
-        out += "\r\n";
-    }
-    return out;
+    return test::respCommand(frame);
 }
 
 }  // namespace mini_redis::frame_test

@@ -47,14 +47,14 @@ struct Invalidate {
 };
 
 // Any thread builds one; the inbox moves it to the reactor thread, the only one that handles
-// it (RequestPipeline::onInbox()).
+// it (RequestPipeline::onInbox()). A new kind is added here, with its handler there.
 //
-// The kinds to come are added here, each with its handler in RequestPipeline::onInbox():
-//   Push     { ConnRef to; std::shared_ptr<const std::string> bytes; }
-//            tracking invalidations, MONITOR lines: appended to one connection's output
-//            under the PUSH RULE (request_pipeline.cpp). (Pub/sub needs no message: PUBLISH
-//            runs on the reactor, kCmdReactor, and delivers there; ClientRegistry::publish.)
-// A worker never touches a connection: everything it owes one travels in these messages.
+// What reaches a connection without being its own reply needs no kind of its own: MONITOR
+// lines travel in the BatchDone of the batch that ran the commands, tracking invalidations in
+// Invalidate, and pub/sub messages are delivered on the reactor itself (PUBLISH runs there,
+// kCmdReactor; keyspace events come through KeyspaceNotifier's queue; both end in
+// ClientRegistry::publish), all under the PUSH RULE (request_pipeline.cpp). A worker never
+// touches a connection: everything it owes one travels in these messages.
 using ReactorMessage = std::variant<BatchDone, RunOnLoop, KeyReady, Invalidate>;
 
 }  // namespace mini_redis
