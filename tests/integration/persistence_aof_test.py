@@ -35,6 +35,14 @@ def start(data_dir, fsync="always", **extra):
     return Server(BINARY, config=aof_config(data_dir, fsync, **extra))
 
 
+def kill9_and_restart(srv, data_dir, fsync):
+    """SIGKILL (nothing flushed or saved on the way out), then a new server on the same
+    directory, which loads what the file holds."""
+    srv.signal(signal.SIGKILL)
+    srv.proc.wait(10)
+    return start(data_dir, fsync)
+
+
 def written_out(srv):
     """everysec: an acknowledged write may still be in memory for a moment; a test that kills
     the server and expects it waits until every record is in the file."""
@@ -215,9 +223,7 @@ def test_replay_is_deterministic():
         ttls = {k: c.call("PEXPIRETIME", k) for k in ("ttl", "plain", "setex")}
     expect_true(len(popped) == 10, "SPOP 10 popped 10")
     written_out(srv)
-    srv.signal(signal.SIGKILL)
-    srv.proc.wait(10)
-    srv = start(data_dir, "everysec")
+    srv = kill9_and_restart(srv, data_dir, "everysec")
     with srv.conn() as c:
         after = dump_all(c)
         expect_eq(after, before, "every key and value after the replay")
@@ -347,9 +353,7 @@ def test_automatic_rewrite_by_growth():
                     "the new base holds the data (%s bytes)" % info["aof_base_size"])
         c.ok("SET", "after", "1")
     written_out(srv)
-    srv.signal(signal.SIGKILL)
-    srv.proc.wait(10)
-    srv = start(data_dir, "everysec")
+    srv = kill9_and_restart(srv, data_dir, "everysec")
     with srv.conn() as c:
         expect_eq(c.call("STRLEN", "grow:19"), 20000, "data from the base")
         expect_eq(c.call("GET", "after"), b"1", "data from the incr after it")
@@ -369,9 +373,7 @@ def test_config_set_appendonly_at_run_time():
         want = dump_all(c)
     expect_true(len(want) == len(want_before) + 1, "one key more")
     written_out(srv)
-    srv.signal(signal.SIGKILL)
-    srv.proc.wait(10)
-    srv = start(data_dir, "everysec")
+    srv = kill9_and_restart(srv, data_dir, "everysec")
     with srv.conn() as c:
         expect_eq(dump_all(c), want, "everything back from the AOF")
 
@@ -410,9 +412,7 @@ def test_write_failure_answers_misconf_and_recovers():
                  what="writes accepted again")
         expect_eq(srv.info("persistence")["aof_last_write_status"], "ok", "status back")
         written_out(srv)
-    srv.signal(signal.SIGKILL)
-    srv.proc.wait(10)
-    srv = start(data_dir, "everysec")
+    srv = kill9_and_restart(srv, data_dir, "everysec")
     with srv.conn() as c:
         expect_eq(c.call("STRLEN", "big"), 10000, "the write made during the failure was kept")
         expect_eq(c.call("GET", "after"), b"1", "and the one after")
@@ -453,9 +453,7 @@ def test_always_reply_waits_for_the_file():
                 reply = c.read_reply(timeout=10)
                 expect_eq(reply, ["OK", 0] if first_replies else "OK", name + ": the reply")
                 expect_eq(reader.read_reply(timeout=10), b"v", name + ": then the GET")
-        srv.signal(signal.SIGKILL)
-        srv.proc.wait(10)
-        srv = start(data_dir, "always")
+        srv = kill9_and_restart(srv, data_dir, "always")
         expect_eq(srv.call("GET", "k"), b"v", name + ": acknowledged, so kept")
         srv.signal(signal.SIGTERM)
         expect_eq(srv.wait_exit(20), 0, "clean exit")
